@@ -1,0 +1,64 @@
+# Two commands: `make demo` and `make test` (both run `make setup` first; it is idempotent).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CORES ?= 2
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+export HF_HUB_OFFLINE := 1
+export TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD := 1
+
+# KenLM build needs boost/zlib/bz2/lzma + cmake; flite/espeak-ng/sox make test speech for WER.
+APT_PACKAGES := libboost-program-options-dev libboost-system-dev libboost-thread-dev libboost-test-dev \
+	zlib1g-dev libbz2-dev liblzma-dev cmake g++ flite espeak-ng sox
+
+.PHONY: setup demo test lint clean apt
+setup: $(VENV)/.setup-done
+
+demo: setup
+	$(BIN)/snakemake --cores $(CORES)
+	@cat results/demo/metrics.md
+
+test: setup
+	$(BIN)/python -m pytest -v
+
+lint: setup
+	$(BIN)/snakemake --lint
+
+# apt: only what is missing; sudo when not root.
+$(VENV)/.apt-done: Makefile
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		echo "apt: installing $$missing"; \
+		$$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q $$missing; \
+	fi
+	@mkdir -p $(VENV) && touch $@
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.build-done: requirements/build.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements/build.txt
+	touch $@
+
+# fairseq-fixed compiles its extensions against the torch above (~3 min); its deps are in runtime.txt.
+$(VENV)/.fairseq-done: requirements/fairseq.txt $(VENV)/.build-done
+	$(BIN)/pip install -q --no-build-isolation --no-deps -r requirements/fairseq.txt
+	touch $@
+
+$(VENV)/.runtime-done: requirements/runtime.txt requirements/lock.txt pyproject.toml $(VENV)/.fairseq-done
+	$(BIN)/pip install -q -r requirements/runtime.txt -c requirements/lock.txt
+	$(BIN)/pip install -q --no-build-isolation --no-deps -e .
+	touch $@
+
+$(BIN)/lmplz: scripts/build_kenlm.sh $(VENV)/.apt-done $(VENV)/.runtime-done
+	scripts/build_kenlm.sh $(VENV)
+	touch $@
+
+$(VENV)/.setup-done: $(VENV)/.apt-done $(VENV)/.runtime-done $(BIN)/lmplz
+	$(BIN)/python -c "import fairseq, kenlm, sentence_transformers, ctranslate2, lmboot" 2>/dev/null
+	touch $@
+
+clean:
+	rm -rf data models results logs benchmarks resources/demo .snakemake build

@@ -1,0 +1,44 @@
+# lmboot: bootstrap a new language's n-gram LM by translating in-domain text (Punjabi et al., ASRU 2019).
+# One run = one config = data/<run>, models/<run>, results/<run>. Stages live in workflow/rules/<stage>.smk
+# and call `lmboot <stage>` (lmboot/<stage>.py).
+import json
+import os
+
+from snakemake.utils import min_version
+
+from lmboot.config import validate
+
+min_version("9.0")
+
+configfile: "config/config.yaml"
+
+
+# lmboot's validator (JSON schema + defaults) gives one-line errors naming the bad field.
+config.update(validate(config, "workflow/schemas/config.schema.yaml"))
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "1")
+
+RUN = config["run"]
+DATA, MODELS, RESULTS = f"data/{RUN}", f"models/{RUN}", f"results/{RUN}"
+LOGS, BENCH = f"logs/{RUN}", f"benchmarks/{RUN}"
+NMT = config["nmt"]
+ROUNDS = NMT["self_training_rounds"]
+
+
+def as_json(section):
+    return json.dumps(config[section], sort_keys=True)
+
+
+include: "workflow/rules/prepare.smk"
+include: "workflow/rules/select.smk"
+include: "workflow/rules/nmt.smk"
+include: "workflow/rules/rescore.smk"
+include: "workflow/rules/lm_filter.smk"
+include: "workflow/rules/lm.smk"
+include: "workflow/rules/evaluate.smk"
+
+
+rule all:
+    input:
+        f"{RESULTS}/metrics.json",

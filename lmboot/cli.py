@@ -1,0 +1,203 @@
+"""`lmboot <stage>`: one subcommand per stage, each a thin call of the stage's function.
+
+Section options (--select, --nmt, --lm-filter, ...) take the matching config section as inline JSON
+or a config file path (whose section is then used), so a stage runs the same with or without Snakemake.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from lmboot import config as cfg
+from lmboot.errors import InputError
+
+
+def section(name: str):
+    """argparse type: a config section from inline JSON, or from a whole config file."""
+    def parse(value: str) -> dict:
+        loaded = cfg.load(value)
+        return loaded if value.lstrip().startswith("{") else loaded.get(name, {})
+    parse.__name__ = f"{name} section"
+    return parse
+
+
+def cmd_demo_data(a):
+    from lmboot.demo_data import generate
+    return generate(a.out, seed=a.seed, n_in_domain=a.n_in_domain, n_general=a.n_general,
+                    assistant_share=a.assistant_share)
+
+
+def cmd_prepare(a):
+    from lmboot.prepare import prepare
+    return prepare(cfg.load(a.config), a.out)
+
+
+def cmd_select(a):
+    from lmboot.embed import load_encoder
+    from lmboot.select import select
+    s = a.select
+    encoder = load_encoder(s.get("backend", "sentence-transformers"), s.get("model"), s.get("batch_size", 128))
+    return select(a.general_src, a.general_tgt, a.seed, a.out, encoder, s.get("keep", {"top_fraction": 0.5}))
+
+
+def cmd_spm(a):
+    from lmboot.nmt import train_spm
+    train_spm(a.inputs, a.out, a.vocab_size, a.threads)
+    return {"spm": f"{a.out}/spm.model"}
+
+
+def cmd_train(a):
+    from lmboot.nmt import dev_scores, train
+    ckpt = train(a.train_src, a.train_tgt, a.dev_src, a.dev_tgt, a.spm_dir, a.out, a.nmt, a.threads,
+                 restore=a.restore, max_updates=a.max_updates, seed=a.seed)
+    return dev_scores(ckpt, a.spm_dir, a.dev_src, a.dev_tgt, f"{a.out}/dev_scores.json", a.nmt, a.threads)
+
+
+def cmd_translate(a):
+    from lmboot.nmt import translate
+    return {"translated": translate(a.checkpoint, a.spm_dir, a.input, a.out, a.nmt, a.threads, a.nbest)}
+
+
+def cmd_pseudo_pairs(a):
+    from lmboot.nmt import pseudo_pairs
+    return pseudo_pairs(a.pool_src, a.nbest, a.bitext_src, a.bitext_tgt, a.out_prefix,
+                        a.nmt.get("self_training_filters", []), a.seed_lm)
+
+
+def cmd_rescore(a):
+    from lmboot.rescore import rescore
+    return rescore(a.nbest, a.seed_lm, a.out, a.rescore.get("lambda", 0.5))
+
+
+def cmd_lm_filter(a):
+    from lmboot.lm_filter import lm_filter
+    return lm_filter(a.src, a.tgt, a.seed_lm, a.out, a.lm_filter.get("filters", []))
+
+
+def cmd_lm(a):
+    from lmboot.lm import build_lm
+    build_lm(a.text, a.out_prefix, a.order)
+    return {"arpa": f"{a.out_prefix}.arpa", "binary": f"{a.out_prefix}.bin"}
+
+
+def cmd_mix(a):
+    from lmboot.lm import build_mix
+    weight = a.seed_weight if a.seed_weight == "em" else float(a.seed_weight)
+    return build_mix(a.seed_arpa, a.other_arpa, a.dev, a.out_prefix, weight)
+
+
+def cmd_evaluate(a):
+    from lmboot.evaluate import evaluate
+    models = dict(item.split("=", 1) for item in a.lm)
+    stats = {name: json.loads(Path(path).read_text()) for name, path in (s.split("=", 1) for s in a.stats)}
+    return evaluate(models, a.test, a.out, stats)
+
+
+def cmd_check_config(a):
+    return cfg.load(a.config)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="lmboot", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def add(name, func, help_text):
+        s = sub.add_parser(name, help=help_text)
+        s.set_defaults(func=func)
+        return s
+
+    s = add("demo-data", cmd_demo_data, "write the built-in demo corpora")
+    s.add_argument("--out", required=True)
+    s.add_argument("--seed", type=int, default=13)
+    s.add_argument("--n-in-domain", type=int, default=3000)
+    s.add_argument("--n-general", type=int, default=8000)
+    s.add_argument("--assistant-share", type=float, default=0.15)
+
+    s = add("check-config", cmd_check_config, "validate a config file and print it with defaults")
+    s.add_argument("config")
+
+    s = add("prepare", cmd_prepare, "normalize corpora and split seed/pool/dev/test")
+    s.add_argument("--config", required=True, help="config file (or inline JSON of a whole config)")
+    s.add_argument("--out", required=True)
+
+    s = add("select", cmd_select, "keep general pairs close to the seed centroid")
+    for arg in ("--general-src", "--general-tgt", "--seed", "--out"):
+        s.add_argument(arg, required=True)
+    s.add_argument("--select", type=section("select"), default={})
+
+    s = add("spm", cmd_spm, "train the joint sentencepiece model and fairseq dictionary")
+    s.add_argument("--inputs", nargs="+", required=True)
+    s.add_argument("--out", required=True)
+    s.add_argument("--vocab-size", type=int, default=4000)
+    s.add_argument("--threads", type=int, default=1)
+
+    s = add("train", cmd_train, "train or fine-tune the translator; scores it on dev")
+    for arg in ("--train-src", "--train-tgt", "--dev-src", "--dev-tgt", "--spm-dir", "--out"):
+        s.add_argument(arg, required=True)
+    s.add_argument("--nmt", type=section("nmt"), default={})
+    s.add_argument("--restore", help="checkpoint to fine-tune from")
+    s.add_argument("--max-updates", type=int)
+    s.add_argument("--seed", type=int, default=13)
+    s.add_argument("--threads", type=int, default=1)
+
+    s = add("translate", cmd_translate, "n-best translation to JSON lines")
+    for arg in ("--checkpoint", "--spm-dir", "--input", "--out"):
+        s.add_argument(arg, required=True)
+    s.add_argument("--nmt", type=section("nmt"), default={})
+    s.add_argument("--nbest", type=int)
+    s.add_argument("--threads", type=int, default=1)
+
+    s = add("pseudo-pairs", cmd_pseudo_pairs, "bitext + guarded pool translations for self-training")
+    for arg in ("--pool-src", "--nbest", "--bitext-src", "--bitext-tgt", "--out-prefix"):
+        s.add_argument(arg, required=True)
+    s.add_argument("--seed-lm")
+    s.add_argument("--nmt", type=section("nmt"), default={})
+
+    s = add("rescore", cmd_rescore, "pick each n-best list's best hypothesis with the seed LM")
+    for arg in ("--nbest", "--seed-lm", "--out"):
+        s.add_argument(arg, required=True)
+    s.add_argument("--rescore", type=section("rescore"), default={})
+
+    s = add("lm-filter", cmd_lm_filter, "drop improbable translations")
+    for arg in ("--src", "--tgt", "--seed-lm", "--out"):
+        s.add_argument(arg, required=True)
+    s.add_argument("--lm-filter", type=section("lm_filter"), default={})
+
+    s = add("lm", cmd_lm, "build an ARPA + binary KenLM model from text")
+    s.add_argument("--text", required=True)
+    s.add_argument("--out-prefix", required=True)
+    s.add_argument("--order", type=int, default=3)
+
+    s = add("mix", cmd_mix, "interpolate the seed LM with another into one ARPA")
+    for arg in ("--seed-arpa", "--other-arpa", "--dev", "--out-prefix"):
+        s.add_argument(arg, required=True)
+    s.add_argument("--seed-weight", default="em", help="'em' (estimated on dev) or a number in [0, 1]")
+
+    s = add("evaluate", cmd_evaluate, "test perplexity and OOV rate of each LM")
+    s.add_argument("--lm", nargs="+", required=True, metavar="NAME=PATH")
+    s.add_argument("--test", required=True)
+    s.add_argument("--out", required=True)
+    s.add_argument("--stats", nargs="*", default=[], metavar="NAME=JSON",
+                   help="stage statistics (JSON files) to record beside the metrics")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    start = time.time()
+    try:  # section options are loaded while parsing, so bad input can surface there too
+        args = build_parser().parse_args(argv)
+        result = args.func(args)
+    except InputError as e:
+        print(f"lmboot: error: {e}", file=sys.stderr)
+        return 2
+    print(json.dumps({"command": args.command, "seconds": round(time.time() - start, 1), "result": result},
+                     ensure_ascii=False, default=str), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""Config loading and JSON-schema validation with defaults filled in; errors are one line naming the field."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from lmboot.errors import InputError
+
+SCHEMA = Path(__file__).resolve().parent.parent / "workflow" / "schemas" / "config.schema.yaml"
+
+
+def _resolve(schema: dict, root: dict) -> dict:
+    while "$ref" in schema:
+        node = root
+        for part in schema["$ref"].lstrip("#/").split("/"):
+            node = node[part]
+        schema = node
+    return schema
+
+
+def fill_defaults(config, schema: dict, root: dict):
+    """Set every missing property that has a default, recursively (objects and arrays of objects)."""
+    schema = _resolve(schema, root)
+    if isinstance(config, dict):
+        for key, sub in schema.get("properties", {}).items():
+            sub = _resolve(sub, root)
+            if key not in config and "default" in sub:
+                config[key] = copy.deepcopy(sub["default"])
+            if key in config:
+                fill_defaults(config[key], sub, root)
+    elif isinstance(config, list) and "items" in schema:
+        for item in config:
+            fill_defaults(item, schema["items"], root)
+    return config
+
+
+def validate(config: dict, schema_path: str | Path = SCHEMA, source: str = "config") -> dict:
+    """A validated copy of config with defaults; InputError names the first bad field."""
+    schema = yaml.safe_load(Path(schema_path).read_text())
+    config = fill_defaults(copy.deepcopy(config), schema, schema)
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(config))
+    if error is not None:
+        where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise InputError(f"{source}: {where}: {error.message}")
+    return config
+
+
+def load(path_or_json: str | Path) -> dict:
+    """A config from a YAML/JSON file (validated) or an inline JSON object (a section, not validated)."""
+    text = str(path_or_json)
+    if text.lstrip().startswith("{"):
+        return json.loads(text)
+    path = Path(text)
+    if not path.is_file():
+        raise InputError(f"{path}: config file not found")
+    try:
+        config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        raise InputError(f"{path}: not valid YAML ({str(e).splitlines()[0]})") from None
+    if not isinstance(config, dict):
+        raise InputError(f"{path}: a config must be a YAML mapping")
+    return validate(config, source=str(path))

@@ -1,0 +1,160 @@
+"""Reading corpora (plain aligned files, TSV, JSON lines; .xz/.gz transparently), normalizing text,
+and writing outputs atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import lzma
+import os
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from lmboot.errors import InputError
+
+
+def _open_binary(path: Path):
+    if path.suffix == ".xz":
+        return lzma.open(path, "rb")
+    if path.suffix == ".gz":
+        return gzip.open(path, "rb")
+    return open(path, "rb")
+
+
+def iter_lines(path: str | Path) -> Iterator[str]:
+    """Lines of a UTF-8 text file (compressed or not), without line ends; bad UTF-8 names file:line."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: file not found")
+    with _open_binary(path) as f:
+        for number, raw in enumerate(f, 1):
+            try:
+                yield raw.decode("utf-8").rstrip("\r\n")
+            except UnicodeDecodeError as e:
+                raise InputError(f"{path}:{number}: invalid UTF-8 ({e.reason} at byte {e.start})") from None
+
+
+def read_lines(path: str | Path) -> list[str]:
+    return list(iter_lines(path))
+
+
+def _paths(spec_path: str | list[str], suffixes: tuple[str, ...]) -> list[Path]:
+    """A path, a list of paths, or a directory (its files with one of the suffixes, sorted)."""
+    paths = [spec_path] if isinstance(spec_path, str) else list(spec_path)
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(f for f in p.iterdir() if any(f.name.endswith(s) for s in suffixes))
+            if not found:
+                raise InputError(f"{p}: directory holds no {'/'.join(suffixes)} files")
+            out += found
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise InputError(f"{p}: file not found")
+    return out
+
+
+def _check_pair_counts(src_path: Path, tgt_path: Path, n_src: int, n_tgt: int) -> None:
+    if n_src != n_tgt:
+        raise InputError(f"{src_path} has {n_src} lines but {tgt_path} has {n_tgt}: parallel files must align")
+
+
+def read_pairs(spec: dict) -> list[dict]:
+    """Records {"src", "tgt", "split"} from a corpus spec (see the config schema: in_domain / general)."""
+    fmt = spec["format"]
+    if fmt == "plain":
+        src_path, tgt_path = Path(spec["source_path"]), Path(spec["target_path"])
+        src, tgt = read_lines(src_path), read_lines(tgt_path)
+        _check_pair_counts(src_path, tgt_path, len(src), len(tgt))
+        return [{"src": s, "tgt": t, "split": None} for s, t in zip(src, tgt)]
+    if fmt == "tsv":
+        return [r for p in _paths(spec["path"], (".tsv", ".tsv.xz", ".tsv.gz")) for r in _read_tsv(p, spec)]
+    if fmt == "jsonl":
+        suffixes = (".jsonl", ".jsonl.xz", ".jsonl.gz")
+        return [r for p in _paths(spec["path"], suffixes) for r in _read_jsonl(p, spec)]
+    raise InputError(f"format: unknown corpus format {fmt!r} (plain, tsv or jsonl)")
+
+
+def _read_tsv(path: Path, spec: dict) -> Iterator[dict]:
+    lines = iter_lines(path)
+    header = next(lines, None)
+    if header is None:
+        raise InputError(f"{path}: empty file (a TSV needs a header line)")
+    columns = header.split("\t")
+    wanted = {"src": spec["source_column"], "tgt": spec["target_column"], "split": spec.get("split_column")}
+    index = {}
+    for key, name in wanted.items():
+        if name is None:
+            continue
+        if name not in columns:
+            raise InputError(f"{path}: no column {name!r} in header {columns}")
+        index[key] = columns.index(name)
+    for number, line in enumerate(lines, 2):
+        cells = line.split("\t")
+        if len(cells) != len(columns):
+            raise InputError(f"{path}:{number}: {len(cells)} columns, header has {len(columns)}")
+        yield {"src": cells[index["src"]], "tgt": cells[index["tgt"]],
+               "split": cells[index["split"]] if "split" in index else None}
+
+
+def _read_jsonl(path: Path, spec: dict) -> Iterator[dict]:
+    fields = {"src": spec["source_field"], "tgt": spec["target_field"], "split": spec.get("split_field")}
+    for number, line in enumerate(iter_lines(path), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise InputError(f"{path}:{number}: not valid JSON ({e.msg})") from None
+        record = {}
+        for key, name in fields.items():
+            if name is None:
+                record[key] = None
+            elif name not in obj:
+                raise InputError(f"{path}:{number}: no field {name!r}")
+            else:
+                record[key] = str(obj[name])
+        yield record
+
+
+def normalize(text: str, lowercase: bool = True, strip_punctuation: bool = True) -> str:
+    """NFC, optional lower-casing, punctuation and symbols to spaces (apostrophes kept), spaces collapsed."""
+    text = unicodedata.normalize("NFC", text).replace("\u2019", "'")
+    if lowercase:
+        text = text.lower()
+    if strip_punctuation:
+        text = "".join(" " if unicodedata.category(c)[0] in "PS" and c != "'" else c for c in text)
+        text = " ".join(w.strip("'") for w in text.split())
+    return " ".join(text.split())
+
+
+def write_lines(path: str | Path, lines: Iterable[str]) -> None:
+    with atomic_write(path) as f:
+        for line in lines:
+            f.write(line + "\n")
+
+
+def write_json(path: str | Path, obj) -> None:
+    with atomic_write(path) as f:
+        json.dump(obj, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+
+
+@contextlib.contextmanager
+def atomic_write(path: str | Path, mode: str = "w"):
+    """Write to a temporary file beside `path`, then rename: readers never see half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8") as f:
+            yield f
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise

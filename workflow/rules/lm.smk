@@ -1,0 +1,55 @@
+# lm: KenLM models of the seed, the translated text and the oracle; seed + other interpolated (lmboot/lm.py)
+
+LM_TEXTS = {
+    "seed": rules.prepare.output.seed,
+    "translated": rules.lm_filter.output.text,
+    "oracle": rules.prepare.output.oracle,
+}
+
+
+rule lm:
+    input:
+        lambda wc: LM_TEXTS[wc.name],
+    output:
+        arpa=f"{MODELS}/lm/{{name}}.arpa",
+        binary=f"{MODELS}/lm/{{name}}.bin",
+    wildcard_constraints:
+        name="|".join(LM_TEXTS),
+    params:
+        prefix=f"{MODELS}/lm/{{name}}",
+        order=config["lm"]["order"],
+    log:
+        f"{LOGS}/lm.{{name}}.log",
+    benchmark:
+        f"{BENCH}/lm.{{name}}.tsv"
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    shell:
+        "lmboot lm --text {input} --out-prefix {params.prefix} --order {params.order} > {log} 2>&1"
+
+
+rule mix:
+    input:
+        seed=f"{MODELS}/lm/seed.arpa",
+        other=f"{MODELS}/lm/{{name}}.arpa",
+        dev=rules.prepare.output.dev_tgt,
+    output:
+        arpa=f"{MODELS}/lm/mix-{{name}}.arpa",
+        binary=f"{MODELS}/lm/mix-{{name}}.bin",
+        weights=f"{MODELS}/lm/mix-{{name}}.json",
+    wildcard_constraints:
+        name="translated|oracle",
+    params:
+        prefix=f"{MODELS}/lm/mix-{{name}}",
+        weight=config["lm"]["seed_weight"],
+    log:
+        f"{LOGS}/mix.{{name}}.log",
+    benchmark:
+        f"{BENCH}/mix.{{name}}.tsv"
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    shell:
+        "lmboot mix --seed-arpa {input.seed} --other-arpa {input.other} --dev {input.dev}"
+        " --out-prefix {params.prefix} --seed-weight {params.weight} > {log} 2>&1"

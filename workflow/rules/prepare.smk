@@ -1,0 +1,59 @@
+# prepare: corpora -> normalized seed / pool / dev / test and general bitext (lmboot/prepare.py)
+
+
+def corpus_files(spec):
+    """Input files of a corpus spec (a path, a list of paths or a directory)."""
+    if spec["format"] == "plain":
+        return [spec["source_path"], spec["target_path"]]
+    return [spec["path"]] if isinstance(spec["path"], str) else spec["path"]
+
+
+if "demo_data" in config:
+
+    rule demo_data:
+        output:
+            in_domain=f"{config['demo_data']['out']}/in_domain.jsonl",
+            general=f"{config['demo_data']['out']}/general.tsv",
+        params:
+            out=config["demo_data"]["out"],
+            seed=config["demo_data"]["seed"],
+            n_in_domain=config["demo_data"]["n_in_domain"],
+            n_general=config["demo_data"]["n_general"],
+            share=config["demo_data"]["assistant_share"],
+        log:
+            f"{LOGS}/demo_data.log",
+        benchmark:
+            f"{BENCH}/demo_data.tsv"
+        resources:
+            mem_mb=500,
+            runtime=5,
+        shell:
+            "lmboot demo-data --out {params.out} --seed {params.seed} --n-in-domain {params.n_in_domain}"
+            " --n-general {params.n_general} --assistant-share {params.share} > {log} 2>&1"
+
+
+rule prepare:
+    input:
+        corpus_files(config["in_domain"]) + corpus_files(config["general"]),
+    output:
+        seed=f"{DATA}/prepared/seed.tgt",
+        pool=f"{DATA}/prepared/pool.src",
+        oracle=f"{DATA}/prepared/pool.oracle.tgt",
+        dev_src=f"{DATA}/prepared/dev.src",
+        dev_tgt=f"{DATA}/prepared/dev.tgt",
+        test=f"{DATA}/prepared/test.tgt",
+        general_src=f"{DATA}/prepared/general.src",
+        general_tgt=f"{DATA}/prepared/general.tgt",
+        stats=f"{DATA}/prepared/prepare.json",
+    params:
+        config=json.dumps(config, sort_keys=True),
+        out=f"{DATA}/prepared",
+    log:
+        f"{LOGS}/prepare.log",
+    benchmark:
+        f"{BENCH}/prepare.tsv"
+    resources:
+        mem_mb=4000,
+        runtime=20,
+    shell:
+        "lmboot prepare --config {params.config:q} --out {params.out} > {log} 2>&1"
