@@ -14,7 +14,7 @@ configfile: "config/config.yaml"
 
 
 # lmboot's validator (JSON schema + defaults) gives one-line errors naming the bad field.
-config.update(validate(config, "workflow/schemas/config.schema.yaml"))
+config.update(validate(config, f"{workflow.basedir}/workflow/schemas/config.schema.yaml"))
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "1")

@@ -84,16 +84,36 @@ def cmd_lm(a):
     return {"arpa": f"{a.out_prefix}.arpa", "binary": f"{a.out_prefix}.bin"}
 
 
+def seed_weight(value: str):
+    """argparse type: 'em' or a number in [0, 1]."""
+    if value == "em":
+        return value
+    try:
+        weight = float(value)
+    except ValueError:
+        weight = -1.0
+    if not 0 <= weight <= 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is neither 'em' nor a number in [0, 1]")
+    return weight
+
+
+def name_path(value: str) -> tuple[str, str]:
+    """argparse type: NAME=PATH."""
+    name, sep, path = value.partition("=")
+    if not sep or not name or not path:
+        raise argparse.ArgumentTypeError(f"{value!r} is not NAME=PATH")
+    return name, path
+
+
 def cmd_mix(a):
     from lmboot.lm import build_mix
-    weight = a.seed_weight if a.seed_weight == "em" else float(a.seed_weight)
-    return build_mix(a.seed_arpa, a.other_arpa, a.dev, a.out_prefix, weight)
+    return build_mix(a.seed_arpa, a.other_arpa, a.dev, a.out_prefix, a.seed_weight)
 
 
 def cmd_evaluate(a):
     from lmboot.evaluate import evaluate
-    models = dict(item.split("=", 1) for item in a.lm)
-    stats = {name: json.loads(Path(path).read_text()) for name, path in (s.split("=", 1) for s in a.stats)}
+    models = dict(a.lm)
+    stats = {name: json.loads(Path(path).read_text()) for name, path in a.stats}
     return evaluate(models, a.test, a.out, stats)
 
 
@@ -175,13 +195,13 @@ def build_parser() -> argparse.ArgumentParser:
     s = add("mix", cmd_mix, "interpolate the seed LM with another into one ARPA")
     for arg in ("--seed-arpa", "--other-arpa", "--dev", "--out-prefix"):
         s.add_argument(arg, required=True)
-    s.add_argument("--seed-weight", default="em", help="'em' (estimated on dev) or a number in [0, 1]")
+    s.add_argument("--seed-weight", type=seed_weight, default="em", help="'em' (estimated on dev) or a number in [0, 1]")
 
     s = add("evaluate", cmd_evaluate, "test perplexity and OOV rate of each LM")
-    s.add_argument("--lm", nargs="+", required=True, metavar="NAME=PATH")
+    s.add_argument("--lm", nargs="+", type=name_path, required=True, metavar="NAME=PATH")
     s.add_argument("--test", required=True)
     s.add_argument("--out", required=True)
-    s.add_argument("--stats", nargs="*", default=[], metavar="NAME=JSON",
+    s.add_argument("--stats", nargs="*", type=name_path, default=[], metavar="NAME=JSON",
                    help="stage statistics (JSON files) to record beside the metrics")
     return p
 

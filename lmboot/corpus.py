@@ -31,8 +31,8 @@ def iter_lines(path: str | Path) -> Iterator[str]:
         raise InputError(f"{path}: file not found")
     with _open_binary(path) as f:
         for number, raw in enumerate(f, 1):
-            try:
-                yield raw.decode("utf-8").rstrip("\r\n")
+            try:  # a byte-order mark at the start is not text
+                yield raw.decode("utf-8-sig" if number == 1 else "utf-8").rstrip("\r\n")
             except UnicodeDecodeError as e:
                 raise InputError(f"{path}:{number}: invalid UTF-8 ({e.reason} at byte {e.start})") from None
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from lmboot.corpus import atomic_write, read_lines, write_json
+from lmboot.lm import load_model
 
 
 def perplexity(model_path: str | Path, sentences: list[str]) -> dict:
     """Corpus perplexity over words and </s> (OOVs scored as <unk>, as KenLM does), the perplexity
     over in-vocabulary tokens only, and the OOV rate over words."""
-    import kenlm
-
-    model = kenlm.Model(str(model_path))
+    model = load_model(model_path)
     total = total_iv = 0.0
     tokens = iv_tokens = words = oov = 0
     for sentence in sentences:

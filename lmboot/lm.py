@@ -45,6 +45,18 @@ def build_binary(arpa: str | Path, binary: str | Path) -> None:
     tmp.replace(binary)
 
 
+def load_model(path: str | Path):
+    """A kenlm.Model (ARPA or binary); a missing or unreadable file is an InputError naming it."""
+    import kenlm
+
+    if not Path(path).is_file():
+        raise InputError(f"{path}: language model file not found")
+    try:
+        return kenlm.Model(str(path))
+    except OSError as e:
+        raise InputError(f"{path}: not a KenLM model ({str(e).splitlines()[0]})") from None
+
+
 class ArpaModel:
     """A back-off n-gram model held in dicts: prob[ngram] = log10 p, bow[context] = log10 back-off."""
 

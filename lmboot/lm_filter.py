@@ -9,6 +9,7 @@ import numpy as np
 
 from lmboot.corpus import read_lines, write_json, write_lines
 from lmboot.errors import InputError
+from lmboot.lm import load_model
 
 
 class Filter:
@@ -28,17 +29,15 @@ class LMScoreFilter(Filter):
     name = "lm_score"
 
     def __init__(self, lm: str | Path, threshold: float | None = None, percentile: float | None = None):
-        import kenlm
-
         if (threshold is None) == (percentile is None):
             raise InputError("lm_filter: give exactly one of threshold or percentile for the lm_score filter")
-        self.model, self.threshold, self.percentile = kenlm.Model(str(lm)), threshold, percentile
+        self.model, self.threshold, self.percentile = load_model(lm), threshold, percentile
 
     def score(self, tgt: str) -> float:
         return self.model.score(tgt, bos=True, eos=True) / (len(tgt.split()) + 1)
 
     def fit(self, pairs):
-        if self.percentile is not None:
+        if self.percentile is not None and pairs:
             self.threshold = float(np.percentile([self.score(t) for _, t in pairs], self.percentile))
 
     def accept(self, src, tgt):
@@ -110,6 +109,9 @@ def lm_filter(src: str | Path, tgt: str | Path, seed_lm: str | Path, out_text: s
     if len(sources) != len(targets):
         raise InputError(f"{src} has {len(sources)} lines but {tgt} has {len(targets)}")
     keep, dropped = apply_filters(list(zip(sources, targets)), build_filters(specs, seed_lm))
+    if targets and not any(keep):
+        raise InputError(f"{tgt}: every translation was dropped ({dropped}); the translator's output is "
+                         "unusable: see its dev_scores.json and train more")
     write_lines(out_text, (t for t, k in zip(targets, keep) if k))
     stats = {"input": len(targets), "kept": sum(keep), "dropped_by": dropped}
     write_json(Path(out_text).with_suffix(".json"), stats)

@@ -200,7 +200,10 @@ def pseudo_pairs(pool_src, nbest_jsonl, bitext_src, bitext_tgt, out_prefix, filt
     """Self-training data: the bitext plus the pool's 1-best translations that pass the guard filters."""
     from lmboot.lm_filter import apply_filters, build_filters
 
-    pairs = list(zip(read_lines(pool_src), one_best(nbest_jsonl)))
+    sources, translations = read_lines(pool_src), one_best(nbest_jsonl)
+    if len(sources) != len(translations):
+        raise InputError(f"{pool_src} has {len(sources)} lines but {nbest_jsonl} has {len(translations)} n-best records")
+    pairs = list(zip(sources, translations))
     keep, dropped = apply_filters(pairs, build_filters(filter_specs, seed_lm))
     kept = [p for p, k in zip(pairs, keep) if k]
     write_lines(f"{out_prefix}.src", read_lines(bitext_src) + [s for s, _ in kept])

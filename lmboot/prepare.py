@@ -44,6 +44,9 @@ def split_in_domain(records: list[dict], split_cfg: dict, split_values: dict | N
         rng.shuffle(dev)
         rng.shuffle(test)
     else:
+        for key in ("test_size", "dev_size"):
+            if not split_cfg.get(key):
+                raise InputError(f"split.{key}: needed to split in_domain when it has no split_field")
         rows = list(records)
         rng.shuffle(rows)
         n_test, n_dev = split_cfg["test_size"], split_cfg["dev_size"]

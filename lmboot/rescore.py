@@ -11,6 +11,7 @@ import math
 from pathlib import Path
 
 from lmboot.corpus import iter_lines, write_json, write_lines
+from lmboot.lm import load_model
 
 LN10 = math.log(10)
 
@@ -42,9 +43,7 @@ def best_hypothesis(record: dict, model, lam: float) -> dict:
 
 def rescore(nbest: str | Path, seed_lm: str | Path, out_text: str | Path, lam: float) -> dict:
     """Write the rescored 1-best of every n-best record (input order) to out_text; stats beside it."""
-    import kenlm
-
-    model = kenlm.Model(str(seed_lm))
+    model = load_model(seed_lm)
     records = read_nbest(nbest)
     best = [best_hypothesis(r, model, lam) for r in records]
     changed = sum(b is not r["hyps"][0] for b, r in zip(best, records))

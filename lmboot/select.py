@@ -51,6 +51,9 @@ def select(general_src: str | Path, general_tgt: str | Path, seed: str | Path, o
     distances = np.fromiter(cosine_distances(encoder, iter_lines(general_tgt), center, total=n_lines),
                             dtype=np.float64, count=n_lines)
     mask = cut(distances, keep)
+    if not mask.any():
+        nearest = f" (the nearest is at distance {distances.min():.4f})" if n_lines else ""
+        raise InputError(f"select.keep: {keep} keeps no line of {general_tgt}{nearest}")
     kept_rows = np.flatnonzero(mask)
     src = read_lines(general_src)
     if len(src) != n_lines:

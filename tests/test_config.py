@@ -1,0 +1,99 @@
+from pathlib import Path
+
+import pytest
+
+from conftest import write_text
+from lmboot import config
+from lmboot.errors import InputError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def minimal():
+    return {"run": "t", "languages": {"source": "es", "target": "en"},
+            "in_domain": {"format": "jsonl", "path": "d.jsonl", "source_field": "es", "target_field": "en"},
+            "general": {"format": "tsv", "path": "g.tsv", "source_column": "spa", "target_column": "eng"},
+            "split": {"seed_size": 10}}
+
+
+def test_validate_fills_defaults_without_touching_input():
+    raw = minimal()
+    cfg = config.validate(raw)
+    assert cfg["nmt"]["layers"] == 2 and cfg["nmt"]["arch"] == "transformer"
+    assert cfg["lm"] == {"order": 3, "seed_weight": "em", "oracle": True}
+    assert cfg["split"]["min_seed_size"] == 50 and cfg["split"]["random_seed"] == 13
+    assert cfg["select"]["keep"] == {"top_fraction": 0.5}
+    assert cfg["in_domain"]["split_values"] == {"train": ["train"], "dev": ["valid"], "test": ["test"]}
+    assert cfg["general"]["drop_test_overlap"] is True
+    assert cfg["lm_filter"]["filters"][0] == {"type": "lm_score", "percentile": 10}
+    assert "nmt" not in raw
+
+
+def test_given_values_win_over_defaults():
+    raw = minimal()
+    raw["nmt"] = {"layers": 4}
+    cfg = config.validate(raw)
+    assert cfg["nmt"]["layers"] == 4 and cfg["nmt"]["heads"] == 4
+
+
+def test_unknown_key_names_path():
+    raw = minimal()
+    raw["nmt"] = {"layerz": 3}
+    with pytest.raises(InputError, match=r"nmt.*layerz") as e:
+        config.validate(raw)
+    assert str(e.value).startswith("config: nmt")
+
+
+def test_unknown_top_level_key():
+    raw = minimal()
+    raw["bogus"] = 1
+    with pytest.raises(InputError, match="bogus"):
+        config.validate(raw)
+
+
+def test_wrong_type_names_field():
+    raw = minimal()
+    raw["split"]["seed_size"] = "ten"
+    with pytest.raises(InputError, match=r"split\.seed_size"):
+        config.validate(raw)
+
+
+def test_missing_required_corpus_field():
+    raw = minimal()
+    del raw["in_domain"]["source_field"]
+    with pytest.raises(InputError, match=r"in_domain.*source_field"):
+        config.validate(raw)
+
+
+def test_repo_config_validates():
+    cfg = config.load(ROOT / "config" / "config.yaml")
+    assert cfg["run"] == "demo" and cfg["split"]["seed_size"] == 300
+    assert cfg["select"]["keep"] == {"top_fraction": 0.4}
+    assert cfg["nmt"]["dropout"] == 0.1
+
+
+def test_load_missing_file(tmp_path):
+    with pytest.raises(InputError, match="nope.yaml.*not found"):
+        config.load(tmp_path / "nope.yaml")
+
+
+def test_load_invalid_yaml(tmp_path):
+    path = write_text(tmp_path / "bad.yaml", "run: [unclosed\nsplit: {seed_size: 3\n")
+    with pytest.raises(InputError, match="bad.yaml.*not valid YAML"):
+        config.load(path)
+
+
+def test_load_non_mapping(tmp_path):
+    path = write_text(tmp_path / "list.yaml", "- a\n- b\n")
+    with pytest.raises(InputError, match="mapping"):
+        config.load(path)
+
+
+def test_load_names_file_in_validation_error(tmp_path):
+    path = write_text(tmp_path / "c.yaml", "run: t\nlanguages: {source: es, target: en}\n")
+    with pytest.raises(InputError, match=f"{path}: "):
+        config.load(path)
+
+
+def test_inline_json_section():
+    assert config.load('{"lambda": 0.3}') == {"lambda": 0.3}

@@ -1,0 +1,55 @@
+import json
+
+import kenlm
+import pytest
+
+from conftest import assistant_sentences, make_lm, news_sentences, write_text
+from lmboot.evaluate import evaluate, perplexity
+
+TEST = ["play hello by adele", "set an alarm for noon in zanzibar", "turn on the flux capacitor"]
+
+
+def test_perplexity_by_hand(tiny_lm):
+    model = kenlm.Model(f"{tiny_lm}.bin")
+    scores = [s for sent in TEST for s in model.full_scores(sent)]
+    total, tokens = sum(p for p, _, _ in scores), len(scores)
+    iv = [p for p, _, oov in scores if not oov]
+    result = perplexity(f"{tiny_lm}.bin", TEST)
+    assert tokens == 4 + 7 + 5 + 3
+    assert result["ppl"] == pytest.approx(10 ** (-total / tokens), rel=1e-9)
+    assert result["ppl_in_vocab"] == pytest.approx(10 ** (-sum(iv) / len(iv)), rel=1e-9)
+    assert result["ppl_in_vocab"] < result["ppl"]
+    assert result["words"] == 16 and result["sentences"] == 3
+    assert result["oov_rate"] == pytest.approx(3 / 16)  # zanzibar, flux, capacitor
+
+
+def test_perplexity_in_domain_lower(tiny_lm):
+    assert perplexity(f"{tiny_lm}.bin", assistant_sentences(20, seed=7))["ppl"] < \
+        perplexity(f"{tiny_lm}.bin", news_sentences(20, seed=7))["ppl"]
+
+
+def test_evaluate_writes_metrics(tmp_path, tiny_lm):
+    other = make_lm(tmp_path, news_sentences(60), "news")
+    test = write_text(tmp_path / "test.tgt", TEST + [""])
+    stage = write_text(tmp_path / "sel.json", json.dumps({"kept": 3}))
+    metrics = evaluate({"seed": f"{tiny_lm}.bin", "news": f"{other}.bin"}, test, tmp_path / "r" / "metrics.json",
+                       {"select": json.loads(stage.read_text())})
+    saved = json.loads((tmp_path / "r" / "metrics.json").read_text())
+    assert saved == metrics and list(saved["lms"]) == ["seed", "news"]
+    assert saved["stages"] == {"select": {"kept": 3}}
+    seed, news = saved["lms"]["seed"], saved["lms"]["news"]
+    assert seed["ppl_change_vs_seed"] == 0 and seed["sentences"] == 3
+    assert seed == {**perplexity(f"{tiny_lm}.bin", TEST), "ppl_change_vs_seed": 0}
+    assert news["ppl_change_vs_seed"] == pytest.approx((news["ppl"] - seed["ppl"]) / seed["ppl"])
+    assert news["ppl_change_vs_seed"] > 0
+    table = (tmp_path / "r" / "metrics.md").read_text().splitlines()
+    assert len(table) == 4 and table[0].startswith("| LM |")
+    assert table[2].startswith("| seed | ") and table[2].endswith("| +0.0 % |")
+    assert table[3].startswith("| news | ") and f"{news['ppl']:.1f}" in table[3]
+
+
+def test_evaluate_without_seed(tmp_path, tiny_lm):
+    test = write_text(tmp_path / "test.tgt", TEST)
+    metrics = evaluate({"mix": f"{tiny_lm}.bin"}, test, tmp_path / "m.json")
+    assert metrics["lms"]["mix"]["ppl_change_vs_seed"] is None
+    assert (tmp_path / "m.md").read_text().splitlines()[2].endswith("|  |")

@@ -1,0 +1,142 @@
+import json
+import math
+
+import kenlm
+import pytest
+
+from conftest import assistant_sentences, make_lm, news_sentences, write_text
+from lmboot.errors import InputError
+from lmboot.lm import LOG10_ZERO, ArpaModel, build_arpa, build_mix, em_weights, mix_arpa, sentence_events
+
+TEXT_A = assistant_sentences(80)
+TEXT_B = news_sentences(80)
+
+
+@pytest.fixture
+def two_models(tmp_path):
+    a, b = make_lm(tmp_path, TEXT_A, "a"), make_lm(tmp_path, TEXT_B, "b")
+    return a, b, ArpaModel(f"{a}.arpa"), ArpaModel(f"{b}.arpa")
+
+
+def test_arpa_model_matches_kenlm(tiny_lm):
+    arpa, model = ArpaModel(f"{tiny_lm}.arpa"), kenlm.Model(f"{tiny_lm}.bin")
+    assert arpa.order == 3 and {"play", "<s>", "</s>", "<unk>"} <= arpa.vocab
+    checked = 0
+    for sentence in ["play hello by adele", "set an alarm for noon in the kitchen", "turn on the lights by adele",
+                     "what time is it in paris tomorrow"]:
+        events = list(sentence_events(sentence, arpa.order))
+        for (word, context), (logprob, _, oov) in zip(events, model.full_scores(sentence)):
+            if not oov:
+                assert arpa.logprob(word, context) == pytest.approx(logprob, abs=1e-4), (sentence, word)
+                checked += 1
+    assert checked >= 25
+    assert arpa.logprob("zebra", ("<s>",)) == LOG10_ZERO
+
+
+def test_arpa_model_rejects_non_arpa(tmp_path):
+    with pytest.raises(InputError, match="no n-grams"):
+        ArpaModel(write_text(tmp_path / "x.arpa", ["hello world"]))
+
+
+def test_build_arpa_empty_text(tmp_path):
+    with pytest.raises(InputError, match="no text"):
+        build_arpa(write_text(tmp_path / "empty.txt", ["", "  "]), tmp_path / "e.arpa")
+    assert not (tmp_path / "e.arpa").exists()
+
+
+def test_em_weights_prefers_matching_model(two_models):
+    _, _, A, B = two_models
+    dev = [s for s in assistant_sentences(120, seed=9) if s not in TEXT_A][:30]
+    weights = em_weights([A, B], dev)
+    assert weights[0] > 0.8 and sum(weights) == pytest.approx(1, abs=1e-9)
+    reverse = em_weights([B, A], news_sentences(30, seed=9))
+    assert reverse[0] > 0.8 and sum(reverse) == pytest.approx(1, abs=1e-9)
+
+
+def test_em_weights_known_mixture():
+    """Unigram models a: p(x)=.45 p(y)=.05 p(</s>)=.5, b: x and y swapped. A dev set with 70 % x among x/y
+    has its likelihood maximum at 0.45 w + 0.05 (1 - w) = 0.5 * 0.7, i.e. w = 0.75."""
+
+    class Unigram:
+        order = 1
+
+        def __init__(self, probs):
+            self.probs, self.vocab = probs, set(probs)
+
+        def logprob(self, word, context):
+            return math.log10(self.probs[word])
+
+    a = Unigram({"x": 0.45, "y": 0.05, "</s>": 0.5})
+    b = Unigram({"x": 0.05, "y": 0.45, "</s>": 0.5})
+    weights = em_weights([a, b], ["x x x y", "x x y", "x x y"], iterations=1000, tol=1e-10)
+    assert weights == pytest.approx([0.75, 0.25], abs=1e-3)
+    unknown = Unigram({"q": 1.0})  # knows no dev word: its weight goes to 0
+    assert em_weights([a, unknown], ["x y"])[1] == pytest.approx(0, abs=1e-6)
+
+
+def test_em_weights_no_dev(two_models):
+    _, _, A, B = two_models
+    with pytest.raises(InputError, match="dev"):
+        em_weights([A, B], [])
+
+
+def _mixture(models, weights, word, context):
+    return math.log10(sum(w * 10 ** m.logprob(word, context) for w, m in zip(weights, models)))
+
+
+def test_mix_arpa_explicit_ngrams_and_normalization(tmp_path, two_models):
+    _, _, A, B = two_models
+    weights = [0.7, 0.3]
+    mix_arpa([A, B], weights, tmp_path / "mix.arpa")
+    M = ArpaModel(tmp_path / "mix.arpa")
+    assert M.order == 3 and M.vocab == A.vocab | B.vocab
+    assert set(M.prob) == set(A.prob) | set(B.prob)
+    for ngram in [("play",), ("the",), ("economy",), ("</s>",), ("<unk>",), ("play", "hello"), ("of", "france"),
+                  ("in", "the"), ("the", "kitchen"), ("the", "economy", "of"), ("turn", "off", "the")]:
+        assert ngram in M.prob, ngram
+        expected = _mixture([A, B], weights, ngram[-1], ngram[:-1])
+        assert M.prob[ngram] == pytest.approx(expected, abs=1e-4), ngram
+    assert M.prob[("<s>",)] == LOG10_ZERO
+    vocab = M.vocab - {"<s>"}
+    for context in [(), ("<s>",), ("play",), ("the",), ("<s>", "play"), ("in", "the"), ("economy", "of"),
+                    ("the", "kitchen"), ("kitchen", "economy")]:
+        assert sum(10 ** M.logprob(w, context) for w in vocab) == pytest.approx(1, abs=1e-3), context
+    for model in (A, B):  # the inputs are normalized the same way (a sanity check of the check)
+        assert sum(10 ** model.logprob(w, ("the",)) for w in model.vocab - {"<s>"}) == pytest.approx(1, abs=1e-3)
+
+
+def test_mix_arpa_loads_in_kenlm(tmp_path, two_models):
+    _, _, A, B = two_models
+    mix_arpa([A, B], [0.4, 0.6], tmp_path / "mix.arpa")
+    model, M = kenlm.Model(str(tmp_path / "mix.arpa")), ArpaModel(tmp_path / "mix.arpa")
+    assert model.order == 3
+    sentence = "play hello by adele in the kitchen of france"
+    for (word, context), (logprob, _, oov) in zip(sentence_events(sentence, 3), model.full_scores(sentence)):
+        assert not oov and logprob == pytest.approx(M.logprob(word, context), abs=1e-4)
+
+
+@pytest.mark.parametrize("weights", [[0.5, 0.6], [1.2, -0.2], [0.3, 0.3]])
+def test_mix_arpa_bad_weights(tmp_path, two_models, weights):
+    _, _, A, B = two_models
+    with pytest.raises(InputError, match="lm.weights"):
+        mix_arpa([A, B], weights, tmp_path / "mix.arpa")
+    assert not (tmp_path / "mix.arpa").exists()
+
+
+def test_build_mix_fixed_weight(tmp_path, two_models):
+    a, b, _, _ = two_models
+    dev = write_text(tmp_path / "dev.txt", TEXT_A[:5])
+    info = build_mix(f"{a}.arpa", f"{b}.arpa", dev, tmp_path / "mix", 0.25)
+    saved = json.loads((tmp_path / "mix.json").read_text())
+    assert saved == info == {"weights": {"seed": 0.25, "translated": 0.75}, "method": "fixed"}
+    assert sum(saved["weights"].values()) == pytest.approx(1)
+    assert kenlm.Model(str(tmp_path / "mix.bin")).order == 3
+
+
+def test_build_mix_em(tmp_path, two_models):
+    a, b, _, _ = two_models
+    dev = write_text(tmp_path / "dev.txt", [s for s in assistant_sentences(120, seed=9) if s not in TEXT_A][:30])
+    info = build_mix(f"{a}.arpa", f"{b}.arpa", dev, tmp_path / "mix")
+    assert info["method"] == "em" and info["weights"]["seed"] > 0.8
+    assert sum(info["weights"].values()) == pytest.approx(1, abs=1e-9)
+    assert json.loads((tmp_path / "mix.json").read_text()) == info

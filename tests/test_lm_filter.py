@@ -1,0 +1,99 @@
+import json
+
+import pytest
+
+from conftest import assistant_sentences, write_text
+from lmboot.errors import InputError
+from lmboot.lm_filter import (LengthRatioFilter, LMScoreFilter, RepetitionFilter, apply_filters, build_filters,
+                              lm_filter)
+
+GOOD = [s for s in assistant_sentences(100, seed=2) if len(s.split()) >= 4][:16]
+GARBAGE = ["qwzx plorf gnarb vlek", "zzyx kwop frell snorb"]
+LOOP = "play play play play the song"
+LONG = "set an alarm for noon and then set another alarm for noon and then one more"
+
+
+def test_repetition_filter():
+    f = RepetitionFilter()
+    assert not f.accept("pon la canción", LOOP)
+    assert not f.accept("x", "play the song play the song play the song")
+    assert not f.accept("x", "turn on on on the lights")
+    assert f.accept("pon la canción", "play the song by adele")
+    assert f.accept("x", "play play the song the song")
+    assert RepetitionFilter(max_repeats=3).accept("x", "turn on on on the lights")
+
+
+def test_length_ratio_filter():
+    src = "pon la canción"
+    assert not LengthRatioFilter(2.5).accept(src, "play the song " * 3)
+    assert LengthRatioFilter(2.5).accept(src, "play the song please")
+    assert LengthRatioFilter().accept(src, "play the song " * 3)  # exactly 3 x: at the limit
+    assert not LengthRatioFilter().accept(src, "play the song " * 4)
+    assert not LengthRatioFilter().accept("una dos tres cuatro", "one")
+    assert not LengthRatioFilter().accept(src, "")
+
+
+def test_lm_score_percentile_drops_garbage(tiny_lm):
+    f = LMScoreFilter(f"{tiny_lm}.bin", percentile=10)
+    pairs = [("src", t) for t in GOOD[:9] + GARBAGE[:1] + GOOD[9:] + GARBAGE[1:]]
+    f.fit(pairs)
+    assert [t for s, t in pairs if not f.accept(s, t)] == GARBAGE
+    assert max(f.score(t) for t in GARBAGE) < f.threshold <= min(f.score(t) for t in GOOD)
+
+
+def test_lm_score_threshold(tiny_lm):
+    f = LMScoreFilter(f"{tiny_lm}.bin", threshold=-1.5)
+    f.fit([("s", GARBAGE[0])])  # a fixed threshold is not refit
+    assert f.threshold == -1.5
+    assert f.accept("s", GOOD[1]) and not f.accept("s", GARBAGE[0]) and not f.accept("s", LOOP)
+
+
+@pytest.mark.parametrize("kwargs", [{"threshold": -2.0, "percentile": 10}, {}])
+def test_lm_score_needs_exactly_one(tiny_lm, kwargs):
+    with pytest.raises(InputError, match="exactly one"):
+        LMScoreFilter(f"{tiny_lm}.bin", **kwargs)
+
+
+def test_build_filters(tiny_lm):
+    filters = build_filters([{"type": "length_ratio", "max_ratio": 2.0}, {"type": "repetition"},
+                             {"type": "lm_score", "percentile": 5}], f"{tiny_lm}.bin")
+    assert [f.name for f in filters] == ["length_ratio", "repetition", "lm_score"]
+    assert filters[0].max_ratio == 2.0 and filters[1].max_repeats == 2 and filters[2].percentile == 5
+    for bad in ({"type": "perplexity"}, {"max_ratio": 2}):
+        with pytest.raises(InputError, match="unknown filter type"):
+            build_filters([bad])
+
+
+def test_apply_filters_counts_in_order():
+    pairs = [("a b", "x y"), ("a b", LOOP), ("a", "x y z w")]
+    keep, dropped = apply_filters(pairs, [LengthRatioFilter(2.0), RepetitionFilter()])
+    assert keep == [True, False, False] and dropped == {"length_ratio": 2, "repetition": 0}
+
+
+def test_lm_filter_end_to_end(tmp_path, tiny_lm):
+    targets = GOOD[:5] + [GARBAGE[0], LOOP] + GOOD[5:12] + [LONG, GARBAGE[1]] + GOOD[12:]
+    sources = ["pon la canción de adele" if t == LONG else " ".join(reversed(t.split())) for t in targets]
+    src, tgt = write_text(tmp_path / "p.src", sources), write_text(tmp_path / "p.tgt", targets)
+    before = (src.read_bytes(), tgt.read_bytes())
+    specs = [{"type": "lm_score", "percentile": 10}, {"type": "length_ratio", "max_ratio": 2.5},
+             {"type": "repetition", "max_repeats": 2}]
+    out = tmp_path / "f" / "filtered.txt"
+    stats = lm_filter(src, tgt, f"{tiny_lm}.bin", out, specs)
+    assert out.read_text().splitlines() == GOOD
+    assert stats == {"input": 20, "kept": 16, "dropped_by": {"lm_score": 2, "length_ratio": 1, "repetition": 1}}
+    assert json.loads((tmp_path / "f" / "filtered.json").read_text()) == stats
+    assert (src.read_bytes(), tgt.read_bytes()) == before
+
+
+def test_lm_filter_mismatched_files(tmp_path, tiny_lm):
+    src, tgt = write_text(tmp_path / "p.src", ["a", "b"]), write_text(tmp_path / "p.tgt", ["a"])
+    with pytest.raises(InputError, match="p.src has 2 lines but .*p.tgt has 1"):
+        lm_filter(src, tgt, f"{tiny_lm}.bin", tmp_path / "out.txt", [{"type": "repetition"}])
+    assert not (tmp_path / "out.txt").exists()
+
+
+def test_lm_filter_everything_dropped(tmp_path, tiny_lm):
+    src, tgt = write_text(tmp_path / "p.src", ["a b", "c d"]), write_text(tmp_path / "p.tgt", [LOOP, "x x x x"])
+    with pytest.raises(InputError, match="p.tgt"):
+        lm_filter(src, tgt, f"{tiny_lm}.bin", tmp_path / "out.txt", [{"type": "repetition"}])
+    assert not (tmp_path / "out.txt").exists()

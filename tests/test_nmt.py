@@ -1,0 +1,110 @@
+import json
+
+import pytest
+
+from conftest import write_text
+from lmboot.errors import InputError
+from lmboot.nmt import arch_args, device_args, fairseq_env, one_best, parse_interactive, pseudo_pairs
+
+INTERACTIVE = "\n".join([
+    "2024-05-01 10:00:00 | INFO | fairseq_cli.interactive | NOTE: hypothesis and token scores are output in base 2",
+    "S-0\t▁pon ▁la ▁canción",
+    "W-0\t0.031\tseconds",
+    "H-0\t-0.41234\tplay the song",
+    "D-0\t-0.41234\tplay the song",
+    "P-0\t-0.5000 -0.3000 -0.4000 -0.4494",
+    "H-0\t-0.9876\tplay song",
+    "D-0\t-0.9876\tplay song",
+    "P-0\t-1.0000 -0.8000 -1.1628",
+    "S-1\t▁hola",
+    "W-1\t0.031\tseconds",
+    "H-1\t-1.5\thello there",
+    "D-1\t-1.5\thello there",
+    "P-1\t-1.2 -1.8 -1.5",
+    "H-1\t-2.25\t",
+    "D-1\t-2.25\t",
+    "P-1\t-2.25",
+    "2024-05-01 10:00:01 | INFO | fairseq_cli.interactive | Total time: 0.5 seconds; translation time: 0.1",
+]) + "\n"
+
+CFG = {"embed_dim": 128, "layers": 3, "ffn_dim": 512, "heads": 4}
+
+
+def test_parse_interactive():
+    assert parse_interactive(INTERACTIVE) == {
+        0: [{"text": "play the song", "score": -0.41234, "tokens": 4},
+            {"text": "play song", "score": -0.9876, "tokens": 3}],
+        1: [{"text": "hello there", "score": -1.5, "tokens": 3},
+            {"text": "", "score": -2.25, "tokens": 1}]}
+
+
+def test_parse_interactive_many_ids():
+    lines = [f"H-{i}\t-{i}.5\tword{i}\nP-{i}\t-1 -2" for i in (10, 2)]
+    assert parse_interactive("\n".join(lines)) == {10: [{"text": "word10", "score": -10.5, "tokens": 2}],
+                                                  2: [{"text": "word2", "score": -2.5, "tokens": 2}]}
+
+
+def _value(args, flag):
+    return args[args.index(flag) + 1]
+
+
+def test_arch_args_transformer():
+    args = arch_args({**CFG, "arch": "transformer"})
+    assert _value(args, "--arch") == "transformer" and "--share-all-embeddings" in args
+    assert [_value(args, f) for f in ("--encoder-layers", "--decoder-layers", "--encoder-embed-dim",
+                                      "--decoder-ffn-embed-dim", "--decoder-attention-heads")] == \
+        ["3", "3", "128", "512", "4"]
+    assert all(isinstance(a, str) for a in args)
+
+
+def test_arch_args_lstm():
+    args = arch_args({**CFG, "arch": "lstm", "hidden_dim": 256})
+    assert _value(args, "--arch") == "lstm" and "--encoder-attention-heads" not in args
+    assert [_value(args, f) for f in ("--encoder-layers", "--decoder-embed-dim", "--decoder-out-embed-dim",
+                                      "--encoder-hidden-size", "--decoder-hidden-size")] == ["3", "128", "128", "256", "256"]
+    assert _value(arch_args({**CFG, "arch": "lstm"}), "--encoder-hidden-size") == "128"
+
+
+def test_arch_args_unknown():
+    with pytest.raises(InputError, match="nmt.arch.*'gru'"):
+        arch_args({**CFG, "arch": "gru"})
+
+
+def test_device_and_env():
+    assert device_args({"device": "cpu"}) == ["--cpu"]
+    env = fairseq_env(3)
+    assert env["OMP_NUM_THREADS"] == env["MKL_NUM_THREADS"] == "3" and env["HF_HUB_OFFLINE"] == "1"
+
+
+def nbest_record(i, src, texts):
+    return {"id": i, "src": src, "score_scale": "log2_per_token",
+            "hyps": [{"text": t, "score": -0.5 - k, "tokens": len(t.split()) + 1} for k, t in enumerate(texts)]}
+
+
+def test_pseudo_pairs_guards(tmp_path):
+    pool = ["pon la canción", "apaga la luz", "qué hora es", "llama a mamá"]
+    firsts = ["play the song", "turn off off off the light",
+              "what time is it now in the city of madrid please", "call mom"]
+    records = [nbest_record(i, s, [t, "other"]) for i, (s, t) in enumerate(zip(pool, firsts))]
+    nbest = write_text(tmp_path / "pool.nbest.jsonl", [json.dumps(r, ensure_ascii=False) for r in records])
+    assert one_best(nbest) == firsts
+    files = {"pool_src": write_text(tmp_path / "pool.src", pool), "nbest_jsonl": nbest,
+             "bitext_src": write_text(tmp_path / "bi.src", ["hola", "adiós"]),
+             "bitext_tgt": write_text(tmp_path / "bi.tgt", ["hello", "goodbye"])}
+    before = {k: v.read_bytes() for k, v in files.items()}
+    specs = [{"type": "length_ratio", "max_ratio": 2.5}, {"type": "repetition", "max_repeats": 2}]
+    stats = pseudo_pairs(**files, out_prefix=tmp_path / "st" / "train", filter_specs=specs)
+    assert (tmp_path / "st" / "train.src").read_text().splitlines() == ["hola", "adiós", "pon la canción", "llama a mamá"]
+    assert (tmp_path / "st" / "train.tgt").read_text().splitlines() == ["hello", "goodbye", "play the song", "call mom"]
+    assert stats == {"pseudo_pairs": 4, "kept": 2, "dropped_by": {"length_ratio": 1, "repetition": 1}}
+    assert json.loads((tmp_path / "st" / "train.json").read_text()) == stats
+    assert {k: v.read_bytes() for k, v in files.items()} == before
+
+
+def test_pseudo_pairs_count_mismatch(tmp_path):
+    nbest = write_text(tmp_path / "n.jsonl", [json.dumps(nbest_record(0, "hola", ["hello"]))])
+    pool = write_text(tmp_path / "pool.src", ["hola", "adiós"])
+    bitext = write_text(tmp_path / "bi.txt", ["x"])
+    with pytest.raises(InputError, match="pool.src has 2 lines but .*n.jsonl has 1"):
+        pseudo_pairs(pool, nbest, bitext, bitext, tmp_path / "st", [{"type": "repetition"}])
+    assert not (tmp_path / "st.src").exists()
