@@ -26,10 +26,7 @@ NMT = config["nmt"]
 ROUNDS = NMT["self_training_rounds"]
 
 
-def as_json(section):
-    return json.dumps(config[section], sort_keys=True)
-
-
+include: "workflow/rules/common.smk"
 include: "workflow/rules/prepare.smk"
 include: "workflow/rules/select.smk"
 include: "workflow/rules/nmt.smk"

@@ -23,6 +23,8 @@ rule evaluate:
     params:
         lms=" ".join(f"{name}={MODELS}/lm/{name}.bin" for name in EVAL_LMS),
         stats=" ".join(f"{name}={path}" for name, path in STAGE_STATS.items()),
+    conda:
+        "../../envs/lmboot.yaml"
     log:
         f"{LOGS}/evaluate.log",
     benchmark:

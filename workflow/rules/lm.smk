@@ -16,8 +16,10 @@ rule lm:
     wildcard_constraints:
         name="|".join(LM_TEXTS),
     params:
-        prefix=f"{MODELS}/lm/{{name}}",
+        prefix=lambda wc, output: output.arpa[: -len(".arpa")],
         order=config["lm"]["order"],
+    conda:
+        "../../envs/lmboot.yaml"
     log:
         f"{LOGS}/lm.{{name}}.log",
     benchmark:
@@ -41,8 +43,10 @@ rule mix:
     wildcard_constraints:
         name="translated|oracle",
     params:
-        prefix=f"{MODELS}/lm/mix-{{name}}",
+        prefix=lambda wc, output: output.arpa[: -len(".arpa")],
         weight=config["lm"]["seed_weight"],
+    conda:
+        "../../envs/lmboot.yaml"
     log:
         f"{LOGS}/mix.{{name}}.log",
     benchmark:

@@ -11,6 +11,8 @@ rule lm_filter:
         stats=f"{DATA}/filtered.json",
     params:
         lm_filter=as_json("lm_filter"),
+    conda:
+        "../../envs/lmboot.yaml"
     log:
         f"{LOGS}/lm_filter.log",
     benchmark:

@@ -1,14 +1,6 @@
 # nmt: sentencepiece, fairseq training on the selected bitext (round 0), self-training rounds
 # (fine-tuned on bitext + guarded pool translations), n-best translation of the pool (lmboot/nmt.py)
 
-wildcard_constraints:
-    r=r"\d+",
-
-
-def checkpoint_of(r):
-    return f"{MODELS}/round{r}/checkpoint_best.pt"
-
-
 rule spm:
     input:
         rules.select.output.src,
@@ -17,9 +9,11 @@ rule spm:
         model=f"{MODELS}/spm/spm.model",
         dict=f"{MODELS}/spm/dict.txt",
     params:
-        out=f"{MODELS}/spm",
+        out=lambda wc, output: dirname(output.model),
         vocab=NMT["vocab_size"],
     threads: 1
+    conda:
+        "../../envs/lmboot.yaml"
     log:
         f"{LOGS}/spm.log",
     benchmark:
@@ -30,15 +24,6 @@ rule spm:
     shell:
         "lmboot spm --inputs {input} --out {params.out} --vocab-size {params.vocab}"
         " --threads {threads} > {log} 2>&1"
-
-
-def training_pairs(wildcards):
-    """Round 0 trains on the selected bitext; round r > 0 on bitext + round r's pseudo-pairs."""
-    r = int(wildcards.r)
-    if r == 0:
-        return {"src": rules.select.output.src, "tgt": rules.select.output.tgt}
-    return {"src": f"{DATA}/selftrain/round{r}.src", "tgt": f"{DATA}/selftrain/round{r}.tgt",
-            "restore": checkpoint_of(r - 1)}
 
 
 rule train:
@@ -52,13 +37,15 @@ rule train:
         scores=f"{MODELS}/round{{r}}/dev_scores.json",
     params:
         nmt=as_json("nmt"),
-        out=f"{MODELS}/round{{r}}",
-        spm_dir=f"{MODELS}/spm",
+        out=lambda wc, output: dirname(output.checkpoint),
+        spm_dir=lambda wc, input: dirname(input.spm),
         seed=config["split"]["random_seed"],
         finetune=lambda wc, input: (
             f"--restore {input.restore} --max-updates {NMT['finetune_updates']}" if "restore" in input.keys() else ""
         ),
     threads: NMT["threads"]
+    conda:
+        "../../envs/lmboot.yaml"
     log:
         f"{LOGS}/train.round{{r}}.log",
     benchmark:
@@ -76,12 +63,15 @@ rule translate_for_selftraining:
     input:
         checkpoint=checkpoint_of("{r}"),
         pool=rules.prepare.output.pool,
+        spm=rules.spm.output.model,
     output:
         f"{DATA}/selftrain/round{{r}}.pool.1best.jsonl",
     params:
         nmt=as_json("nmt"),
-        spm_dir=f"{MODELS}/spm",
+        spm_dir=lambda wc, input: dirname(input.spm),
     threads: NMT["threads"]
+    conda:
+        "../../envs/lmboot.yaml"
     log:
         f"{LOGS}/translate_for_selftraining.round{{r}}.log",
     benchmark:
@@ -107,7 +97,9 @@ rule pseudo_pairs:
         stats=f"{DATA}/selftrain/round{{r}}.json",
     params:
         nmt=as_json("nmt"),
-        prefix=f"{DATA}/selftrain/round{{r}}",
+        prefix=lambda wc, output: output.stats[: -len(".json")],
+    conda:
+        "../../envs/lmboot.yaml"
     log:
         f"{LOGS}/pseudo_pairs.round{{r}}.log",
     benchmark:
@@ -125,12 +117,15 @@ rule translate:
     input:
         checkpoint=checkpoint_of(ROUNDS),
         pool=rules.prepare.output.pool,
+        spm=rules.spm.output.model,
     output:
         f"{DATA}/translate/pool.nbest.jsonl",
     params:
         nmt=as_json("nmt"),
-        spm_dir=f"{MODELS}/spm",
+        spm_dir=lambda wc, input: dirname(input.spm),
     threads: NMT["threads"]
+    conda:
+        "../../envs/lmboot.yaml"
     log:
         f"{LOGS}/translate.log",
     benchmark:

@@ -1,13 +1,6 @@
 # prepare: corpora -> normalized seed / pool / dev / test and general bitext (lmboot/prepare.py)
 
 
-def corpus_files(spec):
-    """Input files of a corpus spec (a path, a list of paths or a directory)."""
-    if spec["format"] == "plain":
-        return [spec["source_path"], spec["target_path"]]
-    return [spec["path"]] if isinstance(spec["path"], str) else spec["path"]
-
-
 if "demo_data" in config:
 
     rule demo_data:
@@ -15,11 +8,13 @@ if "demo_data" in config:
             in_domain=f"{config['demo_data']['out']}/in_domain.jsonl",
             general=f"{config['demo_data']['out']}/general.tsv",
         params:
-            out=config["demo_data"]["out"],
+            out=lambda wc, output: dirname(output.general),
             seed=config["demo_data"]["seed"],
             n_in_domain=config["demo_data"]["n_in_domain"],
             n_general=config["demo_data"]["n_general"],
             share=config["demo_data"]["assistant_share"],
+        conda:
+            "../../envs/lmboot.yaml"
         log:
             f"{LOGS}/demo_data.log",
         benchmark:
@@ -47,7 +42,9 @@ rule prepare:
         stats=f"{DATA}/prepared/prepare.json",
     params:
         config=json.dumps(config, sort_keys=True),
-        out=f"{DATA}/prepared",
+        out=lambda wc, output: dirname(output.stats),
+    conda:
+        "../../envs/lmboot.yaml"
     log:
         f"{LOGS}/prepare.log",
     benchmark:

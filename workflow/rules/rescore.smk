@@ -10,6 +10,8 @@ rule rescore:
         stats=f"{DATA}/rescored.json",
     params:
         rescore=as_json("rescore"),
+    conda:
+        "../../envs/lmboot.yaml"
     log:
         f"{LOGS}/rescore.log",
     benchmark:

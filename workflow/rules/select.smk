@@ -13,8 +13,10 @@ rule select:
         stats=f"{DATA}/select/select.json",
     params:
         select=as_json("select"),
-        out=f"{DATA}/select",
+        out=lambda wc, output: dirname(output.stats),
     threads: 2
+    conda:
+        "../../envs/lmboot.yaml"
     log:
         f"{LOGS}/select.log",
     benchmark:
