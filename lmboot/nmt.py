@@ -149,31 +149,84 @@ def parse_interactive(stdout: str) -> dict[int, list[dict]]:
 
 
 def translate(checkpoint, spm_dir, input_text, out_jsonl, cfg: dict, threads: int = 1, nbest: int | None = None) -> int:
-    """Translate input_text (one sentence a line) into n-best records; returns the count."""
+    """Translate input_text (one sentence a line) into n-best records with fairseq or CTranslate2
+    (config `translator`); returns the count."""
     spm_dir = Path(spm_dir)
     nbest = nbest or cfg["nbest"]
     sources = read_lines(input_text)
+    pieces = encode(spm_dir / "spm.model", sources)
+    if cfg.get("translator", "fairseq") == "ctranslate2":
+        hyps, scale = translate_ct2(checkpoint, spm_dir, pieces, cfg, threads, nbest), "ln_per_token"
+    else:
+        hyps, scale = translate_fairseq(checkpoint, spm_dir, pieces, cfg, threads, nbest), "log2_per_token"
+    if len(hyps) != len(sources):
+        raise RuntimeError(f"the translator returned {len(hyps)} n-best lists for {len(sources)} inputs")
+    with atomic_write(out_jsonl) as f:
+        for i, src in enumerate(sources):
+            record = {"id": i, "src": src, "score_scale": scale, "hyps": hyps[i]}
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return len(sources)
+
+
+def data_dir_for(spm_dir: Path, tmp: str) -> str:
+    """A data dir holding dict.src.txt and dict.tgt.txt, as fairseq tools expect."""
+    for side in ("src", "tgt"):
+        shutil.copy(spm_dir / "dict.txt", Path(tmp) / f"dict.{side}.txt")
+    return tmp
+
+
+def translate_fairseq(checkpoint, spm_dir: Path, pieces: list[str], cfg: dict, threads: int, nbest: int):
     with tempfile.TemporaryDirectory() as tmp:
-        # fairseq-interactive wants a data dir holding the dictionaries
-        for side in ("src", "tgt"):
-            shutil.copy(spm_dir / "dict.txt", Path(tmp) / f"dict.{side}.txt")
-        write_lines(Path(tmp) / "input", encode(spm_dir / "spm.model", sources))
-        run = run_tool(["fairseq-interactive", tmp, "--path", str(checkpoint), "--task", "translation",
-                        "-s", "src", "-t", "tgt", "--input", str(Path(tmp) / "input"), *device_args(cfg),
-                        "--beam", str(max(cfg["beam"], nbest)), "--nbest", str(nbest),
+        write_lines(Path(tmp) / "input", pieces)
+        run = run_tool(["fairseq-interactive", data_dir_for(spm_dir, tmp), "--path", str(checkpoint),
+                        "--task", "translation", "-s", "src", "-t", "tgt", "--input", str(Path(tmp) / "input"),
+                        *device_args(cfg), "--beam", str(max(cfg["beam"], nbest)), "--nbest", str(nbest),
                         # output length bound (tokens): a*source + b, against runaway repetition
                         "--max-len-a", str(cfg.get("max_len_a", 1.5)), "--max-len-b", str(cfg.get("max_len_b", 10)),
                         "--batch-size", str(cfg.get("batch_size", 64)), "--buffer-size", "1024",
                         "--post-process", "sentencepiece", "--no-progress-bar"],
                        threads, capture_output=True, text=True)
-    hyps = parse_interactive(run.stdout)
-    if len(hyps) != len(sources):
-        raise RuntimeError(f"fairseq-interactive returned {len(hyps)} n-best lists for {len(sources)} inputs")
-    with atomic_write(out_jsonl) as f:
-        for i, src in enumerate(sources):
-            record = {"id": i, "src": src, "score_scale": "log2_per_token", "hyps": hyps[i]}
-            f.write(json.dumps(record, ensure_ascii=False) + "\n")
-    return len(sources)
+    return parse_interactive(run.stdout)
+
+
+def convert_ct2(checkpoint, spm_dir: Path, threads: int) -> Path:
+    """The CTranslate2 conversion of a fairseq checkpoint, made once beside it (ct2-<checkpoint name>/)."""
+    checkpoint = Path(checkpoint)
+    out = checkpoint.parent / f"ct2-{checkpoint.stem}"
+    if (out / "model.bin").is_file() and (out / "model.bin").stat().st_mtime >= checkpoint.stat().st_mtime:
+        return out
+    tmp_out = checkpoint.parent / f".{out.name}.tmp"
+    with tempfile.TemporaryDirectory() as tmp:
+        run_tool(["ct2-fairseq-converter", "--model_path", str(checkpoint), "--data_dir", data_dir_for(spm_dir, tmp),
+                  "--source_lang", "src", "--target_lang", "tgt", "--output_dir", str(tmp_out), "--force",
+                  "--unsafe_deserialization"], threads)
+    shutil.rmtree(out, ignore_errors=True)
+    tmp_out.rename(out)
+    return out
+
+
+def translate_ct2(checkpoint, spm_dir: Path, pieces: list[str], cfg: dict, threads: int, nbest: int):
+    """n-best with CTranslate2; scores are its length-normalized natural-log probabilities."""
+    import ctranslate2
+    import sentencepiece as spm
+
+    device = "cuda" if cfg.get("device", "auto") != "cpu" and ctranslate2.get_cuda_device_count() else "cpu"
+    translator = ctranslate2.Translator(str(convert_ct2(checkpoint, spm_dir, threads)), device=device,
+                                        intra_threads=threads)
+    decoder = spm.SentencePieceProcessor(model_file=str(spm_dir / "spm.model"))
+    tokens = [p.split() for p in pieces]
+    batch_size = cfg.get("batch_size", 64)
+    hyps = {}
+    for start in range(0, len(tokens), batch_size):
+        batch = tokens[start:start + batch_size]
+        longest = max(len(t) for t in batch)
+        results = translator.translate_batch(
+            batch, beam_size=max(cfg["beam"], nbest), num_hypotheses=nbest, return_scores=True,
+            max_decoding_length=int(cfg.get("max_len_a", 1.5) * longest + cfg.get("max_len_b", 10)))
+        for i, result in enumerate(results, start):
+            hyps[i] = [{"text": decoder.decode_pieces(h), "score": s, "tokens": len(h) + 1}
+                       for h, s in zip(result.hypotheses, result.scores)]
+    return hyps
 
 
 def one_best(nbest_jsonl: str | Path) -> list[str]:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from lmboot.corpus import normalize
+
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "config" / "tiny.yaml"
 STAGES = {"demo_data", "prepare", "select", "spm", "train", "translate_for_selftraining", "pseudo_pairs",
@@ -51,6 +53,17 @@ def test_workflow_end_to_end(tmp_path):
     assert [r["src"] for r in nbest] == pool and all(1 <= len(r["hyps"]) <= 3 for r in nbest)
     assert len((tmp_path / "data/tiny/rescored.tgt").read_text().splitlines()) == len(pool)
     assert (tmp_path / "results/tiny/metrics.md").read_text().count("\n") == 2 + len(metrics["lms"])
+    assert assistant_share(tmp_path, kept=True) > 2 * assistant_share(tmp_path, kept=False)
     for rule in STAGES:  # every rule leaves a log and a benchmark
         assert list((tmp_path / "logs/tiny").glob(f"{rule}*.log")), rule
         assert list((tmp_path / "benchmarks/tiny").glob(f"{rule}*.tsv")), rule
+
+
+def assistant_share(workdir: Path, kept: bool) -> float:
+    """Share of the demo's assistant-like general sentences among the selected (or the unselected) rows."""
+    rows = [line.split("\t") for line in (workdir / "resources/tiny/general.tsv").read_text().splitlines()[1:]]
+    assistant = {normalize(eng) for origin, eng, _ in rows if origin == "demo-assistant"}
+    general = (workdir / "data/tiny/prepared/general.tgt").read_text().splitlines()
+    flags = [line.split("\t")[2] == "1" for line in (workdir / "data/tiny/select/distances.tsv").open().readlines()[1:]]
+    chosen = [text for text, flag in zip(general, flags) if flag == kept]
+    return sum(text in assistant for text in chosen) / len(chosen)
