@@ -70,7 +70,9 @@ def cmd_pseudo_pairs(a):
 
 def cmd_rescore(a):
     from lmboot.rescore import rescore
-    return rescore(a.nbest, a.seed_lm, a.out, a.rescore.get("lambda", 0.5))
+    r = a.rescore
+    return rescore(a.nbest, a.seed_lm, a.out, r.get("lambda", "tune"), a.dev_nbest, a.dev_refs,
+                   r.get("grid", [0, 0.1, 0.25, 0.5, 1, 2]))
 
 
 def cmd_lm_filter(a):
@@ -181,6 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
     for arg in ("--nbest", "--seed-lm", "--out"):
         s.add_argument(arg, required=True)
     s.add_argument("--rescore", type=section("rescore"), default={})
+    s.add_argument("--dev-nbest", help="dev n-best lists, to tune lambda")
+    s.add_argument("--dev-refs", help="dev references, to tune lambda")
 
     s = add("lm-filter", cmd_lm_filter, "drop improbable translations")
     for arg in ("--src", "--tgt", "--seed-lm", "--out"):

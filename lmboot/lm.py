@@ -105,30 +105,47 @@ def sentence_events(sentence: str, order: int):
         yield words[i], tuple(words[max(0, i - order + 1):i])
 
 
-def em_weights(models: list[ArpaModel], dev_lines: list[str], iterations: int = 100, tol: float = 1e-6) -> list[float]:
-    """Mixture weights that maximize dev likelihood (EM); words unknown to every model are skipped."""
+def dev_probabilities(models: list[ArpaModel], dev_lines: list[str]):
+    """Per-token probabilities (tokens x models) of the dev words and </s>; a word unknown to every model
+    gets each model's <unk> probability, so that candidates compare over the same tokens."""
+    import numpy as np
+
     order = max(m.order for m in models)
-    probs = []
+    rows = []
     for line in dev_lines:
         for word, context in sentence_events(line, order):
             p = [10 ** m.logprob(word, context) if word in m.vocab else 0.0 for m in models]
-            if any(p):
-                probs.append(p)
-    if not probs:
-        raise InputError("dev: no dev word is known to any language model; cannot estimate mixture weights")
-    weights = [1.0 / len(models)] * len(models)
+            if not any(p):
+                p = [10 ** m.prob.get(("<unk>",), LOG10_ZERO) for m in models]
+            rows.append(p)
+    if not rows:
+        raise InputError("dev: no dev text to estimate mixture weights on")
+    return np.array(rows)
+
+
+def em_weights(models: list[ArpaModel], dev_lines: list[str], iterations: int = 200, tol: float = 1e-7) -> list[float]:
+    """Mixture weights that maximize dev likelihood (EM, as SRILM's compute-best-mix)."""
+    import numpy as np
+
+    probs = dev_probabilities(models, dev_lines)
+    weights = np.full(len(models), 1.0 / len(models))
     for _ in range(iterations):
-        totals = [0.0] * len(models)
-        for p in probs:
-            mix = sum(w * q for w, q in zip(weights, p))
-            for i, (w, q) in enumerate(zip(weights, p)):
-                totals[i] += w * q / mix
-        new = [t / len(probs) for t in totals]
-        done = max(abs(a - b) for a, b in zip(new, weights)) < tol
+        posterior = probs * weights
+        posterior /= posterior.sum(axis=1, keepdims=True)
+        new = posterior.mean(axis=0)
+        done = np.abs(new - weights).max() < tol
         weights = new
         if done:
             break
-    return weights
+    return weights.tolist()
+
+
+def mixture_perplexity(models: list[ArpaModel], weights: list[float], dev_lines: list[str]) -> float:
+    """Perplexity of the exact linear mixture on dev (tokens as in dev_probabilities)."""
+    import numpy as np
+
+    probs = dev_probabilities(models, dev_lines) @ np.asarray(weights)
+    return float(np.exp(-np.log(probs).mean()))
 
 
 def _log10(x: float) -> float:

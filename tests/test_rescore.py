@@ -57,8 +57,22 @@ def test_rescore_file(tmp_path, tiny_lm):
     out = tmp_path / "out" / "rescored.txt"
     stats = rescore(nbest, f"{tiny_lm}.bin", out, 5.0)
     assert out.read_text().splitlines() == [GOOD, "set an alarm for noon", "set an alarm for noon"]
-    assert stats == {"records": 3, "lambda": 5.0, "changed_from_nmt_1best": 2}
+    assert stats == {"records": 3, "lambda": 5.0, "changed_from_nmt_1best": 2, "tuning": None}
     assert json.loads((tmp_path / "out" / "rescored.json").read_text()) == stats
     stats0 = rescore(nbest, f"{tiny_lm}.arpa", out, 0)
     assert out.read_text().splitlines() == [BAD, "set an alarm for noon", "noon set alarm an for"]
     assert stats0["changed_from_nmt_1best"] == 0
+
+
+def test_tuning_picks_the_lambda_that_matches_the_references(tmp_path, tiny_lm):
+    dev = [record(0, [(BAD, -0.5), (GOOD, -0.8)]),
+           record(1, [("alarm noon for an set", -0.2), ("set an alarm for noon", -0.9)])]
+    dev_nbest = write_text(tmp_path / "dev.jsonl", [json.dumps(r) for r in dev])
+    pool = write_text(tmp_path / "pool.jsonl", [json.dumps(dev[0])])
+    refs = write_text(tmp_path / "dev.ref", [GOOD, "set an alarm for noon"])
+    stats = rescore(pool, f"{tiny_lm}.bin", tmp_path / "out.txt", "tune", dev_nbest, refs, [0.0, 5.0])
+    assert stats["lambda"] == 5.0
+    assert stats["tuning"]["dev_chrf"]["5.0"] > stats["tuning"]["dev_chrf"]["0.0"]
+    assert (tmp_path / "out.txt").read_text() == GOOD + "\n"
+    wrong_refs = write_text(tmp_path / "wrong.ref", [BAD, "alarm noon for an set"])
+    assert rescore(pool, f"{tiny_lm}.bin", tmp_path / "o2.txt", "tune", dev_nbest, wrong_refs, [0.0, 5.0])["lambda"] == 0.0

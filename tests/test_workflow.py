@@ -64,6 +64,6 @@ def assistant_share(workdir: Path, kept: bool) -> float:
     rows = [line.split("\t") for line in (workdir / "resources/tiny/general.tsv").read_text().splitlines()[1:]]
     assistant = {normalize(eng) for origin, eng, _ in rows if origin == "demo-assistant"}
     general = (workdir / "data/tiny/prepared/general.tgt").read_text().splitlines()
-    flags = [line.split("\t")[2] == "1" for line in (workdir / "data/tiny/select/distances.tsv").open().readlines()[1:]]
+    flags = [line.split("\t")[2] == "1" for line in (workdir / "data/tiny/select/distances.tsv").read_text().splitlines()[1:]]
     chosen = [text for text, flag in zip(general, flags) if flag == kept]
     return sum(text in assistant for text in chosen) / len(chosen)

@@ -116,10 +116,12 @@ rule pseudo_pairs:
 rule translate:
     input:
         checkpoint=checkpoint_of(ROUNDS),
-        pool=rules.prepare.output.pool,
+        source=lambda wc: rules.prepare.output.pool if wc.part == "pool" else rules.prepare.output.dev_src,
         spm=rules.spm.output.model,
     output:
-        f"{DATA}/translate/pool.nbest.jsonl",
+        f"{DATA}/translate/{{part}}.nbest.jsonl",
+    wildcard_constraints:
+        part="pool|dev",
     params:
         nmt=as_json("nmt"),
         spm_dir=lambda wc, input: dirname(input.spm),
@@ -127,12 +129,12 @@ rule translate:
     conda:
         "../../envs/lmboot.yaml"
     log:
-        f"{LOGS}/translate.log",
+        f"{LOGS}/translate.{{part}}.log",
     benchmark:
-        f"{BENCH}/translate.tsv"
+        f"{BENCH}/translate.{{part}}.tsv"
     resources:
         mem_mb=4000,
         runtime=240,
     shell:
-        "lmboot translate --checkpoint {input.checkpoint} --spm-dir {params.spm_dir} --input {input.pool}"
+        "lmboot translate --checkpoint {input.checkpoint} --spm-dir {params.spm_dir} --input {input.source}"
         " --out {output} --nmt {params.nmt:q} --threads {threads} > {log} 2>&1"

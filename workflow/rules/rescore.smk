@@ -3,8 +3,10 @@
 
 rule rescore:
     input:
-        nbest=rules.translate.output[0],
+        nbest=f"{DATA}/translate/pool.nbest.jsonl",
         seed_lm=f"{MODELS}/lm/seed.bin",
+        dev_nbest=f"{DATA}/translate/dev.nbest.jsonl",
+        dev_refs=rules.prepare.output.dev_tgt,
     output:
         text=f"{DATA}/rescored.tgt",
         stats=f"{DATA}/rescored.json",
@@ -21,4 +23,4 @@ rule rescore:
         runtime=30,
     shell:
         "lmboot rescore --nbest {input.nbest} --seed-lm {input.seed_lm} --out {output.text}"
-        " --rescore {params.rescore:q} > {log} 2>&1"
+        " --dev-nbest {input.dev_nbest} --dev-refs {input.dev_refs} --rescore {params.rescore:q} > {log} 2>&1"
