@@ -77,7 +77,9 @@ def cmd_rescore(a):
 
 def cmd_lm_filter(a):
     from lmboot.lm_filter import lm_filter
-    return lm_filter(a.src, a.tgt, a.seed_lm, a.out, a.lm_filter.get("filters", []))
+    f = a.lm_filter
+    return lm_filter(a.src, a.tgt, a.seed_lm, a.out, f.get("filters", []), a.seed_arpa, a.dev,
+                     f.get("grid", [0, 5, 10, 20, 30, 50]), a.order)
 
 
 def cmd_lm(a):
@@ -190,6 +192,9 @@ def build_parser() -> argparse.ArgumentParser:
     for arg in ("--src", "--tgt", "--seed-lm", "--out"):
         s.add_argument(arg, required=True)
     s.add_argument("--lm-filter", type=section("lm_filter"), default={})
+    s.add_argument("--seed-arpa", help="seed LM as ARPA, to tune the lm_score percentile")
+    s.add_argument("--dev", help="dev text, to tune the lm_score percentile")
+    s.add_argument("--order", type=int, default=3, help="n-gram order of the LMs built while tuning")
 
     s = add("lm", cmd_lm, "build an ARPA + binary KenLM model from text")
     s.add_argument("--text", required=True)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -103,16 +104,50 @@ def apply_filters(pairs: list[tuple[str, str]], filters: list[Filter]) -> tuple[
     return keep, dropped
 
 
-def lm_filter(src: str | Path, tgt: str | Path, seed_lm: str | Path, out_text: str | Path, specs: list[dict]) -> dict:
-    """Write the translations that pass every filter to out_text; counts to out_text.json."""
+def tune_percentile(pairs: list[tuple[str, str]], specs: list[dict], seed_lm: str | Path, seed_arpa: str | Path,
+                    dev: str | Path, grid: list[float], order: int = 3) -> dict:
+    """The lm_score percentile of the grid that minimizes the dev perplexity of seed + filtered-translation
+    LMs, linearly interpolated with EM weights (the final LM's construction, before its ARPA is written)."""
+    from lmboot.lm import ArpaModel, build_arpa, em_weights, mixture_perplexity
+
+    seed, dev_lines = ArpaModel(seed_arpa), [line for line in read_lines(dev) if line.strip()]
+    curve = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for percentile in grid:
+            candidate = [dict(s, percentile=percentile) if s.get("percentile") == "tune" else s for s in specs]
+            keep, _ = apply_filters(pairs, build_filters(candidate, seed_lm))
+            if not any(keep):
+                continue
+            write_lines(f"{tmp}/text", (t for (_, t), k in zip(pairs, keep) if k))
+            build_arpa(f"{tmp}/text", f"{tmp}/lm.arpa", order)
+            models = [seed, ArpaModel(f"{tmp}/lm.arpa")]
+            curve[percentile] = mixture_perplexity(models, em_weights(models, dev_lines), dev_lines)
+    if not curve:
+        raise InputError(f"lm_filter: every candidate percentile {grid} drops every translation")
+    best = min(curve, key=lambda p: (curve[p], p))
+    return {"percentile": best, "dev_ppl": {str(p): round(v, 3) for p, v in curve.items()}}
+
+
+def lm_filter(src: str | Path, tgt: str | Path, seed_lm: str | Path, out_text: str | Path, specs: list[dict],
+              seed_arpa: str | Path | None = None, dev: str | Path | None = None,
+              grid: list[float] = (0, 5, 10, 20, 30, 50), order: int = 3) -> dict:
+    """Write the translations that pass every filter to out_text; counts to out_text.json.
+    An lm_score filter with percentile "tune" takes the grid value chosen on dev (tune_percentile)."""
     sources, targets = read_lines(src), read_lines(tgt)
     if len(sources) != len(targets):
         raise InputError(f"{src} has {len(sources)} lines but {tgt} has {len(targets)}")
-    keep, dropped = apply_filters(list(zip(sources, targets)), build_filters(specs, seed_lm))
+    pairs = list(zip(sources, targets))
+    tuning = None
+    if any(s.get("percentile") == "tune" for s in specs):
+        if not (seed_arpa and dev):
+            raise InputError("lm_filter: percentile 'tune' needs the seed ARPA model and the dev text")
+        tuning = tune_percentile(pairs, specs, seed_lm, seed_arpa, dev, list(grid), order)
+        specs = [dict(s, percentile=tuning["percentile"]) if s.get("percentile") == "tune" else s for s in specs]
+    keep, dropped = apply_filters(pairs, build_filters(specs, seed_lm))
     if targets and not any(keep):
         raise InputError(f"{tgt}: every translation was dropped ({dropped}); the translator's output is "
                          "unusable: see its dev_scores.json and train more")
     write_lines(out_text, (t for t, k in zip(targets, keep) if k))
-    stats = {"input": len(targets), "kept": sum(keep), "dropped_by": dropped}
+    stats = {"input": len(targets), "kept": sum(keep), "dropped_by": dropped, "tuning": tuning}
     write_json(Path(out_text).with_suffix(".json"), stats)
     return stats

@@ -80,7 +80,8 @@ def test_lm_filter_end_to_end(tmp_path, tiny_lm):
     out = tmp_path / "f" / "filtered.txt"
     stats = lm_filter(src, tgt, f"{tiny_lm}.bin", out, specs)
     assert out.read_text().splitlines() == GOOD
-    assert stats == {"input": 20, "kept": 16, "dropped_by": {"lm_score": 2, "length_ratio": 1, "repetition": 1}}
+    assert stats == {"input": 20, "kept": 16, "dropped_by": {"lm_score": 2, "length_ratio": 1, "repetition": 1},
+                     "tuning": None}
     assert json.loads((tmp_path / "f" / "filtered.json").read_text()) == stats
     assert (src.read_bytes(), tgt.read_bytes()) == before
 
@@ -97,3 +98,23 @@ def test_lm_filter_everything_dropped(tmp_path, tiny_lm):
     with pytest.raises(InputError, match="p.tgt"):
         lm_filter(src, tgt, f"{tiny_lm}.bin", tmp_path / "out.txt", [{"type": "repetition"}])
     assert not (tmp_path / "out.txt").exists()
+
+
+def test_tuned_percentile_drops_the_garbage_half(tmp_path, tiny_lm):
+    import random
+
+    rng = random.Random(3)
+    noise = [" ".join(rng.choice(["qwzx", "plorf", "gnarb", "vlek", "frell", "snorb", "kwop"]) for _ in range(5))
+             for _ in range(40)]
+    targets = assistant_sentences(40, seed=11) + noise
+    src = write_text(tmp_path / "p.src", ["x y z w v"] * len(targets))
+    tgt = write_text(tmp_path / "p.tgt", targets)
+    dev = write_text(tmp_path / "dev.txt", assistant_sentences(30, seed=17))
+    out = tmp_path / "filtered.txt"
+    stats = lm_filter(src, tgt, f"{tiny_lm}.bin", out, [{"type": "lm_score", "percentile": "tune"}],
+                      seed_arpa=f"{tiny_lm}.arpa", dev=dev, grid=[0, 50])
+    curve = stats["tuning"]["dev_ppl"]
+    assert stats["tuning"]["percentile"] == 50 and curve["50"] < curve["0"]
+    assert set(out.read_text().splitlines()) == set(assistant_sentences(40, seed=11))
+    with pytest.raises(InputError, match="tune"):
+        lm_filter(src, tgt, f"{tiny_lm}.bin", out, [{"type": "lm_score", "percentile": "tune"}])

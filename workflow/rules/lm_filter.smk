@@ -6,11 +6,14 @@ rule lm_filter:
         src=rules.prepare.output.pool,
         tgt=rules.rescore.output.text,
         seed_lm=f"{MODELS}/lm/seed.bin",
+        seed_arpa=f"{MODELS}/lm/seed.arpa",
+        dev=rules.prepare.output.dev_tgt,
     output:
         text=f"{DATA}/filtered.tgt",
         stats=f"{DATA}/filtered.json",
     params:
         lm_filter=as_json("lm_filter"),
+        order=config["lm"]["order"],
     conda:
         "../../envs/lmboot.yaml"
     log:
@@ -22,4 +25,5 @@ rule lm_filter:
         runtime=30,
     shell:
         "lmboot lm-filter --src {input.src} --tgt {input.tgt} --seed-lm {input.seed_lm} --out {output.text}"
+        " --seed-arpa {input.seed_arpa} --dev {input.dev} --order {params.order}"
         " --lm-filter {params.lm_filter:q} > {log} 2>&1"
