@@ -25,7 +25,7 @@ def test_validate_fills_defaults_without_touching_input():
     assert cfg["select"]["keep"] == {"top_fraction": 0.5}
     assert cfg["in_domain"]["split_values"] == {"train": ["train"], "dev": ["valid"], "test": ["test"]}
     assert cfg["general"]["drop_test_overlap"] is True
-    assert cfg["lm_filter"]["filters"][0] == {"type": "lm_score", "percentile": 10}
+    assert cfg["lm_filter"]["filters"][0] == {"type": "lm_score", "percentile": "tune"}
     assert "nmt" not in raw
 
 
