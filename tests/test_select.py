@@ -102,6 +102,19 @@ def test_real_encoder_ranks_assistant_closer():
     assert sims[0] > sims[1] + 0.1
 
 
+def test_multilingual_encoder_ranks_spanish_assistant_closer():
+    from lmboot.embed import load_encoder
+
+    enc = load_encoder("usem", batch_size=2)
+    seed = ["pon una alarma a las siete", "pon música de jazz", "qué tiempo hará mañana",
+            "apaga las luces de la cocina", "recuérdame llamar a mamá a mediodía"]
+    vecs = enc.encode(["despiértame a las seis y media", "el banco central subió los tipos de interés medio punto",
+                       "wake me up at six thirty"])
+    assert vecs.shape == (3, 512) and np.allclose(np.linalg.norm(vecs, axis=1), 1, atol=1e-4)
+    sims = vecs @ centroid(enc, seed)
+    assert sims[0] > sims[1] + 0.1 and sims[2] > sims[1]  # across languages too
+
+
 def test_unknown_backend():
     from lmboot.embed import load_encoder
 
