@@ -40,8 +40,11 @@ def cmd_select(a):
     from lmboot.embed import load_encoder
     from lmboot.select import select
     s = a.select
-    encoder = load_encoder(s.get("backend", "sentence-transformers"), s.get("model"), s.get("batch_size", 128))
-    return select(a.general_src, a.general_tgt, a.seed, a.out, encoder, s.get("keep", {"top_fraction": 0.5}))
+    method = s.get("method", "centroid")
+    encoder = None if method == "moore-lewis" else load_encoder(s.get("backend", "sentence-transformers"),
+                                                                 s.get("model"), s.get("batch_size", 128))
+    return select(a.general_src, a.general_tgt, a.seed, a.out, encoder, s.get("keep", {"top_fraction": 0.5}),
+                  method, s.get("order", 3), s.get("random_seed", 13))
 
 
 def cmd_spm(a):

@@ -68,7 +68,7 @@ def test_threshold(files):
 
 def test_centroid_is_unit_mean():
     enc = HashEncoder()
-    c = centroid(enc, SEED, chunk=7)
+    c = centroid(enc, SEED)
     mean = enc.encode(SEED).mean(axis=0)
     assert np.allclose(c, mean / np.linalg.norm(mean), atol=1e-6)
 
@@ -126,3 +126,26 @@ def test_threshold_keeping_nothing(files):
     with pytest.raises(InputError, match="select.keep.*keeps no line of .*g.tgt"):
         select(**files, encoder=HashEncoder(), keep={"threshold": 0.01})
     assert not (files["out_dir"] / "kept.tgt").exists()
+
+
+def test_moore_lewis_ranks_in_domain_above_out_of_domain(tmp_path):
+    from lmboot.select import moore_lewis_scores
+
+    seed = write_text(tmp_path / "seed.txt", assistant_sentences(60, seed=1))
+    in_domain, out_domain = assistant_sentences(20, seed=2), news_sentences(20, seed=3)
+    general = write_text(tmp_path / "general.txt", [s for pair in zip(in_domain, out_domain) for s in pair])
+    scores = moore_lewis_scores(general, seed)
+    assert len(scores) == 40
+    assert scores[0::2].max() < scores[1::2].min()  # every in-domain line ranks above every news line
+
+
+@pytest.mark.parametrize("method", ["moore-lewis", "combined"])
+def test_select_with_moore_lewis_and_combined(tmp_path, method):
+    seed = write_text(tmp_path / "seed.txt", assistant_sentences(60, seed=1))
+    tgt = assistant_sentences(10, seed=2) + news_sentences(30, seed=3)
+    files = {"general_src": write_text(tmp_path / "g.src", [f"src {i}" for i in range(40)]),
+             "general_tgt": write_text(tmp_path / "g.tgt", tgt), "seed": seed, "out_dir": tmp_path / method}
+    stats = select(**files, encoder=HashEncoder(), keep={"top_k": 10}, method=method)
+    assert stats["method"] == method and stats["kept"] == 10
+    assert (tmp_path / method / "kept.src").read_text().splitlines() == [f"src {i}" for i in range(10)]
+    assert (tmp_path / method / "histogram.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

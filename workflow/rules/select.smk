@@ -11,6 +11,7 @@ rule select:
         tgt=f"{DATA}/select/kept.tgt",
         distances=f"{DATA}/select/distances.tsv",
         stats=f"{DATA}/select/select.json",
+        histogram=f"{DATA}/select/histogram.png",
     params:
         select=as_json("select"),
         out=lambda wc, output: dirname(output.stats),
