@@ -1,6 +1,7 @@
 # lmboot: bootstrap a new language's n-gram LM by translating in-domain text (Punjabi et al., ASRU 2019).
 # One run = one config = data/<run>, models/<run>, results/<run>. Stages live in workflow/rules/<stage>.smk
-# and call `lmboot <stage>` (lmboot/<stage>.py).
+# and call `lmboot <stage>` (lmboot/<stage>.py). Targets: all (default: metrics of the configured pipeline),
+# ablation (the paper's table: extra translators and variants, sharing what they can).
 import json
 import os
 

@@ -124,6 +124,11 @@ def cmd_evaluate(a):
     return evaluate(models, a.test, a.out, stats)
 
 
+def cmd_ablation(a):
+    from lmboot.evaluate import ablation
+    return ablation(json.loads(a.rows), a.test, a.out)
+
+
 def cmd_check_config(a):
     return cfg.load(a.config)
 
@@ -215,6 +220,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True)
     s.add_argument("--stats", nargs="*", type=name_path, default=[], metavar="NAME=JSON",
                    help="stage statistics (JSON files) to record beside the metrics")
+
+    s = add("ablation", cmd_ablation, "the ablation table: test perplexity of each row's LM with its stage figures")
+    s.add_argument("--rows", required=True, help="JSON list of rows (see lmboot.evaluate.ablation)")
+    s.add_argument("--test", required=True)
+    s.add_argument("--out", required=True)
     return p
 
 

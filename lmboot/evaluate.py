@@ -1,10 +1,12 @@
-"""Evaluate: test perplexity and OOV rate of each LM; metrics.json and a Markdown table."""
+"""Evaluate: test perplexity and OOV rate of each LM (metrics.{json,md}) and the ablation table."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from lmboot.corpus import atomic_write, read_lines, write_json
+import json
+
+from lmboot.corpus import atomic_write, iter_lines, read_lines, write_json
 from lmboot.lm import load_model
 
 
@@ -49,3 +51,44 @@ def markdown_table(rows: dict[str, dict]) -> str:
         lines.append(f"| {name} | {r['ppl']:.1f} | {r['ppl_in_vocab']:.1f} | {100 * r['oov_rate']:.1f} % | {change} |")
     return "\n".join(lines) + "\n"
 
+
+
+def ablation(rows: list[dict], test: str | Path, out_json: str | Path) -> dict:
+    """One row per way of making the LM: {"label", "lm", optional "translator" (dev_scores.json),
+    "mix" (weights json), "filter" (lm_filter json), "bitext" (file whose lines are the translator's
+    training pairs)}. Writes out_json and a Markdown table beside it (.md)."""
+    sentences = [s for s in read_lines(test) if s.strip()]
+    table = []
+    for row in rows:
+        entry = {"label": row["label"], **perplexity(row["lm"], sentences)}
+        if row.get("translator"):
+            scores = json.loads(Path(row["translator"]).read_text())
+            entry.update(dev_bleu=scores["bleu"], dev_chrf=scores["chrf"])
+        if row.get("mix"):
+            entry["seed_weight"] = json.loads(Path(row["mix"]).read_text())["weights"]["seed"]
+        if row.get("filter"):
+            entry["translations_kept"] = json.loads(Path(row["filter"]).read_text())["kept"]
+        if row.get("bitext"):
+            entry["bitext_pairs"] = sum(1 for _ in iter_lines(row["bitext"]))
+        table.append(entry)
+    base = table[0]["ppl"]
+    for entry in table:
+        entry["ppl_change_vs_first"] = (entry["ppl"] - base) / base
+    write_json(out_json, {"test": str(test), "rows": table})
+    with atomic_write(Path(out_json).with_suffix(".md")) as f:
+        f.write(ablation_table(table))
+    return {"rows": len(table)}
+
+
+def ablation_table(table: list[dict]) -> str:
+    def cell(entry, key, fmt):
+        return fmt.format(entry[key]) if key in entry else ""
+
+    lines = ["| LM | test PPL | OOV | vs seed-only | dev BLEU | dev chrF | seed weight | bitext pairs | translations kept |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for e in table:
+        lines.append(f"| {e['label']} | {e['ppl']:.1f} | {100 * e['oov_rate']:.1f} % | "
+                     f"{100 * e['ppl_change_vs_first']:+.1f} % | {cell(e, 'dev_bleu', '{:.1f}')} | "
+                     f"{cell(e, 'dev_chrf', '{:.1f}')} | {cell(e, 'seed_weight', '{:.2f}')} | "
+                     f"{cell(e, 'bitext_pairs', '{:,}')} | {cell(e, 'translations_kept', '{:,}')} |")
+    return "\n".join(lines) + "\n"

@@ -13,8 +13,8 @@ from lmboot.corpus import normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "config" / "tiny.yaml"
-STAGES = {"demo_data", "prepare", "select", "spm", "train", "translate_for_selftraining", "pseudo_pairs",
-          "translate", "rescore", "lm_filter", "lm", "mix", "evaluate"}
+STAGES = {"demo_data", "prepare", "select", "spm", "train", "pseudo_pairs", "translate", "rescore", "lm_filter",
+          "lm", "mix", "evaluate"}
 
 
 def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
@@ -39,7 +39,7 @@ def test_bad_config_is_one_clear_line(tmp_path):
 
 @pytest.mark.slow
 def test_workflow_end_to_end(tmp_path):
-    run = snakemake(tmp_path, "--cores", "2")
+    run = snakemake(tmp_path, "--cores", "2", "all", "ablation")
     assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
     metrics = json.loads((tmp_path / "results/tiny/metrics.json").read_text())
     assert set(metrics["lms"]) == {"seed", "translated", "mix-translated", "oracle", "mix-oracle"}
@@ -48,12 +48,20 @@ def test_workflow_end_to_end(tmp_path):
         assert 0 <= row["oov_rate"] < 1, name
     weights = metrics["stages"]["mix"]["weights"]
     assert abs(weights["seed"] + weights["translated"] - 1) < 1e-9
-    nbest = [json.loads(line) for line in (tmp_path / "data/tiny/translate/pool.nbest.jsonl").open()]
+    nbest = [json.loads(line) for line in (tmp_path / "data/tiny/selected/translate/r1.pool.nbest.jsonl").open()]
     pool = (tmp_path / "data/tiny/prepared/pool.src").read_text().splitlines()
     assert [r["src"] for r in nbest] == pool and all(1 <= len(r["hyps"]) <= 3 for r in nbest)
-    assert len((tmp_path / "data/tiny/rescored.tgt").read_text().splitlines()) == len(pool)
+    assert len((tmp_path / "data/tiny/variants/selected.r1.rescored.tgt").read_text().splitlines()) == len(pool)
     assert (tmp_path / "results/tiny/metrics.md").read_text().count("\n") == 2 + len(metrics["lms"])
     assert assistant_share(tmp_path, kept=True) > 2 * assistant_share(tmp_path, kept=False)
+    ablation = json.loads((tmp_path / "results/tiny/ablation.json").read_text())["rows"]
+    assert [r["label"] for r in ablation] == ["seed-only", "+ raw translation", "+ embedding selection",
+                                               "+ self-training", "+ n-best rescoring", "+ LM filtering (all)",
+                                               "oracle (real pool text)"]
+    assert all(math.isfinite(r["ppl"]) for r in ablation)
+    assert ablation[1]["bitext_pairs"] > ablation[2]["bitext_pairs"]  # raw: the whole general corpus
+    assert ablation[-2]["ppl"] == pytest.approx(metrics["lms"]["mix-translated"]["ppl"])
+    assert ablation[4]["translations_kept"] == len(pool) >= ablation[5]["translations_kept"]
     for rule in STAGES:  # every rule leaves a log and a benchmark
         assert list((tmp_path / "logs/tiny").glob(f"{rule}*.log")), rule
         assert list((tmp_path / "benchmarks/tiny").glob(f"{rule}*.tsv")), rule

@@ -1,9 +1,31 @@
 # Helpers shared by the rule files (kept apart from rules, as snakemake --lint asks).
+#
+# Names used across rules:
+#   {corpus}   which bitext a translator is trained on: "selected" (select stage) or "general" (all of it)
+#   {r}        self-training round of a translator (0 = trained on the bitext only)
+#   {rescore}  "rescored" (n-best + seed LM, lambda per config) or "1best" (the translator's own best)
+#   {filter}   "filtered" (lm_filter per config) or "unfiltered"
+#   variant    "{corpus}.r{r}.{rescore}.{filter}": one way of making the translated text; the ablation
+#              rows are variants, so what two rows share (a translator, a translation) is made once.
 import json
 import os
 
 wildcard_constraints:
     r=r"\d+",
+    corpus="selected|general",
+    rescore="rescored|1best",
+    filter="filtered|unfiltered",
+    part="pool|dev",
+
+
+FULL = f"selected.r{ROUNDS}.rescored.filtered"  # the configured pipeline: every stage on
+ABLATION = {  # the paper's cumulative rows
+    "+ raw translation": "general.r0.1best.unfiltered",
+    "+ embedding selection": "selected.r0.1best.unfiltered",
+    "+ self-training": f"selected.r{ROUNDS}.1best.unfiltered",
+    "+ n-best rescoring": f"selected.r{ROUNDS}.rescored.unfiltered",
+    "+ LM filtering (all)": FULL,
+}
 
 
 def as_json(section):
@@ -22,14 +44,56 @@ def corpus_files(spec):
     return [spec["path"]] if isinstance(spec["path"], str) else spec["path"]
 
 
-def checkpoint_of(r):
-    return f"{MODELS}/round{r}/checkpoint_best.pt"
+def bitext(corpus):
+    """The bitext a translator trains on: the selected pairs or the whole general corpus."""
+    if corpus == "selected":
+        return {"src": rules.select.output.src, "tgt": rules.select.output.tgt}
+    return {"src": rules.prepare.output.general_src, "tgt": rules.prepare.output.general_tgt}
+
+
+def checkpoint_of(corpus, r):
+    return f"{MODELS}/{corpus}/round{r}/checkpoint_best.pt"
 
 
 def training_pairs(wildcards):
-    """Round 0 trains on the selected bitext; round r > 0 on bitext + round r's pseudo-pairs."""
+    """Round 0 trains on the bitext; round r > 0 fine-tunes round r-1 on bitext + round r's pseudo-pairs."""
     r = int(wildcards.r)
     if r == 0:
-        return {"src": rules.select.output.src, "tgt": rules.select.output.tgt}
-    return {"src": f"{DATA}/selftrain/round{r}.src", "tgt": f"{DATA}/selftrain/round{r}.tgt",
-            "restore": checkpoint_of(r - 1)}
+        return bitext(wildcards.corpus)
+    return {"src": f"{DATA}/{wildcards.corpus}/selftrain/round{r}.src",
+            "tgt": f"{DATA}/{wildcards.corpus}/selftrain/round{r}.tgt",
+            "restore": checkpoint_of(wildcards.corpus, r - 1)}
+
+
+def variant_parts(variant):
+    corpus, r, rescore, filter_ = variant.split(".")
+    return {"corpus": corpus, "r": r[1:], "rescore": rescore, "filter": filter_}
+
+
+VARIANT_RE = r"(selected|general)\.r\d+\.(rescored|1best)\.(filtered|unfiltered)"
+
+
+def lm_text(wildcards):
+    if wildcards.name == "seed":
+        return rules.prepare.output.seed
+    if wildcards.name == "oracle":
+        return rules.prepare.output.oracle
+    return f"{DATA}/variants/{wildcards.name}.tgt"
+
+
+def ablation_rows():
+    """Rows of the ablation table: seed-only, each cumulative variant interpolated with the seed, oracle."""
+    rows = [{"label": "seed-only", "lm": f"{MODELS}/lm/seed.bin"}]
+    for label, variant in ABLATION.items():
+        v = variant_parts(variant)
+        rows.append({"label": label, "lm": f"{MODELS}/lm/mix-{variant}.bin", "mix": f"{MODELS}/lm/mix-{variant}.json",
+                     "translator": f"{MODELS}/{v['corpus']}/round{v['r']}/dev_scores.json",
+                     "filter": f"{DATA}/variants/{variant}.json",
+                     "bitext": bitext(v["corpus"])["src"]})
+    rows.append({"label": "oracle (real pool text)", "lm": f"{MODELS}/lm/mix-oracle.bin",
+                 "mix": f"{MODELS}/lm/mix-oracle.json"})
+    return rows
+
+
+def ablation_files():
+    return sorted({path for row in ablation_rows() for key, path in row.items() if key != "label"})

@@ -1,27 +1,30 @@
-# evaluate: test perplexity and OOV of every LM -> results/<run>/metrics.{json,md} (lmboot/evaluate.py)
+# evaluate: test perplexity and OOV of every LM -> results/<run>/metrics.{json,md}; the ablation table
+# (snakemake ablation) -> results/<run>/ablation.{json,md} (lmboot/evaluate.py)
 
-EVAL_LMS = ["seed", "translated", "mix-translated"] + (["oracle", "mix-oracle"] if config["lm"]["oracle"] else [])
+EVAL_LMS = {"seed": "seed", "translated": FULL, "mix-translated": f"mix-{FULL}"}
+if config["lm"]["oracle"]:
+    EVAL_LMS.update({"oracle": "oracle", "mix-oracle": "mix-oracle"})
 STAGE_STATS = {
     "prepare": rules.prepare.output.stats,
     "select": rules.select.output.stats,
-    "rescore": rules.rescore.output.stats,
-    "lm_filter": rules.lm_filter.output.stats,
-    "mix": f"{MODELS}/lm/mix-translated.json",
-    "translator": f"{MODELS}/round{ROUNDS}/dev_scores.json",
-    "translator_round0": f"{MODELS}/round0/dev_scores.json",
+    "rescore": f"{DATA}/variants/selected.r{ROUNDS}.rescored.json",
+    "lm_filter": f"{DATA}/variants/{FULL}.json",
+    "mix": f"{MODELS}/lm/mix-{FULL}.json",
+    "translator": f"{MODELS}/selected/round{ROUNDS}/dev_scores.json",
+    "translator_round0": f"{MODELS}/selected/round0/dev_scores.json",
 }
 
 
 rule evaluate:
     input:
-        lms=[f"{MODELS}/lm/{name}.bin" for name in EVAL_LMS],
+        lms=[f"{MODELS}/lm/{name}.bin" for name in EVAL_LMS.values()],
         test=rules.prepare.output.test,
         stats=list(STAGE_STATS.values()),
     output:
         json=f"{RESULTS}/metrics.json",
         md=f"{RESULTS}/metrics.md",
     params:
-        lms=" ".join(f"{name}={MODELS}/lm/{name}.bin" for name in EVAL_LMS),
+        lms=" ".join(f"{label}={MODELS}/lm/{name}.bin" for label, name in EVAL_LMS.items()),
         stats=" ".join(f"{name}={path}" for name, path in STAGE_STATS.items()),
     conda:
         "../../envs/lmboot.yaml"
@@ -35,3 +38,25 @@ rule evaluate:
     shell:
         "lmboot evaluate --lm {params.lms} --test {input.test} --out {output.json}"
         " --stats {params.stats} > {log} 2>&1"
+
+
+rule ablation:
+    input:
+        files=ablation_files(),
+        test=rules.prepare.output.test,
+    output:
+        json=f"{RESULTS}/ablation.json",
+        md=f"{RESULTS}/ablation.md",
+    params:
+        rows=json.dumps(ablation_rows()),
+    conda:
+        "../../envs/lmboot.yaml"
+    log:
+        f"{LOGS}/ablation.log",
+    benchmark:
+        f"{BENCH}/ablation.tsv"
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    shell:
+        "lmboot ablation --rows {params.rows:q} --test {input.test} --out {output.json} > {log} 2>&1"

@@ -1,20 +1,14 @@
-# lm: KenLM models of the seed, the translated text and the oracle; seed + other interpolated (lmboot/lm.py)
-
-LM_TEXTS = {
-    "seed": rules.prepare.output.seed,
-    "translated": rules.lm_filter.output.text,
-    "oracle": rules.prepare.output.oracle,
-}
-
+# lm: KenLM models of the seed, of each translated variant and of the oracle; seed + other interpolated
+# into one ARPA with weights by EM on dev (lmboot/lm.py)
 
 rule lm:
     input:
-        lambda wc: LM_TEXTS[wc.name],
+        lm_text,
     output:
         arpa=f"{MODELS}/lm/{{name}}.arpa",
         binary=f"{MODELS}/lm/{{name}}.bin",
     wildcard_constraints:
-        name="|".join(LM_TEXTS),
+        name=f"seed|oracle|{VARIANT_RE}",
     params:
         prefix=lambda wc, output: output.arpa[: -len(".arpa")],
         order=config["lm"]["order"],
@@ -41,7 +35,7 @@ rule mix:
         binary=f"{MODELS}/lm/mix-{{name}}.bin",
         weights=f"{MODELS}/lm/mix-{{name}}.json",
     wildcard_constraints:
-        name="translated|oracle",
+        name=f"oracle|{VARIANT_RE}",
     params:
         prefix=lambda wc, output: output.arpa[: -len(".arpa")],
         weight=config["lm"]["seed_weight"],

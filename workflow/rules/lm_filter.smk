@@ -1,28 +1,29 @@
-# lm_filter: drop improbable translations (seed-LM score, length ratio, repetition) (lmboot/lm_filter.py)
+# lm_filter: drop improbable translations (seed-LM score, length ratio, repetition; the LM-score cut
+# tuned on dev when configured); "unfiltered" keeps them all (lmboot/lm_filter.py)
 
 
 rule lm_filter:
     input:
         src=rules.prepare.output.pool,
-        tgt=rules.rescore.output.text,
+        tgt=f"{DATA}/variants/{{corpus}}.r{{r}}.{{rescore}}.tgt",
         seed_lm=f"{MODELS}/lm/seed.bin",
         seed_arpa=f"{MODELS}/lm/seed.arpa",
         dev=rules.prepare.output.dev_tgt,
     output:
-        text=f"{DATA}/filtered.tgt",
-        stats=f"{DATA}/filtered.json",
+        text=f"{DATA}/variants/{{corpus}}.r{{r}}.{{rescore}}.{{filter}}.tgt",
+        stats=f"{DATA}/variants/{{corpus}}.r{{r}}.{{rescore}}.{{filter}}.json",
     params:
-        lm_filter=as_json("lm_filter"),
+        lm_filter=lambda wc: as_json("lm_filter") if wc.filter == "filtered" else json.dumps({"filters": []}),
         order=config["lm"]["order"],
     conda:
         "../../envs/lmboot.yaml"
     log:
-        f"{LOGS}/lm_filter.log",
+        f"{LOGS}/lm_filter.{{corpus}}.r{{r}}.{{rescore}}.{{filter}}.log",
     benchmark:
-        f"{BENCH}/lm_filter.tsv"
+        f"{BENCH}/lm_filter.{{corpus}}.r{{r}}.{{rescore}}.{{filter}}.tsv"
     resources:
-        mem_mb=2000,
-        runtime=30,
+        mem_mb=4000,
+        runtime=60,
     shell:
         "lmboot lm-filter --src {input.src} --tgt {input.tgt} --seed-lm {input.seed_lm} --out {output.text}"
         " --seed-arpa {input.seed_arpa} --dev {input.dev} --order {params.order}"

@@ -1,23 +1,24 @@
-# rescore: each n-best list's best hypothesis by nmt_score + lambda * seed-LM score (lmboot/rescore.py)
+# rescore: each n-best list's best hypothesis by nmt_score + lambda * seed-LM score, lambda tuned on the
+# dev n-best lists when configured; "1best" keeps the translator's own best (lmboot/rescore.py)
 
 
 rule rescore:
     input:
-        nbest=f"{DATA}/translate/pool.nbest.jsonl",
-        seed_lm=f"{MODELS}/lm/seed.bin",
-        dev_nbest=f"{DATA}/translate/dev.nbest.jsonl",
+        nbest=f"{DATA}/{{corpus}}/translate/r{{r}}.pool.nbest.jsonl",
+        dev_nbest=f"{DATA}/{{corpus}}/translate/r{{r}}.dev.nbest.jsonl",
         dev_refs=rules.prepare.output.dev_tgt,
+        seed_lm=f"{MODELS}/lm/seed.bin",
     output:
-        text=f"{DATA}/rescored.tgt",
-        stats=f"{DATA}/rescored.json",
+        text=f"{DATA}/variants/{{corpus}}.r{{r}}.{{rescore}}.tgt",
+        stats=f"{DATA}/variants/{{corpus}}.r{{r}}.{{rescore}}.json",
     params:
-        rescore=as_json("rescore"),
+        rescore=lambda wc: as_json("rescore") if wc.rescore == "rescored" else json.dumps({"lambda": 0}),
     conda:
         "../../envs/lmboot.yaml"
     log:
-        f"{LOGS}/rescore.log",
+        f"{LOGS}/rescore.{{corpus}}.r{{r}}.{{rescore}}.log",
     benchmark:
-        f"{BENCH}/rescore.tsv"
+        f"{BENCH}/rescore.{{corpus}}.r{{r}}.{{rescore}}.tsv"
     resources:
         mem_mb=2000,
         runtime=30,
