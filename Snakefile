@@ -27,6 +27,10 @@ NMT = config["nmt"]
 ROUNDS = NMT["self_training_rounds"]
 
 
+scattergather:
+    chunk=NMT["chunks"],
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/prepare.smk"
 include: "workflow/rules/select.smk"

@@ -65,6 +65,16 @@ def cmd_translate(a):
     return {"translated": translate(a.checkpoint, a.spm_dir, a.input, a.out, a.nmt, a.threads, a.nbest)}
 
 
+def cmd_split(a):
+    from lmboot.nmt import split_lines
+    return {"sizes": split_lines(a.input, a.outputs)}
+
+
+def cmd_gather(a):
+    from lmboot.nmt import gather_nbest
+    return {"records": gather_nbest(a.inputs, a.out)}
+
+
 def cmd_pseudo_pairs(a):
     from lmboot.nmt import pseudo_pairs
     return pseudo_pairs(a.pool_src, a.nbest, a.bitext_src, a.bitext_tgt, a.out_prefix,
@@ -182,6 +192,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--nmt", type=section("nmt"), default={})
     s.add_argument("--nbest", type=int)
     s.add_argument("--threads", type=int, default=1)
+
+    s = add("split", cmd_split, "split a text file into contiguous chunks (for chunked translation)")
+    s.add_argument("--input", required=True)
+    s.add_argument("--outputs", nargs="+", required=True)
+
+    s = add("gather", cmd_gather, "concatenate chunked n-best files in order")
+    s.add_argument("--inputs", nargs="+", required=True)
+    s.add_argument("--out", required=True)
 
     s = add("pseudo-pairs", cmd_pseudo_pairs, "bitext + guarded pool translations for self-training")
     for arg in ("--pool-src", "--nbest", "--bitext-src", "--bitext-tgt", "--out-prefix"):

@@ -229,6 +229,26 @@ def translate_ct2(checkpoint, spm_dir: Path, pieces: list[str], cfg: dict, threa
     return hyps
 
 
+def split_lines(text: str | Path, outputs: list[str | Path]) -> list[int]:
+    """Split a text file into len(outputs) contiguous chunks of near-equal size; returns their sizes."""
+    lines, n = read_lines(text), len(outputs)
+    bounds = [round(i * len(lines) / n) for i in range(n + 1)]
+    for out, start, end in zip(outputs, bounds, bounds[1:]):
+        write_lines(out, lines[start:end])
+    return [end - start for start, end in zip(bounds, bounds[1:])]
+
+
+def gather_nbest(chunks: list[str | Path], out_jsonl: str | Path) -> int:
+    """Concatenate chunked n-best files in order, numbering the records afresh."""
+    count = 0
+    with atomic_write(out_jsonl) as f:
+        for chunk in chunks:
+            for line in read_lines(chunk):
+                f.write(json.dumps({**json.loads(line), "id": count}, ensure_ascii=False) + "\n")
+                count += 1
+    return count
+
+
 def one_best(nbest_jsonl: str | Path) -> list[str]:
     return [json.loads(line)["hyps"][0]["text"] for line in read_lines(nbest_jsonl)]
 

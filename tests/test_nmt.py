@@ -108,3 +108,21 @@ def test_pseudo_pairs_count_mismatch(tmp_path):
     with pytest.raises(InputError, match="pool.src has 2 lines but .*n.jsonl has 1"):
         pseudo_pairs(pool, nbest, bitext, bitext, tmp_path / "st", [{"type": "repetition"}])
     assert not (tmp_path / "st.src").exists()
+
+
+def test_split_and_gather_round_trip(tmp_path):
+    from lmboot.nmt import gather_nbest, split_lines
+
+    lines = [f"frase {i}" for i in range(10)]
+    text = write_text(tmp_path / "pool.src", lines)
+    chunks = [tmp_path / f"c{i}.src" for i in range(3)]
+    assert split_lines(text, chunks) == [3, 4, 3]
+    assert [line for c in chunks for line in c.read_text().splitlines()] == lines
+    nbest = []
+    for i, c in enumerate(chunks):
+        records = [{"id": j, "src": src, "hyps": [{"text": src.upper(), "score": -1.0}]}
+                   for j, src in enumerate(c.read_text().splitlines())]
+        nbest.append(write_text(tmp_path / f"c{i}.jsonl", [json.dumps(r) for r in records]))
+    assert gather_nbest(nbest, tmp_path / "all.jsonl") == 10
+    gathered = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text().splitlines()]
+    assert [r["id"] for r in gathered] == list(range(10)) and [r["src"] for r in gathered] == lines

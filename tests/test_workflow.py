@@ -62,6 +62,16 @@ def test_workflow_end_to_end(tmp_path):
     assert ablation[1]["bitext_pairs"] > ablation[2]["bitext_pairs"]  # raw: the whole general corpus
     assert ablation[-2]["ppl"] == pytest.approx(metrics["lms"]["mix-translated"]["ppl"])
     assert ablation[4]["translations_kept"] == len(pool) >= ablation[5]["translations_kept"]
+    # chunked translation (scatter/gather, 3 jobs) gives the same n-best file as one job
+    pool_nbest = tmp_path / "data/tiny/selected/translate/r1.pool.nbest.jsonl"
+    unchunked = pool_nbest.read_bytes()
+    chunks = tmp_path / "chunks.yaml"
+    chunks.write_text("nmt: {chunks: 3}\n")
+    run = snakemake(tmp_path, "--cores", "2", "--rerun-triggers", "mtime", "--configfile", str(TINY), str(chunks),
+                    "--", str(pool_nbest))
+    assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
+    assert len(list((tmp_path / "data/tiny/selected/translate").glob("r1.pool.*-of-3.nbest.jsonl"))) == 3
+    assert pool_nbest.read_bytes() == unchunked
     for rule in STAGES:  # every rule leaves a log and a benchmark
         assert list((tmp_path / "logs/tiny").glob(f"{rule}*.log")), rule
         assert list((tmp_path / "benchmarks/tiny").glob(f"{rule}*.tsv")), rule

@@ -59,13 +59,33 @@ rule train:
         " --seed {params.seed} --threads {threads} {params.finetune} > {log} 2>&1"
 
 
+rule split_source:
+    input:
+        lambda wc: rules.prepare.output.pool if wc.part == "pool" else rules.prepare.output.dev_src,
+    output:
+        scatter.chunk(f"{DATA}/chunks/{{{{part}}}}.{{scatteritem}}.src"),
+    conda:
+        "../../envs/lmboot.yaml"
+    log:
+        f"{LOGS}/split_source.{{part}}.log",
+    benchmark:
+        f"{BENCH}/split_source.{{part}}.tsv"
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    shell:
+        "lmboot split --input {input} --outputs {output} > {log} 2>&1"
+
+
 rule translate:
     input:
         checkpoint=f"{MODELS}/{{corpus}}/round{{r}}/checkpoint_best.pt",
-        source=lambda wc: rules.prepare.output.pool if wc.part == "pool" else rules.prepare.output.dev_src,
+        source=f"{DATA}/chunks/{{part}}.{{chunk}}.src",
         spm=f"{MODELS}/{{corpus}}/spm/spm.model",
     output:
-        f"{DATA}/{{corpus}}/translate/r{{r}}.{{part}}.nbest.jsonl",
+        f"{DATA}/{{corpus}}/translate/r{{r}}.{{part}}.{{chunk}}.nbest.jsonl",
+    wildcard_constraints:
+        chunk=r"\d+-of-\d+",
     params:
         nmt=as_json("nmt"),
         spm_dir=lambda wc, input: dirname(input.spm),
@@ -73,15 +93,33 @@ rule translate:
     conda:
         "../../envs/lmboot.yaml"
     log:
-        f"{LOGS}/translate.{{corpus}}.r{{r}}.{{part}}.log",
+        f"{LOGS}/translate.{{corpus}}.r{{r}}.{{part}}.{{chunk}}.log",
     benchmark:
-        f"{BENCH}/translate.{{corpus}}.r{{r}}.{{part}}.tsv"
+        f"{BENCH}/translate.{{corpus}}.r{{r}}.{{part}}.{{chunk}}.tsv"
     resources:
         mem_mb=4000,
         runtime=240,
     shell:
         "lmboot translate --checkpoint {input.checkpoint} --spm-dir {params.spm_dir} --input {input.source}"
         " --out {output} --nmt {params.nmt:q} --threads {threads} > {log} 2>&1"
+
+
+rule gather_translations:
+    input:
+        gather.chunk(f"{DATA}/{{{{corpus}}}}/translate/r{{{{r}}}}.{{{{part}}}}.{{scatteritem}}.nbest.jsonl"),
+    output:
+        f"{DATA}/{{corpus}}/translate/r{{r}}.{{part}}.nbest.jsonl",
+    conda:
+        "../../envs/lmboot.yaml"
+    log:
+        f"{LOGS}/gather_translations.{{corpus}}.r{{r}}.{{part}}.log",
+    benchmark:
+        f"{BENCH}/gather_translations.{{corpus}}.r{{r}}.{{part}}.tsv"
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    shell:
+        "lmboot gather --inputs {input} --out {output} > {log} 2>&1"
 
 
 rule pseudo_pairs:
