@@ -60,6 +60,12 @@ def cmd_train(a):
     return dev_scores(ckpt, a.spm_dir, a.dev_src, a.dev_tgt, f"{a.out}/dev_scores.json", a.nmt, a.threads)
 
 
+def cmd_pretrained(a):
+    from lmboot.nmt import dev_scores, use_pretrained
+    ckpt = use_pretrained(a.checkpoint, a.spm_model, a.dict, a.spm_dir, a.out)
+    return dev_scores(ckpt, a.spm_dir, a.dev_src, a.dev_tgt, f"{a.out}/dev_scores.json", a.nmt, a.threads)
+
+
 def cmd_translate(a):
     from lmboot.nmt import translate
     return {"translated": translate(a.checkpoint, a.spm_dir, a.input, a.out, a.nmt, a.threads, a.nbest)}
@@ -184,6 +190,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--restore", help="checkpoint to fine-tune from")
     s.add_argument("--max-updates", type=int)
     s.add_argument("--seed", type=int, default=13)
+    s.add_argument("--threads", type=int, default=1)
+
+    s = add("pretrained", cmd_pretrained, "install an existing fairseq translator as round 0; scores it on dev")
+    for arg in ("--checkpoint", "--spm-model", "--dict", "--spm-dir", "--out", "--dev-src", "--dev-tgt"):
+        s.add_argument(arg, required=True)
+    s.add_argument("--nmt", type=section("nmt"), default={})
     s.add_argument("--threads", type=int, default=1)
 
     s = add("translate", cmd_translate, "n-best translation to JSON lines")

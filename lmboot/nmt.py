@@ -268,6 +268,22 @@ def dev_scores(checkpoint, spm_dir, dev_src, dev_tgt, out_json, cfg: dict, threa
     return scores
 
 
+def use_pretrained(checkpoint, spm_model, dictionary, spm_dir, round_dir) -> Path:
+    """Install an existing fairseq translator (checkpoint, joint sentencepiece model, joint dictionary)
+    where lmboot's own round-0 training would put it; returns the checkpoint's new path."""
+    for path, what in ((checkpoint, "checkpoint"), (spm_model, "spm_model"), (dictionary, "dict")):
+        if not Path(path).is_file():
+            raise InputError(f"nmt.pretrained.{what}: {path}: file not found")
+    spm_dir, round_dir = Path(spm_dir), Path(round_dir)
+    for src, dst in ((spm_model, spm_dir / "spm.model"), (dictionary, spm_dir / "dict.txt"),
+                     (checkpoint, round_dir / "checkpoint_best.pt")):
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dst.with_name(f".{dst.name}.tmp")
+        shutil.copyfile(src, tmp)
+        tmp.replace(dst)
+    return round_dir / "checkpoint_best.pt"
+
+
 def pseudo_pairs(pool_src, nbest_jsonl, bitext_src, bitext_tgt, out_prefix, filter_specs: list[dict],
                  seed_lm: str | Path | None = None) -> dict:
     """Self-training data: the bitext plus the pool's 1-best translations that pass the guard filters."""

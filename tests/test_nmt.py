@@ -126,3 +126,15 @@ def test_split_and_gather_round_trip(tmp_path):
     assert gather_nbest(nbest, tmp_path / "all.jsonl") == 10
     gathered = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text().splitlines()]
     assert [r["id"] for r in gathered] == list(range(10)) and [r["src"] for r in gathered] == lines
+
+
+def test_use_pretrained_installs_the_translator(tmp_path):
+    from lmboot.nmt import use_pretrained
+
+    files = {name: write_text(tmp_path / "given" / name, [name]) for name in ("ckpt.pt", "sp.model", "dict.txt")}
+    ckpt = use_pretrained(files["ckpt.pt"], files["sp.model"], files["dict.txt"], tmp_path / "spm", tmp_path / "round0")
+    assert ckpt == tmp_path / "round0" / "checkpoint_best.pt" and ckpt.read_text() == "ckpt.pt\n"
+    assert (tmp_path / "spm" / "spm.model").read_text() == "sp.model\n"
+    assert (tmp_path / "spm" / "dict.txt").read_text() == "dict.txt\n"
+    with pytest.raises(InputError, match="nmt.pretrained.checkpoint: .*missing.pt: file not found"):
+        use_pretrained(tmp_path / "missing.pt", files["sp.model"], files["dict.txt"], tmp_path / "s2", tmp_path / "r2")

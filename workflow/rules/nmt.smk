@@ -148,3 +148,40 @@ rule pseudo_pairs:
         "lmboot pseudo-pairs --pool-src {input.pool} --nbest {input.nbest} --bitext-src {input.src}"
         " --bitext-tgt {input.tgt} --seed-lm {input.seed_lm} --out-prefix {params.prefix}"
         " --nmt {params.nmt:q} > {log} 2>&1"
+
+
+if NMT["pretrained"]:
+
+    ruleorder: pretrained > spm
+    ruleorder: pretrained > train
+
+    rule pretrained:
+        input:
+            checkpoint=NMT["pretrained"]["checkpoint"],
+            spm_model=NMT["pretrained"]["spm_model"],
+            dict=NMT["pretrained"]["dict"],
+            dev_src=rules.prepare.output.dev_src,
+            dev_tgt=rules.prepare.output.dev_tgt,
+        output:
+            spm=f"{MODELS}/selected/spm/spm.model",
+            dict=f"{MODELS}/selected/spm/dict.txt",
+            checkpoint=f"{MODELS}/selected/round0/checkpoint_best.pt",
+            scores=f"{MODELS}/selected/round0/dev_scores.json",
+        params:
+            nmt=as_json("nmt"),
+            spm_dir=lambda wc, output: dirname(output.spm),
+            out=lambda wc, output: dirname(output.checkpoint),
+        threads: NMT["threads"]
+        conda:
+            "../../envs/lmboot.yaml"
+        log:
+            f"{LOGS}/pretrained.log",
+        benchmark:
+            f"{BENCH}/pretrained.tsv"
+        resources:
+            mem_mb=4000,
+            runtime=60,
+        shell:
+            "lmboot pretrained --checkpoint {input.checkpoint} --spm-model {input.spm_model} --dict {input.dict}"
+            " --spm-dir {params.spm_dir} --out {params.out} --dev-src {input.dev_src} --dev-tgt {input.dev_tgt}"
+            " --nmt {params.nmt:q} --threads {threads} > {log} 2>&1"
