@@ -14,6 +14,9 @@ min_version("9.0")
 configfile: "config/config.yaml"
 
 
+report: "workflow/report/workflow.rst"
+
+
 # lmboot's validator (JSON schema + defaults) gives one-line errors naming the bad field.
 config.update(validate(config, f"{workflow.basedir}/workflow/schemas/config.schema.yaml"))
 

@@ -22,7 +22,7 @@ rule evaluate:
         stats=list(STAGE_STATS.values()),
     output:
         json=f"{RESULTS}/metrics.json",
-        md=f"{RESULTS}/metrics.md",
+        md=report(f"{RESULTS}/metrics.md", caption="../report/metrics.rst", category="Results"),
     params:
         lms=" ".join(f"{label}={MODELS}/lm/{name}.bin" for label, name in EVAL_LMS.items()),
         stats=" ".join(f"{name}={path}" for name, path in STAGE_STATS.items()),
@@ -46,7 +46,7 @@ rule ablation:
         test=rules.prepare.output.test,
     output:
         json=f"{RESULTS}/ablation.json",
-        md=f"{RESULTS}/ablation.md",
+        md=report(f"{RESULTS}/ablation.md", caption="../report/ablation.rst", category="Results"),
     params:
         rows=json.dumps(ablation_rows()),
     conda:

@@ -11,7 +11,7 @@ rule select:
         tgt=f"{DATA}/select/kept.tgt",
         distances=f"{DATA}/select/distances.tsv",
         stats=f"{DATA}/select/select.json",
-        histogram=f"{DATA}/select/histogram.png",
+        histogram=report(f"{DATA}/select/histogram.png", caption="../report/histogram.rst", category="Selection"),
     params:
         select=as_json("select"),
         out=lambda wc, output: dirname(output.stats),

@@ -1,0 +1,43 @@
+"""The Slurm profile on a real single-node Slurm cluster started on this machine (slow; marked slurm)."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY = ROOT / "tests" / "config" / "tiny.yaml"
+pytestmark = [pytest.mark.slow, pytest.mark.slurm]
+
+
+@pytest.fixture(scope="module")
+def slurm_cluster(tmp_path_factory):
+    if os.geteuid() != 0 and not shutil.which("sudo"):
+        pytest.skip("starting slurmd needs root (or sudo) on this machine")
+    state = tmp_path_factory.mktemp("slurm")
+    start = subprocess.run([str(ROOT / "scripts/slurm_localhost.sh"), "start", str(state)],
+                           capture_output=True, text=True, timeout=600)
+    if start.returncode != 0:
+        pytest.skip(f"could not start a local Slurm cluster: {start.stderr.strip()[-500:]}")
+    conf = re.search(r"export SLURM_CONF=(\S+)", start.stdout).group(1)
+    yield {"SLURM_CONF": conf, "state": state}
+    subprocess.run([str(ROOT / "scripts/slurm_localhost.sh"), "stop", str(state)], check=False)
+
+
+def test_workflow_runs_through_slurm(tmp_path, slurm_cluster):
+    env = dict(os.environ, SLURM_CONF=slurm_cluster["SLURM_CONF"],
+               PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    run = subprocess.run([sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"),
+                          "--directory", str(tmp_path), "--configfile", str(TINY),
+                          "--workflow-profile", str(ROOT / "workflow/profiles/slurm-localhost")],
+                         env=env, capture_output=True, text=True, timeout=1800)
+    assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
+    assert (tmp_path / "results/tiny/metrics.json").is_file()
+    completed = (slurm_cluster["state"] / "log/jobcomp.txt").read_text()
+    for rule in ("prepare", "select", "train", "translate", "evaluate"):  # each ran as a Slurm job
+        assert re.search(rf"Name=\S*{rule}\S* .*JobState=COMPLETED", completed) or \
+            re.search(rf"JobState=COMPLETED.*Name=\S*{rule}", completed), rule
