@@ -11,7 +11,12 @@ from lmboot.config import validate
 
 min_version("9.0")
 
-configfile: "config/config.yaml"
+# The demo config only when no --configfile is given: Snakemake would otherwise merge the demo's keys
+# (split sizes, demo_data, ...) into every real config.
+if not config:
+
+    configfile: "config/config.yaml"
+
 
 
 report: "workflow/report/workflow.rst"

@@ -85,3 +85,22 @@ def assistant_share(workdir: Path, kept: bool) -> float:
     flags = [line.split("\t")[2] == "1" for line in (workdir / "data/tiny/select/distances.tsv").read_text().splitlines()[1:]]
     chosen = [text for text, flag in zip(general, flags) if flag == kept]
     return sum(text in assistant for text in chosen) / len(chosen)
+
+
+def test_a_configfile_replaces_the_demo_config(tmp_path):
+    from lmboot.demo_data import generate
+
+    generate(tmp_path / "corpora", n_in_domain=300, n_general=300)
+    own = tmp_path / "own.yaml"
+    own.write_text(f"""run: own
+languages: {{source: es, target: en}}
+in_domain: {{format: jsonl, path: {tmp_path}/corpora/in_domain.jsonl, source_field: es, target_field: en}}
+general: {{format: tsv, path: {tmp_path}/corpora/general.tsv, source_column: spa, target_column: eng}}
+split: {{seed_size: 100, dev_size: 40, test_size: 60}}
+""")
+    run = subprocess.run([sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), "--directory",
+                          str(tmp_path), "--configfile", str(own), "-n", "-p", "--cores", "1"],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "demo_data" not in run.stdout  # nothing of config/config.yaml leaks in
+    assert '"seed_size": 100' in run.stdout and '"top_fraction": 0.5' in run.stdout  # own values, schema defaults
