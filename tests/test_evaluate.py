@@ -53,3 +53,25 @@ def test_evaluate_without_seed(tmp_path, tiny_lm):
     metrics = evaluate({"mix": f"{tiny_lm}.bin"}, test, tmp_path / "m.json")
     assert metrics["lms"]["mix"]["ppl_change_vs_seed"] is None
     assert (tmp_path / "m.md").read_text().splitlines()[2].endswith("|  |")
+
+
+def test_ablation_table_reads_each_rows_figures(tmp_path):
+    from lmboot.evaluate import ablation
+
+    seed = make_lm(tmp_path, assistant_sentences(60, seed=1), "seed")
+    other = make_lm(tmp_path, news_sentences(60, seed=2), "news")
+    test = write_text(tmp_path / "test.txt", assistant_sentences(20, seed=5))
+    scores = write_text(tmp_path / "dev_scores.json", json.dumps({"bleu": 12.5, "chrf": 40.25}))
+    mix = write_text(tmp_path / "mix.json", json.dumps({"weights": {"seed": 0.75, "translated": 0.25}}))
+    kept = write_text(tmp_path / "filter.json", json.dumps({"kept": 7}))
+    bitext = write_text(tmp_path / "bitext.src", ["a", "b", "c"])
+    rows = [{"label": "seed-only", "lm": f"{seed}.bin"},
+            {"label": "news", "lm": f"{other}.bin", "translator": str(scores), "mix": str(mix),
+             "filter": str(kept), "bitext": str(bitext)}]
+    ablation(rows, test, tmp_path / "ablation.json")
+    table = json.loads((tmp_path / "ablation.json").read_text())["rows"]
+    assert table[0]["ppl_change_vs_first"] == 0 and table[1]["ppl"] > table[0]["ppl"]
+    assert (table[1]["dev_bleu"], table[1]["dev_chrf"], table[1]["seed_weight"]) == (12.5, 40.25, 0.75)
+    assert (table[1]["translations_kept"], table[1]["bitext_pairs"]) == (7, 3)
+    md = (tmp_path / "ablation.md").read_text().splitlines()
+    assert len(md) == 4 and md[3].startswith("| news |") and "| 12.5 | 40.2 | 0.75 | 3 | 7 |" in md[3]
