@@ -52,3 +52,4 @@ include: "workflow/rules/evaluate.smk"
 rule all:
     input:
         f"{RESULTS}/metrics.json",
+        f"{RESULTS}/dev_curves.png",

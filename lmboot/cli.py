@@ -54,10 +54,20 @@ def cmd_spm(a):
 
 
 def cmd_train(a):
-    from lmboot.nmt import dev_scores, train
+    from lmboot.corpus import write_json
+    from lmboot.nmt import dev_scores, keep_if_improved, train
     ckpt = train(a.train_src, a.train_tgt, a.dev_src, a.dev_tgt, a.spm_dir, a.out, a.nmt, a.threads,
                  restore=a.restore, max_updates=a.max_updates, seed=a.seed)
-    return dev_scores(ckpt, a.spm_dir, a.dev_src, a.dev_tgt, f"{a.out}/dev_scores.json", a.nmt, a.threads)
+    out = Path(a.out) / "dev_scores.json"
+    scores = dev_scores(ckpt, a.spm_dir, a.dev_src, a.dev_tgt, out, a.nmt, a.threads)
+    if a.restore and a.nmt.get("self_training_keep", "improved") == "improved":
+        previous = Path(a.restore).parent / "dev_scores.json"
+        if not previous.is_file():
+            raise InputError(f"{previous}: missing: the guard compares the fine-tuned dev chrF with it")
+        scores = keep_if_improved(ckpt, Path(a.restore), scores, json.loads(previous.read_text()))
+    scores["training"] = json.loads((Path(a.out) / "training.json").read_text())
+    write_json(out, scores)
+    return {k: v for k, v in scores.items() if k != "examples"}
 
 
 def cmd_pretrained(a):
@@ -84,7 +94,7 @@ def cmd_gather(a):
 def cmd_pseudo_pairs(a):
     from lmboot.nmt import pseudo_pairs
     return pseudo_pairs(a.pool_src, a.nbest, a.bitext_src, a.bitext_tgt, a.out_prefix,
-                        a.nmt.get("self_training_filters", []), a.seed_lm)
+                        a.nmt.get("self_training_filters", []), a.seed_lm, a.nmt.get("self_training_mix"), a.seed)
 
 
 def cmd_rescore(a):
@@ -143,6 +153,11 @@ def cmd_evaluate(a):
 def cmd_ablation(a):
     from lmboot.evaluate import ablation
     return ablation(json.loads(a.rows), a.test, a.out)
+
+
+def cmd_dev_curves(a):
+    from lmboot.evaluate import dev_curves
+    return dev_curves(a.rescore, a.filter, a.choice, a.out)
 
 
 def cmd_check_config(a):
@@ -218,6 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument(arg, required=True)
     s.add_argument("--seed-lm")
     s.add_argument("--nmt", type=section("nmt"), default={})
+    s.add_argument("--seed", type=int, default=13, help="random seed of the bitext sample (self_training_mix)")
 
     s = add("rescore", cmd_rescore, "pick each n-best list's best hypothesis with the seed LM")
     for arg in ("--nbest", "--seed-lm", "--out"):
@@ -255,6 +271,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--rows", required=True, help="JSON list of rows (see lmboot.evaluate.ablation)")
     s.add_argument("--test", required=True)
     s.add_argument("--out", required=True)
+
+    s = add("dev-curves", cmd_dev_curves, "plot the choices made on dev (lambda, filter cut, checkpoint)")
+    for arg in ("--rescore", "--filter", "--out"):
+        s.add_argument(arg, required=True, help="rescore stats JSON, lm_filter stats JSON, output PNG")
+    s.add_argument("--choice", help="the translator's choice.json (dev chrF of each checkpoint candidate)")
     return p
 
 

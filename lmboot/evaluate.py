@@ -92,3 +92,41 @@ def ablation_table(table: list[dict]) -> str:
                      f"{cell(e, 'dev_chrf', '{:.1f}')} | {cell(e, 'seed_weight', '{:.2f}')} | "
                      f"{cell(e, 'bitext_pairs', '{:,}')} | {cell(e, 'translations_kept', '{:,}')} |")
     return "\n".join(lines) + "\n"
+
+
+def dev_curves(rescore_json: str | Path, filter_json: str | Path, choice_json: str | Path | None,
+               out_png: str | Path) -> dict:
+    """One figure of the choices made on dev: chrF of the rescored 1-best against λ, dev perplexity of
+    the interpolated LM against the lm_score filter percentile, and dev chrF of each checkpoint candidate."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rescore = (json.loads(Path(rescore_json).read_text()).get("tuning") or {}).get("dev_chrf", {})
+    tuning = json.loads(Path(filter_json).read_text()).get("tuning") or {}
+    choice = {}
+    if choice_json and Path(choice_json).is_file():  # written when checkpoints are chosen by dev chrF
+        choice = json.loads(Path(choice_json).read_text()).get("dev_chrf", {})
+    panels = [("rescoring: λ (seed-LM weight)", "dev chrF", rescore),
+              ("LM filter: percentile dropped", "dev perplexity", tuning.get("dev_ppl", {})),
+              ("translator: checkpoint", "dev chrF", choice)]
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
+    for ax, (xlabel, ylabel, curve) in zip(axes, panels):
+        if not curve:
+            ax.text(0.5, 0.5, "not tuned (fixed in config)", ha="center", va="center", transform=ax.transAxes)
+        elif xlabel.startswith("translator"):
+            ax.bar(range(len(curve)), list(curve.values()), color="tab:blue")
+            ax.set_xticks(range(len(curve)), [k.replace("checkpoint", "").strip("_") or "?" for k in curve],
+                          rotation=30, fontsize=8)
+        else:
+            xs = sorted(curve, key=float)
+            ax.plot([float(x) for x in xs], [curve[x] for x in xs], marker="o")
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+    fig.tight_layout()
+    with atomic_write(out_png, "wb") as f:
+        fig.savefig(f, format="png", dpi=90)
+    plt.close(fig)
+    return {"lambda_points": len(rescore), "filter_points": len(tuning.get("dev_ppl", {})),
+            "checkpoints": len(choice)}

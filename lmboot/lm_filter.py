@@ -1,14 +1,16 @@
 """LM filter: drop improbable translations. Filters are small classes behind one interface
-(fit on the whole set if they need statistics, then accept(src, tgt)), composed by config."""
+(fit on the whole set if they need statistics, then accept(src, tgt)), composed by config.
+Pairs are streamed from their files (PairFiles): memory holds a few numbers per pair, never the text."""
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
 
-from lmboot.corpus import read_lines, write_json, write_lines
+from lmboot.corpus import iter_lines, read_lines, write_json, write_lines
 from lmboot.errors import InputError
 from lmboot.lm import load_model
 
@@ -16,8 +18,8 @@ from lmboot.lm import load_model
 class Filter:
     name = "filter"
 
-    def fit(self, pairs: list[tuple[str, str]]) -> None:
-        """Learn what the filter needs from all pairs (default: nothing)."""
+    def fit(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Learn what the filter needs from all pairs, in one pass (default: nothing)."""
 
     def accept(self, src: str, tgt: str) -> bool:
         raise NotImplementedError
@@ -38,8 +40,10 @@ class LMScoreFilter(Filter):
         return self.model.score(tgt, bos=True, eos=True) / (len(tgt.split()) + 1)
 
     def fit(self, pairs):
-        if self.percentile is not None and pairs:
-            self.threshold = float(np.percentile([self.score(t) for _, t in pairs], self.percentile))
+        if self.percentile is not None:
+            scores = np.fromiter((self.score(t) for _, t in pairs), dtype=np.float64)
+            if len(scores):
+                self.threshold = float(np.percentile(scores, self.percentile))
 
     def accept(self, src, tgt):
         return self.score(tgt) >= self.threshold
@@ -92,19 +96,37 @@ def build_filters(specs: list[dict], lm: str | Path | None = None) -> list[Filte
     return filters
 
 
-def apply_filters(pairs: list[tuple[str, str]], filters: list[Filter]) -> tuple[list[bool], dict]:
-    """Mask of kept pairs and, per filter, how many pairs it alone dropped (in order of application)."""
-    keep = [True] * len(pairs)
+class PairFiles:
+    """The pairs of two aligned text files, read afresh at each iteration (any size, little memory)."""
+
+    def __init__(self, src: str | Path, tgt: str | Path):
+        self.src, self.tgt = src, tgt
+        n_src, n_tgt = (sum(1 for _ in iter_lines(path)) for path in (src, tgt))
+        if n_src != n_tgt:
+            raise InputError(f"{src} has {n_src} lines but {tgt} has {n_tgt}")
+        self.size = n_src
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return zip(iter_lines(self.src), iter_lines(self.tgt))
+
+
+def apply_filters(pairs, filters: list[Filter]) -> tuple[np.ndarray, dict]:
+    """Mask of kept pairs and, per filter, how many pairs it alone dropped (in order of application).
+    `pairs` is a list or any re-iterable of known length (PairFiles): each filter reads it twice."""
+    keep = np.ones(len(pairs), dtype=bool)
     dropped = {}
     for f in filters:
-        f.fit([p for p, k in zip(pairs, keep) if k])
-        before = sum(keep)
-        keep = [k and f.accept(s, t) for k, (s, t) in zip(keep, pairs)]
-        dropped[f.name] = before - sum(keep)
+        f.fit(p for p, k in zip(pairs, keep) if k)
+        before = int(keep.sum())
+        keep = np.fromiter((k and f.accept(s, t) for k, (s, t) in zip(keep, pairs)), dtype=bool, count=len(pairs))
+        dropped[f.name] = before - int(keep.sum())
     return keep, dropped
 
 
-def tune_percentile(pairs: list[tuple[str, str]], specs: list[dict], seed_lm: str | Path, seed_arpa: str | Path,
+def tune_percentile(pairs, specs: list[dict], seed_lm: str | Path, seed_arpa: str | Path,
                     dev: str | Path, grid: list[float], order: int = 3) -> dict:
     """The lm_score percentile of the grid that minimizes the dev perplexity of seed + filtered-translation
     LMs, linearly interpolated with EM weights (the final LM's construction, before its ARPA is written)."""
@@ -133,10 +155,7 @@ def lm_filter(src: str | Path, tgt: str | Path, seed_lm: str | Path, out_text: s
               grid: list[float] = (0, 5, 10, 20, 30, 50), order: int = 3) -> dict:
     """Write the translations that pass every filter to out_text; counts to out_text.json.
     An lm_score filter with percentile "tune" takes the grid value chosen on dev (tune_percentile)."""
-    sources, targets = read_lines(src), read_lines(tgt)
-    if len(sources) != len(targets):
-        raise InputError(f"{src} has {len(sources)} lines but {tgt} has {len(targets)}")
-    pairs = list(zip(sources, targets))
+    pairs = PairFiles(src, tgt)
     tuning = None
     if any(s.get("percentile") == "tune" for s in specs):
         if not (seed_arpa and dev):
@@ -144,10 +163,10 @@ def lm_filter(src: str | Path, tgt: str | Path, seed_lm: str | Path, out_text: s
         tuning = tune_percentile(pairs, specs, seed_lm, seed_arpa, dev, list(grid), order)
         specs = [dict(s, percentile=tuning["percentile"]) if s.get("percentile") == "tune" else s for s in specs]
     keep, dropped = apply_filters(pairs, build_filters(specs, seed_lm))
-    if targets and not any(keep):
+    if len(pairs) and not keep.any():
         raise InputError(f"{tgt}: every translation was dropped ({dropped}); the translator's output is "
                          "unusable: see its dev_scores.json and train more")
-    write_lines(out_text, (t for t, k in zip(targets, keep) if k))
-    stats = {"input": len(targets), "kept": sum(keep), "dropped_by": dropped, "tuning": tuning}
+    write_lines(out_text, (t for (_, t), k in zip(pairs, keep) if k))
+    stats = {"input": len(pairs), "kept": int(keep.sum()), "dropped_by": dropped, "tuning": tuning}
     write_json(Path(out_text).with_suffix(".json"), stats)
     return stats

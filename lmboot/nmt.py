@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from lmboot.corpus import atomic_write, read_lines, write_json, write_lines
@@ -35,6 +37,27 @@ def run_tool(cmd: list[str], threads: int, **kwargs) -> subprocess.CompletedProc
     """Run a fairseq command; its log goes to our stderr (the rule's log file)."""
     print("+", " ".join(cmd), file=sys.stderr, flush=True)
     return subprocess.run(cmd, env=fairseq_env(threads), check=True, **kwargs)
+
+
+def run_logged(cmd: list[str], threads: int) -> list[str]:
+    """Run a command, copying its output to our stderr as it comes; returns the output lines."""
+    print("+", " ".join(cmd), file=sys.stderr, flush=True)
+    lines = []
+    with subprocess.Popen(cmd, env=fairseq_env(threads), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True) as proc:
+        for line in proc.stdout:
+            sys.stderr.write(line)
+            lines.append(line)
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, cmd)
+    return lines
+
+
+def training_speed(log_lines: list[str]) -> dict:
+    """Updates done and mean target words per second, from fairseq-train's simple-format log."""
+    wps = [float(m) for line in log_lines if "train_inner" in line for m in re.findall(r"wps=([\d.]+)", line)]
+    updates = [int(m) for line in log_lines for m in re.findall(r"num_updates=(\d+)", line)]
+    return {"updates": max(updates, default=0), "words_per_second": round(sum(wps) / len(wps)) if wps else None}
 
 
 def train_spm(texts: list[str | Path], out_dir: str | Path, vocab_size: int, threads: int = 1) -> None:
@@ -110,29 +133,92 @@ def binarize(pairs: dict[str, tuple[str | Path, str | Path]], spm_dir: str | Pat
 
 def train(train_src, train_tgt, dev_src, dev_tgt, spm_dir, work_dir, cfg: dict, threads: int = 1,
           restore: str | Path | None = None, max_updates: int | None = None, seed: int = 13) -> Path:
-    """Train (or fine-tune from `restore`) a fairseq model in work_dir; returns checkpoint_best.pt,
-    the checkpoint with the lowest in-domain dev loss."""
+    """Train (or fine-tune from `restore`) a fairseq model in work_dir; returns checkpoint_best.pt, the
+    checkpoint chosen on in-domain dev (choose_checkpoint), with training.json (updates, words/s, time)."""
     work = Path(work_dir)
     binarize({"train": (train_src, train_tgt), "valid": (dev_src, dev_tgt)}, spm_dir, work / "bin", threads)
+    every = str(cfg.get("validate_every", 100))
     cmd = ["fairseq-train", str(work / "bin"), "--task", "translation", "-s", "src", "-t", "tgt",
            *arch_args(cfg), *device_args(cfg),
            "--dropout", str(cfg["dropout"]), "--criterion", "label_smoothed_cross_entropy",
            "--label-smoothing", str(cfg["label_smoothing"]), "--optimizer", "adam", "--adam-betas", "(0.9, 0.98)",
            "--lr", str(cfg["lr"]), "--lr-scheduler", "inverse_sqrt", "--warmup-updates", str(cfg["warmup_updates"]),
            "--max-tokens", str(cfg["max_tokens"]), "--max-update", str(max_updates or cfg["max_updates"]),
-           "--seed", str(seed), "--save-dir", str(work), "--no-epoch-checkpoints", "--num-workers", "0",
-           "--log-format", "simple", "--log-interval", "50", "--validate-interval-updates",
-           str(cfg.get("validate_every", 100)), "--save-interval-updates", str(cfg.get("validate_every", 100)),
-           "--keep-interval-updates", "1", "--no-progress-bar"]
+           "--seed", str(seed), "--save-dir", str(work), "--num-workers", "0",
+           "--log-format", "simple", "--log-interval", "50", "--validate-interval-updates", every,
+           "--save-interval-updates", every, "--keep-interval-updates", str(cfg.get("keep_checkpoints", 5)),
+           "--keep-last-epochs", str(cfg.get("keep_checkpoints", 5)), "--no-progress-bar"]
     if cfg.get("stop_time_hours"):
         cmd += ["--stop-time-hours", str(cfg["stop_time_hours"])]
+    if cfg.get("patience"):  # early stopping: validations without a lower dev loss
+        cmd += ["--patience", str(cfg["patience"])]
     if restore:
         cmd += ["--restore-file", str(restore), "--reset-optimizer", "--reset-lr-scheduler",
                 "--reset-dataloader", "--reset-meters"]
-    run_tool(cmd, threads)
-    for stale in work.glob("checkpoint_*_*.pt"):  # interval checkpoints: only best and last are kept
+    start = time.time()
+    speed = training_speed(run_logged(cmd, threads))
+    write_json(work / "training.json", {**speed, "seconds": round(time.time() - start, 1)})
+    best = choose_checkpoint(work, spm_dir, dev_src, dev_tgt, cfg, threads)
+    for stale in saved_checkpoints(work):  # only the chosen (checkpoint_best.pt) and the last are kept
         stale.unlink()
-    return work / "checkpoint_best.pt"
+    return best
+
+
+def saved_checkpoints(work: Path) -> list[Path]:
+    """The epoch and interval checkpoints fairseq kept in work (checkpointE.pt, checkpoint_E_U.pt), oldest first."""
+    found = [p for p in work.glob("checkpoint*.pt") if p.stem.replace("checkpoint", "").replace("_", "").isdigit()]
+    return sorted(found, key=lambda p: p.stat().st_mtime_ns)
+
+
+def average_checkpoints(paths: list[Path], out: Path) -> Path:
+    """A checkpoint whose parameters are the mean of those of `paths` (the rest from the last one)."""
+    import torch
+
+    states = [torch.load(p, map_location="cpu", weights_only=False) for p in paths]
+    merged = states[-1]
+    for name, tensor in merged["model"].items():
+        if tensor.is_floating_point():
+            merged["model"][name] = (sum(s["model"][name].double() for s in states) / len(states)).to(tensor.dtype)
+    torch.save(merged, out)
+    return out
+
+
+def choose_checkpoint(work: Path, spm_dir, dev_src, dev_tgt, cfg: dict, threads: int) -> Path:
+    """Make work/checkpoint_best.pt the candidate with the best in-domain dev chrF (`checkpoint_choice:
+    chrf`; `loss` keeps fairseq's lowest-dev-loss one). Candidates: the last `keep_checkpoints` epoch and
+    interval checkpoints, the last, the lowest-loss one and, with `average_last: N`, the average of the
+    last N of those. Their scores go to work/choice.json."""
+    best = work / "checkpoint_best.pt"
+    if cfg.get("checkpoint_choice", "chrf") == "loss":
+        return best
+    interval = saved_checkpoints(work)[-cfg.get("keep_checkpoints", 5):]
+    candidates = {p.stem: p for p in [*interval, work / "checkpoint_last.pt", best] if p.is_file()}
+    if cfg.get("average_last", 0) >= 2 and len(interval) >= 2:
+        candidates["average"] = average_checkpoints(interval[-cfg["average_last"]:], work / "checkpoint_average.pt")
+    scores = {}
+    with tempfile.TemporaryDirectory(dir=work) as tmp:
+        for name, path in candidates.items():
+            scores[name] = dev_scores(path, spm_dir, dev_src, dev_tgt, f"{tmp}/{name}.json", cfg, threads)["chrf"]
+            shutil.rmtree(path.parent / f"ct2-{path.stem}", ignore_errors=True)
+    chosen = max(scores, key=lambda name: (scores[name], name == "checkpoint_best"))
+    if candidates[chosen] != best:
+        shutil.copyfile(candidates[chosen], work / ".chosen.pt")
+        os.replace(work / ".chosen.pt", best)
+    (work / "checkpoint_average.pt").unlink(missing_ok=True)
+    write_json(work / "choice.json", {"chosen": chosen, "dev_chrf": scores})
+    return best
+
+
+def keep_if_improved(finetuned: Path, previous: Path, scores: dict, previous_scores: dict) -> dict:
+    """Guarded self-training: keep the fine-tuned checkpoint only if its dev chrF beats the checkpoint it
+    was fine-tuned from; otherwise put the previous one in its place. Returns the scores that now hold."""
+    kept = scores["chrf"] > previous_scores["chrf"]
+    guard = {"kept": kept, "finetuned_chrf": scores["chrf"], "previous_chrf": previous_scores["chrf"]}
+    if not kept:
+        shutil.copyfile(previous, finetuned.with_name(".previous.pt"))
+        os.replace(finetuned.with_name(".previous.pt"), finetuned)
+        scores = {k: v for k, v in previous_scores.items() if k not in ("training", "self_training")}
+    return {**scores, "self_training": guard}
 
 
 def parse_interactive(stdout: str) -> dict[int, list[dict]]:
@@ -216,16 +302,21 @@ def translate_ct2(checkpoint, spm_dir: Path, pieces: list[str], cfg: dict, threa
     decoder = spm.SentencePieceProcessor(model_file=str(spm_dir / "spm.model"))
     tokens = [p.split() for p in pieces]
     batch_size = cfg.get("batch_size", 64)
+    # Batches of equal-length sources (no padding), so that each sentence's output length cap and its
+    # result do not depend on its neighbours: chunked and unchunked translation agree byte for byte.
+    by_length: dict[int, list[int]] = {}
+    for i, t in enumerate(tokens):
+        by_length.setdefault(len(t), []).append(i)
     hyps = {}
-    for start in range(0, len(tokens), batch_size):
-        batch = tokens[start:start + batch_size]
-        longest = max(len(t) for t in batch)
-        results = translator.translate_batch(
-            batch, beam_size=max(cfg["beam"], nbest), num_hypotheses=nbest, return_scores=True,
-            max_decoding_length=int(cfg.get("max_len_a", 1.5) * longest + cfg.get("max_len_b", 10)))
-        for i, result in enumerate(results, start):
-            hyps[i] = [{"text": decoder.decode_pieces(h), "score": s, "tokens": len(h) + 1}
-                       for h, s in zip(result.hypotheses, result.scores)]
+    for length, rows in sorted(by_length.items()):
+        for start in range(0, len(rows), batch_size):
+            batch = rows[start:start + batch_size]
+            cap = int(cfg.get("max_len_a", 1.5) * length + cfg.get("max_len_b", 10))
+            results = translator.translate_batch([tokens[i] for i in batch], beam_size=max(cfg["beam"], nbest),
+                                                 num_hypotheses=nbest, return_scores=True, max_decoding_length=cap)
+            for i, result in zip(batch, results):
+                hyps[i] = [{"text": decoder.decode_pieces(h), "score": s, "tokens": len(h) + 1}
+                           for h, s in zip(result.hypotheses, result.scores)]
     return hyps
 
 
@@ -285,8 +376,11 @@ def use_pretrained(checkpoint, spm_model, dictionary, spm_dir, round_dir) -> Pat
 
 
 def pseudo_pairs(pool_src, nbest_jsonl, bitext_src, bitext_tgt, out_prefix, filter_specs: list[dict],
-                 seed_lm: str | Path | None = None) -> dict:
-    """Self-training data: the bitext plus the pool's 1-best translations that pass the guard filters."""
+                 seed_lm: str | Path | None = None, mix: float | None = None, seed: int = 13) -> dict:
+    """Self-training data: the pool's 1-best translations that pass the guard filters, mixed with the
+    bitext: all of it (mix None) or a random sample of `mix` bitext pairs per kept pseudo-pair."""
+    import random
+
     from lmboot.lm_filter import apply_filters, build_filters
 
     sources, translations = read_lines(pool_src), one_best(nbest_jsonl)
@@ -295,8 +389,11 @@ def pseudo_pairs(pool_src, nbest_jsonl, bitext_src, bitext_tgt, out_prefix, filt
     pairs = list(zip(sources, translations))
     keep, dropped = apply_filters(pairs, build_filters(filter_specs, seed_lm))
     kept = [p for p, k in zip(pairs, keep) if k]
-    write_lines(f"{out_prefix}.src", read_lines(bitext_src) + [s for s, _ in kept])
-    write_lines(f"{out_prefix}.tgt", read_lines(bitext_tgt) + [t for _, t in kept])
-    stats = {"pseudo_pairs": len(pairs), "kept": len(kept), "dropped_by": dropped}
+    bitext = list(zip(read_lines(bitext_src), read_lines(bitext_tgt)))
+    if mix is not None and round(mix * len(kept)) < len(bitext):
+        bitext = random.Random(seed).sample(bitext, round(mix * len(kept)))
+    write_lines(f"{out_prefix}.src", [s for s, _ in bitext + kept])
+    write_lines(f"{out_prefix}.tgt", [t for _, t in bitext + kept])
+    stats = {"pseudo_pairs": len(pairs), "kept": len(kept), "dropped_by": dropped, "bitext_pairs": len(bitext)}
     write_json(f"{out_prefix}.json", stats)
     return stats

@@ -1,4 +1,5 @@
-"""Select: keep the general-corpus pairs whose new-language side lies closest (cosine) to the seed centroid."""
+"""Select: keep the general-corpus pairs whose new-language side lies closest (cosine) to the seed centroid.
+The general corpus is streamed: memory holds one score and one flag per pair, never the whole text."""
 
 from __future__ import annotations
 
@@ -56,14 +57,20 @@ def moore_lewis_scores(general_tgt: str | Path, seed: str | Path, order: int = 3
 
     from lmboot.lm import build_arpa, load_model
 
-    seed_lines, general = read_lines(seed), read_lines(general_tgt)
-    sample = random.Random(random_seed).sample(general, min(len(seed_lines), len(general)))
+    seed_lines = read_lines(seed)
+    n_general = count_lines(general_tgt)
+    sample = set(random.Random(random_seed).sample(range(n_general), min(len(seed_lines), n_general)))
     with tempfile.TemporaryDirectory() as tmp:
-        write_lines(f"{tmp}/sample", sample)
+        write_lines(f"{tmp}/sample", (t for i, t in enumerate(iter_lines(general_tgt)) if i in sample))
         build_arpa(seed, f"{tmp}/seed.arpa", order)
         build_arpa(f"{tmp}/sample", f"{tmp}/general.arpa", order)
         in_lm, out_lm = load_model(f"{tmp}/seed.arpa"), load_model(f"{tmp}/general.arpa")
-        return np.array([(out_lm.score(t) - in_lm.score(t)) / (len(t.split()) + 1) for t in general])
+        return np.fromiter(((out_lm.score(t) - in_lm.score(t)) / (len(t.split()) + 1) for t in iter_lines(general_tgt)),
+                           dtype=np.float64, count=n_general)
+
+
+def count_lines(path: str | Path) -> int:
+    return sum(1 for _ in iter_lines(path))
 
 
 def standardize(x: np.ndarray) -> np.ndarray:
@@ -75,7 +82,7 @@ def selection_scores(method: str, general_tgt, seed, center: np.ndarray | None, 
     """One score per general line, lower = closer to the seed: cosine distance to the seed centroid
     `center`, Moore-Lewis cross-entropy difference, or the sum of both standardized (combined)."""
     def centroid_distances():
-        n_lines = sum(1 for _ in iter_lines(general_tgt))
+        n_lines = count_lines(general_tgt)
         return np.fromiter(cosine_distances(encoder, iter_lines(general_tgt), center, total=n_lines),
                            dtype=np.float64, count=n_lines)
 
@@ -118,6 +125,9 @@ def select(general_src: str | Path, general_tgt: str | Path, seed: str | Path, o
     """Write kept.{src,tgt}, distances.tsv (row, distance = the method's score, kept), histogram.png
     and select.json in out_dir."""
     out = Path(out_dir)
+    n_src, n_tgt = count_lines(general_src), count_lines(general_tgt)
+    if n_src != n_tgt:  # before any embedding
+        raise InputError(f"{general_src} has {n_src} lines but {general_tgt} has {n_tgt}")
     center, seed_scores = seed_centroid(encoder, read_lines(seed)) if method != "moore-lewis" else (None, None)
     distances = selection_scores(method, general_tgt, seed, center, encoder, order, random_seed)
     n_lines = len(distances)
@@ -125,13 +135,8 @@ def select(general_src: str | Path, general_tgt: str | Path, seed: str | Path, o
     if not mask.any():
         nearest = f" (the nearest is at distance {distances.min():.4f})" if n_lines else ""
         raise InputError(f"select.keep: {keep} keeps no line of {general_tgt}{nearest}")
-    kept_rows = np.flatnonzero(mask)
-    src = read_lines(general_src)
-    if len(src) != n_lines:
-        raise InputError(f"{general_src} has {len(src)} lines but {general_tgt} has {n_lines}")
-    kept_set = set(kept_rows.tolist())
-    write_lines(out / "kept.src", (src[i] for i in kept_rows))
-    write_lines(out / "kept.tgt", (t for i, t in enumerate(iter_lines(general_tgt)) if i in kept_set))
+    for side, path in (("src", general_src), ("tgt", general_tgt)):
+        write_lines(out / f"kept.{side}", (line for line, k in zip(iter_lines(path), mask) if k))
     with atomic_write(out / "distances.tsv") as f:
         f.write("row\tdistance\tkept\n")
         for i, (d, k) in enumerate(zip(distances, mask)):

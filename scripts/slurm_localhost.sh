@@ -7,10 +7,16 @@ set -euo pipefail
 action=${1:?start|stop}
 dir=$(realpath -m "${2:?state directory}")
 
+# Snakemake's slurm-jobstep executor runs each rule with a nested `srun` whose environment has every
+# SLURM_* variable removed, SLURM_CONF included: srun then reads the default path, so the generated
+# config is linked there (only when no Slurm is configured on this machine already; removed at stop).
+default_conf=/etc/slurm/slurm.conf
+
 if [ "$action" = stop ]; then
   for pidfile in "$dir"/slurmd.pid "$dir"/slurmctld.pid "$dir"/munged.pid; do
     [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
   done
+  [ "$(readlink "$default_conf" 2>/dev/null)" = "$dir/slurm.conf" ] && rm -f "$default_conf"
   exit 0
 fi
 
@@ -59,6 +65,13 @@ NodeName=$host CPUs=$cpus RealMemory=$mem State=UNKNOWN
 PartitionName=main Nodes=$host Default=YES MaxTime=INFINITE State=UP
 PartitionName=gpu Nodes=$host MaxTime=INFINITE State=UP
 EOF
+[ -L "$default_conf" ] && [ ! -e "$default_conf" ] && rm -f "$default_conf"  # left by an earlier run, killed
+if [ -e "$default_conf" ] && [ "$(readlink "$default_conf")" != "$dir/slurm.conf" ]; then
+  echo "slurm_localhost.sh: $default_conf exists: a Slurm is configured on this machine already; use it" >&2
+  exit 1
+fi
+mkdir -p "$(dirname "$default_conf")"
+ln -sfn "$dir/slurm.conf" "$default_conf"
 export SLURM_CONF="$dir/slurm.conf"
 slurmctld -f "$SLURM_CONF"
 slurmd -f "$SLURM_CONF"

@@ -96,9 +96,65 @@ def test_pseudo_pairs_guards(tmp_path):
     stats = pseudo_pairs(**files, out_prefix=tmp_path / "st" / "train", filter_specs=specs)
     assert (tmp_path / "st" / "train.src").read_text().splitlines() == ["hola", "adiós", "pon la canción", "llama a mamá"]
     assert (tmp_path / "st" / "train.tgt").read_text().splitlines() == ["hello", "goodbye", "play the song", "call mom"]
-    assert stats == {"pseudo_pairs": 4, "kept": 2, "dropped_by": {"length_ratio": 1, "repetition": 1}}
+    assert stats == {"pseudo_pairs": 4, "kept": 2, "dropped_by": {"length_ratio": 1, "repetition": 1},
+                     "bitext_pairs": 2}
     assert json.loads((tmp_path / "st" / "train.json").read_text()) == stats
     assert {k: v.read_bytes() for k, v in files.items()} == before
+
+
+def test_pseudo_pairs_mix_samples_the_bitext_and_the_lm_guard_drops_the_improbable(tmp_path, tiny_lm):
+    pool = ["pon la canción", "apaga la luz", "despiértame a las siete"]
+    firsts = ["play the song", "the government announced new taxes", "wake me up at seven am"]
+    nbest = write_text(tmp_path / "n.jsonl", [json.dumps(nbest_record(i, s, [t]), ensure_ascii=False)
+                                              for i, (s, t) in enumerate(zip(pool, firsts))])
+    bitext = [f"frase {i}" for i in range(50)], [f"sentence {i}" for i in range(50)]
+    args = (write_text(tmp_path / "pool.src", pool), nbest, write_text(tmp_path / "bi.src", bitext[0]),
+            write_text(tmp_path / "bi.tgt", bitext[1]))
+    specs = [{"type": "lm_score", "threshold": -1.5}]  # log10 per word under the assistant-text seed LM
+    stats = pseudo_pairs(*args, tmp_path / "a", specs, seed_lm=f"{tiny_lm}.bin", mix=2.0, seed=1)
+    assert stats["kept"] == 2 and stats["dropped_by"] == {"lm_score": 1} and stats["bitext_pairs"] == 4
+    src, tgt = (tmp_path / "a.src").read_text().splitlines(), (tmp_path / "a.tgt").read_text().splitlines()
+    assert src[-2:] == ["pon la canción", "despiértame a las siete"]
+    assert all(s.split()[1] == t.split()[1] for s, t in zip(src[:4], tgt[:4]))  # sampled as pairs
+    again = pseudo_pairs(*args, tmp_path / "b", specs, seed_lm=f"{tiny_lm}.bin", mix=2.0, seed=1)
+    assert again == stats and (tmp_path / "b.src").read_text() == (tmp_path / "a.src").read_text()
+    assert pseudo_pairs(*args, tmp_path / "c", specs, seed_lm=f"{tiny_lm}.bin")["bitext_pairs"] == 50
+
+
+def test_keep_if_improved_restores_the_previous_round(tmp_path):
+    from lmboot.nmt import keep_if_improved
+
+    previous, finetuned = write_text(tmp_path / "r0.pt", "round0"), write_text(tmp_path / "r1.pt", "round1")
+    worse = keep_if_improved(finetuned, previous, {"chrf": 30.0, "bleu": 5.0}, {"chrf": 31.0, "bleu": 6.0})
+    assert finetuned.read_text() == "round0" and worse["chrf"] == 31.0 and worse["bleu"] == 6.0
+    assert worse["self_training"] == {"kept": False, "finetuned_chrf": 30.0, "previous_chrf": 31.0}
+    finetuned.write_text("round1")
+    better = keep_if_improved(finetuned, previous, {"chrf": 33.0}, {"chrf": 31.0})
+    assert finetuned.read_text() == "round1" and better["chrf"] == 33.0 and better["self_training"]["kept"]
+
+
+def test_average_checkpoints_means_float_parameters(tmp_path):
+    import torch
+
+    from lmboot.nmt import average_checkpoints
+
+    for i, value in enumerate([1.0, 2.0, 6.0]):
+        torch.save({"model": {"w": torch.full((2,), value), "steps": torch.tensor([i])}, "cfg": i},
+                   tmp_path / f"c{i}.pt")
+    out = average_checkpoints([tmp_path / f"c{i}.pt" for i in range(3)], tmp_path / "avg.pt")
+    state = torch.load(out, weights_only=False)
+    assert state["model"]["w"].tolist() == [3.0, 3.0] and state["model"]["steps"].tolist() == [2]
+    assert state["cfg"] == 2
+
+
+def test_training_speed_reads_fairseq_logs():
+    from lmboot.nmt import training_speed
+
+    log = ["2026 | INFO | train_inner | epoch 001:     50 / 99 loss=9.1, wps=8000.5, ups=2, num_updates=50\n",
+           "2026 | INFO | train_inner | epoch 001:    100 / 99 loss=8.1, wps=9000.5, ups=2, num_updates=100\n",
+           "2026 | INFO | valid | epoch 001 | valid on 'valid' subset | loss 7.9 | num_updates 100\n",
+           "2026 | INFO | train | epoch 002 | loss 8.0 | wps 100 | num_updates=130\n"]
+    assert training_speed(log) == {"updates": 130, "words_per_second": 8500}
 
 
 def test_pseudo_pairs_count_mismatch(tmp_path):

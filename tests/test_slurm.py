@@ -37,7 +37,11 @@ def test_workflow_runs_through_slurm(tmp_path, slurm_cluster):
                          env=env, capture_output=True, text=True, timeout=1800)
     assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
     assert (tmp_path / "results/tiny/metrics.json").is_file()
+    # each rule ran as a Slurm job: the plugin names jobs by run id and keeps a log per rule and job id
+    # (.snakemake/slurm_logs/rule_<rule>/[<wildcards>/]<jobid>.log); the job completion log tells the end
     completed = (slurm_cluster["state"] / "log/jobcomp.txt").read_text()
-    for rule in ("prepare", "select", "train", "translate", "evaluate"):  # each ran as a Slurm job
-        assert re.search(rf"Name=\S*{rule}\S* .*JobState=COMPLETED", completed) or \
-            re.search(rf"JobState=COMPLETED.*Name=\S*{rule}", completed), rule
+    states = dict(re.findall(r"JobId=(\d+) .*?JobState=(\S+)", completed))
+    for rule in ("demo_data", "prepare", "select", "train", "translate", "evaluate"):
+        job_ids = [log.stem for log in (tmp_path / ".snakemake/slurm_logs").glob(f"rule_{rule}/**/*.log")]
+        assert job_ids, f"no Slurm job for rule {rule}"
+        assert all(states.get(job) == "COMPLETED" for job in job_ids), (rule, job_ids, states)

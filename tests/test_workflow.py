@@ -3,8 +3,11 @@
 import json
 import math
 import os
+import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -62,19 +65,104 @@ def test_workflow_end_to_end(tmp_path):
     assert ablation[1]["bitext_pairs"] > ablation[2]["bitext_pairs"]  # raw: the whole general corpus
     assert ablation[-2]["ppl"] == pytest.approx(metrics["lms"]["mix-translated"]["ppl"])
     assert ablation[4]["translations_kept"] == len(pool) >= ablation[5]["translations_kept"]
-    # chunked translation (scatter/gather, 3 jobs) gives the same n-best file as one job
-    pool_nbest = tmp_path / "data/tiny/selected/translate/r1.pool.nbest.jsonl"
-    unchunked = pool_nbest.read_bytes()
-    chunks = tmp_path / "chunks.yaml"
-    chunks.write_text("nmt: {chunks: 3}\n")
-    run = snakemake(tmp_path, "--cores", "2", "--rerun-triggers", "mtime", "--configfile", str(TINY), str(chunks),
-                    "--", str(pool_nbest))
-    assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
-    assert len(list((tmp_path / "data/tiny/selected/translate").glob("r1.pool.*-of-3.nbest.jsonl"))) == 3
-    assert pool_nbest.read_bytes() == unchunked
+    check_chunked_translation(tmp_path)
+    check_resume_after_kill(tmp_path)
+    check_fairseq_and_ctranslate2_agree(tmp_path)
+    check_a_second_run_is_identical(tmp_path)
     for rule in STAGES:  # every rule leaves a log and a benchmark
         assert list((tmp_path / "logs/tiny").glob(f"{rule}*.log")), rule
         assert list((tmp_path / "benchmarks/tiny").glob(f"{rule}*.tsv")), rule
+
+
+POOL_R0 = "data/tiny/selected/translate/r0.pool.nbest.jsonl"  # relative to the workflow's --directory
+CHUNKS = "nmt: {chunks: 3}\n"
+
+
+def read_nbest(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def same_nbest(a: list[dict], b: list[dict]) -> bool:
+    """Same sources, same hypotheses in the same order, scores equal up to float rounding of batched
+    matrix products (about 1e-7: a batch's size changes the order of summation)."""
+    return len(a) == len(b) and all(
+        (x["id"], x["src"]) == (y["id"], y["src"]) and [h["text"] for h in x["hyps"]] == [h["text"] for h in y["hyps"]]
+        and all(abs(h["score"] - g["score"]) < 1e-5 for h, g in zip(x["hyps"], y["hyps"])) for x, y in zip(a, b))
+
+
+def check_chunked_translation(workdir: Path) -> None:
+    """Round 0's pool translation made again in 3 chunks (scatter/gather, one job each) equals the one-job
+    translation; only the missing file is remade (--rerun-triggers mtime)."""
+    unchunked = read_nbest(workdir / POOL_R0)
+    (workdir / POOL_R0).unlink()
+    (workdir / "chunks.yaml").write_text(CHUNKS)
+    run = snakemake(workdir, "--cores", "2", "--rerun-triggers", "mtime", "--configfile", str(TINY),
+                    str(workdir / "chunks.yaml"), "--", POOL_R0)
+    assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
+    assert len(list((workdir / "data/tiny/selected/translate").glob("r0.pool.*-of-3.nbest.jsonl"))) == 3
+    assert same_nbest(read_nbest(workdir / POOL_R0), unchunked)
+
+
+def check_resume_after_kill(workdir: Path) -> None:
+    """Kill -9 the workflow (and its jobs) while it translates the second of 3 chunks; after --unlock,
+    --rerun-incomplete translates only the two unfinished chunks and gives the same result."""
+    complete = read_nbest(workdir / POOL_R0)
+    translate_dir, logs = workdir / "data/tiny/selected/translate", workdir / "logs/tiny"
+    for path in [workdir / POOL_R0, *translate_dir.glob("r0.pool.*-of-3.nbest.jsonl"),
+                 *logs.glob("translate.selected.r0.pool.*-of-3.log")]:
+        path.unlink()
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    cmd = [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), "--directory", str(workdir),
+           "--configfile", str(TINY), str(workdir / "chunks.yaml"), "--cores", "1", "--rerun-triggers", "mtime",
+           "--", POOL_R0]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:  # one job at a time: a second chunk's log appears once the first chunk is done and recorded
+        deadline = time.monotonic() + 300
+        while len(list(logs.glob("translate.selected.r0.pool.*-of-3.log"))) < 2:
+            assert proc.poll() is None and time.monotonic() < deadline, "the workflow ended before a chunk was done"
+            time.sleep(0.01)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    done = list(translate_dir.glob("r0.pool.*-of-3.nbest.jsonl"))
+    assert len(done) == 1 and not (workdir / POOL_R0).exists(), done
+    first = done[0].stat().st_mtime_ns
+    assert snakemake(workdir, "--unlock", "--cores", "1").returncode == 0
+    run = snakemake(workdir, "--cores", "2", "--rerun-incomplete", "--rerun-triggers", "mtime", "--configfile",
+                    str(TINY), str(workdir / "chunks.yaml"), "--", POOL_R0)
+    assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
+    assert re.search(r"^translate\s+2$", run.stdout + run.stderr, re.M), (run.stdout + run.stderr)[-3000:]
+    assert done[0].stat().st_mtime_ns == first  # the finished chunk was kept
+    assert same_nbest(read_nbest(workdir / POOL_R0), complete)
+
+
+def check_fairseq_and_ctranslate2_agree(workdir: Path) -> None:
+    """The fairseq-interactive path gives (mostly) the same 1-best as CTranslate2 on the same checkpoint,
+    and its log2 scores are CTranslate2's ln scores once rescaled."""
+    from lmboot.nmt import translate
+
+    cfg = {"translator": "fairseq", "beam": 3, "nbest": 3, "device": "cpu"}
+    models = workdir / "models/tiny/selected"
+    translate(models / "round0/checkpoint_best.pt", models / "spm", workdir / "data/tiny/prepared/pool.src",
+              workdir / "fairseq.jsonl", cfg, threads=2)
+    ours, theirs = read_nbest(workdir / "fairseq.jsonl"), read_nbest(workdir / POOL_R0)
+    same = [(x, y) for x, y in zip(ours, theirs) if x["hyps"][0]["text"] == y["hyps"][0]["text"]]
+    assert len(same) >= 0.8 * len(theirs), len(same)  # fairseq caps output length per batch, not per sentence
+    assert {x["score_scale"] for x in ours} == {"log2_per_token"} and theirs[0]["score_scale"] == "ln_per_token"
+    gaps = sorted(abs(x["hyps"][0]["score"] * math.log(2) - y["hyps"][0]["score"]) for x, y in same)
+    assert gaps[len(gaps) // 2] < 1e-3 and gaps[-1] < 0.05, gaps[-5:]  # padded batches shift a few a little
+
+
+def check_a_second_run_is_identical(workdir: Path) -> None:
+    """The same config and seed, run again in another directory, give byte-identical ARPA files (training
+    is deterministic on CPU when its budget is in updates, not wall-clock time)."""
+    again = workdir / "again"
+    run = snakemake(again, "--cores", "2", "all")
+    assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
+    arpas = sorted(p.relative_to(again) for p in (again / "models/tiny/lm").glob("*.arpa"))
+    assert len(arpas) >= 4, arpas
+    for path in arpas:
+        assert (again / path).read_bytes() == (workdir / path).read_bytes(), path
 
 
 def assistant_share(workdir: Path, kept: bool) -> float:

@@ -60,3 +60,26 @@ rule ablation:
         runtime=30,
     shell:
         "lmboot ablation --rows {params.rows:q} --test {input.test} --out {output.json} > {log} 2>&1"
+
+
+rule dev_curves:
+    input:
+        rescore=f"{DATA}/variants/selected.r{ROUNDS}.rescored.json",
+        filter=f"{DATA}/variants/{FULL}.json",
+        checkpoint=f"{MODELS}/selected/round{ROUNDS}/checkpoint_best.pt",
+    output:
+        report(f"{RESULTS}/dev_curves.png", caption="../report/dev_curves.rst", category="Tuning on dev"),
+    params:
+        choice=lambda wc, input: f"{dirname(input.checkpoint)}/choice.json",  # absent with checkpoint_choice: loss
+    conda:
+        "../../envs/lmboot.yaml"
+    log:
+        f"{LOGS}/dev_curves.log",
+    benchmark:
+        f"{BENCH}/dev_curves.tsv"
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    shell:
+        "lmboot dev-curves --rescore {input.rescore} --filter {input.filter} --choice {params.choice} --out {output}"
+        " > {log} 2>&1"

@@ -135,6 +135,7 @@ rule pseudo_pairs:
     params:
         nmt=as_json("nmt"),
         prefix=lambda wc, output: output.stats[: -len(".json")],
+        seed=config["split"]["random_seed"],
     conda:
         "../../envs/lmboot.yaml"
     log:
@@ -147,7 +148,7 @@ rule pseudo_pairs:
     shell:
         "lmboot pseudo-pairs --pool-src {input.pool} --nbest {input.nbest} --bitext-src {input.src}"
         " --bitext-tgt {input.tgt} --seed-lm {input.seed_lm} --out-prefix {params.prefix}"
-        " --nmt {params.nmt:q} > {log} 2>&1"
+        " --nmt {params.nmt:q} --seed {params.seed} > {log} 2>&1"
 
 
 if NMT["pretrained"]:
