@@ -1,11 +1,12 @@
-"""Selection and LM filtering on 1x and Nx a general corpus (the corpus replicated N times): wall time,
-lines per second and peak memory of each stage, each run as its own `lmboot` process.
+"""Selection and LM filtering on 1x, 5x and 10x a general corpus (the corpus replicated): wall time, lines
+per second and peak memory of each stage, each run as its own `lmboot` process.
 
-    .venv/bin/python benchmarks/scale.py                      # the demo's generated corpus, 2,000 pairs, 1x/10x
-    .venv/bin/python benchmarks/scale.py --lines 5000 --factor 10 --out benchmarks/scale.json
+    .venv/bin/python benchmarks/scale.py                  # the demo generator's corpus, 2,000 pairs, 1x/5x/10x
+    .venv/bin/python benchmarks/scale.py --lines 5000 --factors 1 10 --out benchmarks/scale.json
 
 Both stages stream the corpus (memory holds a score and a flag per pair), so time should grow linearly
-and peak memory stay flat.
+(a fixed start-up, model loading, plus a constant cost per line: the marginal lines/s between sizes stay
+equal) and peak memory stay flat.
 """
 
 import argparse
@@ -41,7 +42,7 @@ def run(args: list[str]) -> dict:
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--lines", type=int, default=2000, help="pairs of the 1x corpus")
-    p.add_argument("--factor", type=int, default=10)
+    p.add_argument("--factors", type=int, nargs="+", default=[1, 5, 10], help="corpus sizes, in copies")
     p.add_argument("--out", help="also write the results here as JSON")
     a = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -53,7 +54,7 @@ def main() -> int:
         write_lines(tmp / "seed.txt", seed[:300])
         build_lm(tmp / "seed.txt", tmp / "seed", 3)
         results = []
-        for factor in (1, a.factor):
+        for factor in a.factors:
             d = tmp / f"x{factor}"
             write_lines(d / "general.src", (s for _ in range(factor) for s, _ in rows))
             write_lines(d / "general.tgt", (t for _ in range(factor) for _, t in rows))
@@ -75,11 +76,16 @@ def main() -> int:
               f"{r['peak_rss_mb']:>8}")
     summary = {}
     for stage in ("select", "lm_filter"):
-        one, many = (r for r in results if r["stage"] == stage)
-        summary[stage] = {"time_ratio": round(many["seconds"] / one["seconds"], 2),
-                          "memory_ratio": round(many["peak_rss_mb"] / one["peak_rss_mb"], 3)}
-        print(f"{stage}: {a.factor}x the lines took {summary[stage]['time_ratio']}x the time and "
-              f"{summary[stage]['memory_ratio']}x the peak memory")
+        runs = [r for r in results if r["stage"] == stage]
+        first, last = runs[0], runs[-1]
+        marginal = [round((b["lines"] - a_["lines"]) / (b["seconds"] - a_["seconds"]), 1)
+                    for a_, b in zip(runs, runs[1:])]
+        summary[stage] = {"time_ratio": round(last["seconds"] / first["seconds"], 2),
+                          "memory_ratio": round(last["peak_rss_mb"] / first["peak_rss_mb"], 3),
+                          "marginal_lines_per_second": marginal}
+        print(f"{stage}: {last['factor'] // first['factor']}x the lines took {summary[stage]['time_ratio']}x the "
+              f"time (marginal lines/s between sizes: {marginal}) and {summary[stage]['memory_ratio']}x the "
+              "peak memory")
     if a.out:
         Path(a.out).write_text(json.dumps({"results": results, "summary": summary}, indent=2) + "\n")
     return 0

@@ -105,9 +105,13 @@ def dev_curves(rescore_json: str | Path, filter_json: str | Path, choice_json: s
 
     rescore = (json.loads(Path(rescore_json).read_text()).get("tuning") or {}).get("dev_chrf", {})
     tuning = json.loads(Path(filter_json).read_text()).get("tuning") or {}
-    choice = {}
+    choice, title = {}, ""
     if choice_json and Path(choice_json).is_file():  # written when checkpoints are chosen by dev chrF
         choice = json.loads(Path(choice_json).read_text()).get("dev_chrf", {})
+        scores = Path(choice_json).with_name("dev_scores.json")
+        guard = json.loads(scores.read_text()).get("self_training") if scores.is_file() else None
+        if guard:
+            title = "fine-tuned round: " + ("kept" if guard["kept"] else "not kept (dev chrF fell)")
     panels = [("rescoring: λ (seed-LM weight)", "dev chrF", rescore),
               ("LM filter: percentile dropped", "dev perplexity", tuning.get("dev_ppl", {})),
               ("translator: checkpoint", "dev chrF", choice)]
@@ -124,6 +128,7 @@ def dev_curves(rescore_json: str | Path, filter_json: str | Path, choice_json: s
             ax.plot([float(x) for x in xs], [curve[x] for x in xs], marker="o")
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
+    axes[2].set_title(title, fontsize=9)
     fig.tight_layout()
     with atomic_write(out_png, "wb") as f:
         fig.savefig(f, format="png", dpi=90)

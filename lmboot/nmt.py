@@ -282,10 +282,12 @@ def convert_ct2(checkpoint, spm_dir: Path, threads: int) -> Path:
     if (out / "model.bin").is_file() and (out / "model.bin").stat().st_mtime >= checkpoint.stat().st_mtime:
         return out
     tmp_out = checkpoint.parent / f".{out.name}.tmp"
+    from ctranslate2.converters import FairseqConverter  # in-process: fairseq is imported once, not per call
+
     with tempfile.TemporaryDirectory() as tmp:
-        run_tool(["ct2-fairseq-converter", "--model_path", str(checkpoint), "--data_dir", data_dir_for(spm_dir, tmp),
-                  "--source_lang", "src", "--target_lang", "tgt", "--output_dir", str(tmp_out), "--force",
-                  "--unsafe_deserialization"], threads)
+        print(f"+ CTranslate2 conversion of {checkpoint}", file=sys.stderr, flush=True)
+        FairseqConverter(str(checkpoint), data_dir_for(spm_dir, tmp), source_lang="src", target_lang="tgt",
+                         unsafe_deserialization=True).convert(str(tmp_out), force=True)
     shutil.rmtree(out, ignore_errors=True)
     tmp_out.rename(out)
     return out
