@@ -71,9 +71,15 @@ def cmd_train(a):
 
 
 def cmd_pretrained(a):
-    from lmboot.nmt import dev_scores, use_pretrained
-    ckpt = use_pretrained(a.checkpoint, a.spm_model, a.dict, a.spm_dir, a.out)
-    return dev_scores(ckpt, a.spm_dir, a.dev_src, a.dev_tgt, f"{a.out}/dev_scores.json", a.nmt, a.threads)
+    from lmboot.nmt import dev_scores, use_pretrained, use_pretrained_ct2
+    if bool(a.checkpoint) == bool(a.ct2_model) or (a.checkpoint and not a.dict):
+        raise InputError("lmboot pretrained: give --checkpoint with --dict (fairseq) or --ct2-model (CTranslate2)")
+    if a.ct2_model:
+        model = use_pretrained_ct2(a.ct2_model, a.spm_model, a.spm_dir, a.out)
+    else:
+        model = use_pretrained(a.checkpoint, a.spm_model, a.dict, a.spm_dir, a.out)
+    scores = dev_scores(model, a.spm_dir, a.dev_src, a.dev_tgt, f"{a.out}/dev_scores.json", a.nmt, a.threads)
+    return {k: v for k, v in scores.items() if k != "examples"}
 
 
 def cmd_translate(a):
@@ -207,9 +213,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=13)
     s.add_argument("--threads", type=int, default=1)
 
-    s = add("pretrained", cmd_pretrained, "install an existing fairseq translator as round 0; scores it on dev")
-    for arg in ("--checkpoint", "--spm-model", "--dict", "--spm-dir", "--out", "--dev-src", "--dev-tgt"):
+    s = add("pretrained", cmd_pretrained, "install an existing translator as round 0; scores it on dev")
+    for arg in ("--spm-model", "--spm-dir", "--out", "--dev-src", "--dev-tgt"):
         s.add_argument(arg, required=True)
+    s.add_argument("--checkpoint", help="fairseq checkpoint (with --dict)")
+    s.add_argument("--dict", help="fairseq dictionary shared by source and target")
+    s.add_argument("--ct2-model", help="CTranslate2 model directory (instead of --checkpoint)")
     s.add_argument("--nmt", type=section("nmt"), default={})
     s.add_argument("--threads", type=int, default=1)
 

@@ -46,8 +46,22 @@ def validate(config: dict, schema_path: str | Path = SCHEMA, source: str = "conf
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(config))
     if error is not None:
         where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise InputError(f"{source}: {where}: {error.message}")
+        hint = f" ({error.schema['description']})" if error.validator == "oneOf" and "description" in error.schema else ""
+        raise InputError(f"{source}: {where}: {error.message}{hint}")
+    check_together(config, source)
     return config
+
+
+def check_together(config: dict, source: str) -> None:
+    """Rules between fields that the schema cannot say."""
+    nmt = config.get("nmt", {})
+    if (nmt.get("pretrained") or {}).get("ct2_model"):
+        if nmt.get("translator") != "ctranslate2":
+            raise InputError(f"{source}: nmt.translator: a CTranslate2 model (nmt.pretrained.ct2_model) needs "
+                             "translator: ctranslate2")
+        if nmt.get("self_training_rounds"):
+            raise InputError(f"{source}: nmt.self_training_rounds: a CTranslate2 model cannot be fine-tuned (no "
+                             "fairseq weights): set 0, or give nmt.pretrained.checkpoint instead")
 
 
 def load(path_or_json: str | Path) -> dict:

@@ -155,6 +155,7 @@ def train(train_src, train_tgt, dev_src, dev_tgt, spm_dir, work_dir, cfg: dict, 
     if restore:
         cmd += ["--restore-file", str(restore), "--reset-optimizer", "--reset-lr-scheduler",
                 "--reset-dataloader", "--reset-meters"]
+    fresh_start_unless_resuming(work, cmd)
     start = time.time()
     speed = training_speed(run_logged(cmd, threads))
     write_json(work / "training.json", {**speed, "seconds": round(time.time() - start, 1)})
@@ -162,6 +163,16 @@ def train(train_src, train_tgt, dev_src, dev_tgt, spm_dir, work_dir, cfg: dict, 
     for stale in saved_checkpoints(work):  # only the chosen (checkpoint_best.pt) and the last are kept
         stale.unlink()
     return best
+
+
+def fresh_start_unless_resuming(work: Path, cmd: list[str]) -> None:
+    """fairseq resumes from work/checkpoint_last.pt (a killed run goes on where it stopped, its wall-clock
+    budget included); checkpoints left by a different command (another config) are removed first."""
+    record = work / "command.json"
+    if record.is_file() and json.loads(record.read_text()) != cmd:
+        for old in work.glob("checkpoint*.pt"):
+            old.unlink()
+    write_json(record, cmd)
 
 
 def saved_checkpoints(work: Path) -> list[Path]:
@@ -237,6 +248,8 @@ def parse_interactive(stdout: str) -> dict[int, list[dict]]:
 def translate(checkpoint, spm_dir, input_text, out_jsonl, cfg: dict, threads: int = 1, nbest: int | None = None) -> int:
     """Translate input_text (one sentence a line) into n-best records with fairseq or CTranslate2
     (config `translator`); returns the count."""
+    if Path(checkpoint).is_dir() and cfg.get("translator", "fairseq") != "ctranslate2":
+        raise InputError(f"{checkpoint}: a CTranslate2 model directory translates only with translator: ctranslate2")
     spm_dir = Path(spm_dir)
     nbest = nbest or cfg["nbest"]
     sources = read_lines(input_text)
@@ -294,13 +307,14 @@ def convert_ct2(checkpoint, spm_dir: Path, threads: int) -> Path:
 
 
 def translate_ct2(checkpoint, spm_dir: Path, pieces: list[str], cfg: dict, threads: int, nbest: int):
-    """n-best with CTranslate2; scores are its length-normalized natural-log probabilities."""
+    """n-best with CTranslate2 (from a fairseq checkpoint, converted once, or a CTranslate2 model
+    directory); scores are its length-normalized natural-log probabilities."""
     import ctranslate2
     import sentencepiece as spm
 
     device = "cuda" if cfg.get("device", "auto") != "cpu" and ctranslate2.get_cuda_device_count() else "cpu"
-    translator = ctranslate2.Translator(str(convert_ct2(checkpoint, spm_dir, threads)), device=device,
-                                        intra_threads=threads)
+    model = checkpoint if Path(checkpoint).is_dir() else convert_ct2(checkpoint, spm_dir, threads)
+    translator = ctranslate2.Translator(str(model), device=device, intra_threads=threads)
     decoder = spm.SentencePieceProcessor(model_file=str(spm_dir / "spm.model"))
     tokens = [p.split() for p in pieces]
     batch_size = cfg.get("batch_size", 64)
@@ -375,6 +389,25 @@ def use_pretrained(checkpoint, spm_model, dictionary, spm_dir, round_dir) -> Pat
         shutil.copyfile(src, tmp)
         tmp.replace(dst)
     return round_dir / "checkpoint_best.pt"
+
+
+def use_pretrained_ct2(ct2_model, spm_model, spm_dir, round_dir) -> Path:
+    """Install an existing CTranslate2 model directory (and its sentencepiece model) as round 0's
+    translator, round_dir/ct2-model; returns that directory."""
+    if not (Path(ct2_model) / "model.bin").is_file():
+        raise InputError(f"nmt.pretrained.ct2_model: {ct2_model}: not a CTranslate2 model directory (no model.bin)")
+    if not Path(spm_model).is_file():
+        raise InputError(f"nmt.pretrained.spm_model: {spm_model}: file not found")
+    spm_dir, out = Path(spm_dir), Path(round_dir) / "ct2-model"
+    spm_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(spm_model, spm_dir / ".spm.model.tmp")
+    os.replace(spm_dir / ".spm.model.tmp", spm_dir / "spm.model")
+    tmp = out.with_name(".ct2-model.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(ct2_model, tmp)
+    shutil.rmtree(out, ignore_errors=True)
+    tmp.rename(out)
+    return out
 
 
 def pseudo_pairs(pool_src, nbest_jsonl, bitext_src, bitext_tgt, out_prefix, filter_specs: list[dict],

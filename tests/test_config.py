@@ -97,3 +97,18 @@ def test_load_names_file_in_validation_error(tmp_path):
 
 def test_inline_json_section():
     assert config.load('{"lambda": 0.3}') == {"lambda": 0.3}
+
+
+def test_pretrained_is_a_fairseq_checkpoint_or_a_ctranslate2_model():
+    fairseq = {"checkpoint": "c.pt", "spm_model": "s.model", "dict": "d.txt"}
+    ct2 = {"ct2_model": "ct2/", "spm_model": "s.model"}
+    assert config.validate(dict(minimal(), nmt={"pretrained": fairseq}))["nmt"]["pretrained"] == fairseq
+    ok = config.validate(dict(minimal(), nmt={"pretrained": ct2, "translator": "ctranslate2",
+                                              "self_training_rounds": 0}))
+    assert ok["nmt"]["pretrained"] == ct2
+    with pytest.raises(InputError, match=r"nmt.pretrained: .* is not valid .*\(use an existing translator"):
+        config.validate(dict(minimal(), nmt={"pretrained": {"checkpoint": "c.pt", "spm_model": "s.model"}}))
+    with pytest.raises(InputError, match="nmt.translator: a CTranslate2 model .* needs translator: ctranslate2"):
+        config.validate(dict(minimal(), nmt={"pretrained": ct2, "self_training_rounds": 0}))
+    with pytest.raises(InputError, match="nmt.self_training_rounds: a CTranslate2 model cannot be fine-tuned"):
+        config.validate(dict(minimal(), nmt={"pretrained": ct2, "translator": "ctranslate2"}))

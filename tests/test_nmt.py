@@ -194,3 +194,31 @@ def test_use_pretrained_installs_the_translator(tmp_path):
     assert (tmp_path / "spm" / "dict.txt").read_text() == "dict.txt\n"
     with pytest.raises(InputError, match="nmt.pretrained.checkpoint: .*missing.pt: file not found"):
         use_pretrained(tmp_path / "missing.pt", files["sp.model"], files["dict.txt"], tmp_path / "s2", tmp_path / "r2")
+
+
+def test_ctranslate2_model_directories_need_their_translator(tmp_path):
+    from lmboot.nmt import translate, use_pretrained_ct2
+
+    model, spm = tmp_path / "ct2", write_text(tmp_path / "sp.model", "x")
+    model.mkdir()
+    with pytest.raises(InputError, match="nmt.pretrained.ct2_model: .*ct2: not a CTranslate2 model directory"):
+        use_pretrained_ct2(model, spm, tmp_path / "spm", tmp_path / "round0")
+    write_text(model / "model.bin", "weights")
+    write_text(model / "shared_vocabulary.json", "[]")
+    out = use_pretrained_ct2(model, spm, tmp_path / "spm", tmp_path / "round0")
+    assert (out / "model.bin").read_text() == "weights" and (tmp_path / "spm/spm.model").read_text() == "x"
+    assert (model / "model.bin").is_file()  # the input is copied, never moved
+    src = write_text(tmp_path / "in.txt", ["hola"])
+    with pytest.raises(InputError, match="a CTranslate2 model directory translates only with translator: ctranslate2"):
+        translate(out, tmp_path / "spm", src, tmp_path / "out.jsonl", {"translator": "fairseq", "nbest": 1})
+
+
+def test_a_changed_training_command_starts_afresh(tmp_path):
+    from lmboot.nmt import fresh_start_unless_resuming
+
+    fresh_start_unless_resuming(tmp_path, ["fairseq-train", "--lr", "0.001"])
+    write_text(tmp_path / "checkpoint_last.pt", "weights")
+    fresh_start_unless_resuming(tmp_path, ["fairseq-train", "--lr", "0.001"])  # same: resume
+    assert (tmp_path / "checkpoint_last.pt").is_file()
+    fresh_start_unless_resuming(tmp_path, ["fairseq-train", "--lr", "0.002"])  # another config: afresh
+    assert not (tmp_path / "checkpoint_last.pt").exists()

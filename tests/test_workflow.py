@@ -69,6 +69,7 @@ def test_workflow_end_to_end(tmp_path):
     check_resume_after_kill(tmp_path)
     check_fairseq_and_ctranslate2_agree(tmp_path)
     check_a_second_run_is_identical(tmp_path)
+    check_a_pretrained_ctranslate2_model(tmp_path)
     for rule in STAGES:  # every rule leaves a log and a benchmark
         assert list((tmp_path / "logs/tiny").glob(f"{rule}*.log")), rule
         assert list((tmp_path / "benchmarks/tiny").glob(f"{rule}*.tsv")), rule
@@ -163,6 +164,24 @@ def check_a_second_run_is_identical(workdir: Path) -> None:
     assert len(arpas) >= 4, arpas
     for path in arpas:
         assert (again / path).read_bytes() == (workdir / path).read_bytes(), path
+
+
+def check_a_pretrained_ctranslate2_model(workdir: Path) -> None:
+    """Round 0's translator, as the CTranslate2 model directory it was converted to, given as a pre-trained
+    translator of another run: the workflow runs through, and scores it on dev as the first run did."""
+    models = workdir / "models/tiny/selected"
+    overlay = workdir / "ct2.yaml"
+    overlay.write_text(f"""run: tiny-ct2
+nmt: {{self_training_rounds: 0, translator: ctranslate2,
+      pretrained: {{ct2_model: {models}/round0/ct2-checkpoint_best, spm_model: {models}/spm/spm.model}}}}
+""")
+    run = snakemake(workdir, "--cores", "2", "--configfile", str(TINY), str(overlay), "all")
+    assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
+    ours = json.loads((workdir / "models/tiny-ct2/selected/round0/dev_scores.json").read_text())
+    first = json.loads((models / "round0/dev_scores.json").read_text())
+    assert (ours["bleu"], ours["chrf"]) == (first["bleu"], first["chrf"])
+    assert (workdir / "results/tiny-ct2/metrics.json").is_file()
+    assert not (workdir / "models/tiny-ct2/selected/round0/checkpoint_best.pt").exists()  # nothing trained
 
 
 def assistant_share(workdir: Path, kept: bool) -> float:

@@ -18,6 +18,7 @@ wildcard_constraints:
     part="pool|dev",
 
 
+GPU = 0 if NMT["device"] == "cpu" else 1  # resources: gpu of training and translation (Slurm: --gpus)
 FULL = f"selected.r{ROUNDS}.rescored.filtered"  # the configured pipeline: every stage on
 ABLATION = {  # the paper's cumulative rows
     "+ raw translation": "general.r0.1best.unfiltered",
@@ -53,6 +54,17 @@ def bitext(corpus):
 
 def checkpoint_of(corpus, r):
     return f"{MODELS}/{corpus}/round{r}/checkpoint_best.pt"
+
+
+CT2_PRETRAINED = bool(NMT["pretrained"] and NMT["pretrained"].get("ct2_model"))
+
+
+def translator_model(corpus, r):
+    """What translates for a translator round: its fairseq checkpoint, or the installed CTranslate2 model
+    directory when round 0 of the selected translator is a pre-trained CTranslate2 model."""
+    if CT2_PRETRAINED and corpus == "selected" and int(r) == 0:
+        return f"{MODELS}/selected/round0/ct2-model"
+    return checkpoint_of(corpus, r)
 
 
 def training_pairs(wildcards):

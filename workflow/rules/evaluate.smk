@@ -66,7 +66,7 @@ rule dev_curves:
     input:
         rescore=f"{DATA}/variants/selected.r{ROUNDS}.rescored.json",
         filter=f"{DATA}/variants/{FULL}.json",
-        checkpoint=f"{MODELS}/selected/round{ROUNDS}/checkpoint_best.pt",
+        checkpoint=translator_model("selected", ROUNDS),
     output:
         report(f"{RESULTS}/dev_curves.png", caption="../report/dev_curves.rst", category="Tuning on dev"),
     params:

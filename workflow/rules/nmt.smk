@@ -53,6 +53,7 @@ rule train:
     resources:
         mem_mb=8000,
         runtime=600,
+        gpu=GPU,
     shell:
         "lmboot train --train-src {input.src} --train-tgt {input.tgt} --dev-src {input.dev_src}"
         " --dev-tgt {input.dev_tgt} --spm-dir {params.spm_dir} --out {params.out} --nmt {params.nmt:q}"
@@ -79,7 +80,7 @@ rule split_source:
 
 rule translate:
     input:
-        checkpoint=f"{MODELS}/{{corpus}}/round{{r}}/checkpoint_best.pt",
+        checkpoint=lambda wc: translator_model(wc.corpus, wc.r),
         source=f"{DATA}/chunks/{{part}}.{{chunk}}.src",
         spm=f"{MODELS}/{{corpus}}/spm/spm.model",
     output:
@@ -99,6 +100,7 @@ rule translate:
     resources:
         mem_mb=4000,
         runtime=240,
+        gpu=GPU,
     shell:
         "lmboot translate --checkpoint {input.checkpoint} --spm-dir {params.spm_dir} --input {input.source}"
         " --out {output} --nmt {params.nmt:q} --threads {threads} > {log} 2>&1"
@@ -151,7 +153,7 @@ rule pseudo_pairs:
         " --nmt {params.nmt:q} --seed {params.seed} > {log} 2>&1"
 
 
-if NMT["pretrained"]:
+if NMT["pretrained"] and not CT2_PRETRAINED:
 
     ruleorder: pretrained > spm
     ruleorder: pretrained > train
@@ -182,7 +184,44 @@ if NMT["pretrained"]:
         resources:
             mem_mb=4000,
             runtime=60,
+            gpu=GPU,
         shell:
             "lmboot pretrained --checkpoint {input.checkpoint} --spm-model {input.spm_model} --dict {input.dict}"
+            " --spm-dir {params.spm_dir} --out {params.out} --dev-src {input.dev_src} --dev-tgt {input.dev_tgt}"
+            " --nmt {params.nmt:q} --threads {threads} > {log} 2>&1"
+
+
+if CT2_PRETRAINED:  # a CTranslate2 model directory: translates as round 0 (no fine-tuning: no fairseq weights)
+
+    ruleorder: pretrained > spm
+    ruleorder: pretrained > train
+
+    rule pretrained:
+        input:
+            ct2_model=NMT["pretrained"]["ct2_model"],
+            spm_model=NMT["pretrained"]["spm_model"],
+            dev_src=rules.prepare.output.dev_src,
+            dev_tgt=rules.prepare.output.dev_tgt,
+        output:
+            spm=f"{MODELS}/selected/spm/spm.model",
+            model=directory(f"{MODELS}/selected/round0/ct2-model"),
+            scores=f"{MODELS}/selected/round0/dev_scores.json",
+        params:
+            nmt=as_json("nmt"),
+            spm_dir=lambda wc, output: dirname(output.spm),
+            out=lambda wc, output: dirname(output.scores),
+        threads: NMT["threads"]
+        conda:
+            "../../envs/lmboot.yaml"
+        log:
+            f"{LOGS}/pretrained.log",
+        benchmark:
+            f"{BENCH}/pretrained.tsv"
+        resources:
+            mem_mb=4000,
+            runtime=60,
+            gpu=GPU,
+        shell:
+            "lmboot pretrained --ct2-model {input.ct2_model} --spm-model {input.spm_model}"
             " --spm-dir {params.spm_dir} --out {params.out} --dev-src {input.dev_src} --dev-tgt {input.dev_tgt}"
             " --nmt {params.nmt:q} --threads {threads} > {log} 2>&1"
