@@ -56,7 +56,7 @@ def run_logged(cmd: list[str], threads: int) -> list[str]:
 def training_speed(log_lines: list[str]) -> dict:
     """Updates done and mean target words per second, from fairseq-train's simple-format log."""
     wps = [float(m) for line in log_lines if "train_inner" in line for m in re.findall(r"wps=([\d.]+)", line)]
-    updates = [int(m) for line in log_lines for m in re.findall(r"num_updates=(\d+)", line)]
+    updates = [int(m) for line in log_lines for m in re.findall(r"num_updates[= ](\d+)", line)]
     return {"updates": max(updates, default=0), "words_per_second": round(sum(wps) / len(wps)) if wps else None}
 
 
@@ -148,8 +148,8 @@ def train(train_src, train_tgt, dev_src, dev_tgt, spm_dir, work_dir, cfg: dict, 
            "--log-format", "simple", "--log-interval", "50", "--validate-interval-updates", every,
            "--save-interval-updates", every, "--keep-interval-updates", str(cfg.get("keep_checkpoints", 5)),
            "--keep-last-epochs", str(cfg.get("keep_checkpoints", 5)), "--no-progress-bar"]
-    if cfg.get("stop_time_hours"):
-        cmd += ["--stop-time-hours", str(cfg["stop_time_hours"])]
+    if cfg.get("stop_time_hours"):  # fairseq counts the restored checkpoint's training time in
+        cmd += ["--stop-time-hours", str(cfg["stop_time_hours"] + trained_hours(restore))]
     if cfg.get("patience"):  # early stopping: validations without a lower dev loss
         cmd += ["--patience", str(cfg["patience"])]
     if restore:
@@ -163,6 +163,16 @@ def train(train_src, train_tgt, dev_src, dev_tgt, spm_dir, work_dir, cfg: dict, 
     for stale in saved_checkpoints(work):  # only the chosen (checkpoint_best.pt) and the last are kept
         stale.unlink()
     return best
+
+
+def trained_hours(checkpoint: str | Path | None) -> float:
+    """Training time already in a checkpoint (fairseq adds it to the time that --stop-time-hours caps)."""
+    if not checkpoint:
+        return 0.0
+    import torch
+
+    state = torch.load(checkpoint, map_location="cpu", weights_only=False)
+    return round((state.get("extra_state") or {}).get("previous_training_time", 0.0) / 3600, 4)
 
 
 def fresh_start_unless_resuming(work: Path, cmd: list[str]) -> None:

@@ -153,7 +153,7 @@ def test_training_speed_reads_fairseq_logs():
     log = ["2026 | INFO | train_inner | epoch 001:     50 / 99 loss=9.1, wps=8000.5, ups=2, num_updates=50\n",
            "2026 | INFO | train_inner | epoch 001:    100 / 99 loss=8.1, wps=9000.5, ups=2, num_updates=100\n",
            "2026 | INFO | valid | epoch 001 | valid on 'valid' subset | loss 7.9 | num_updates 100\n",
-           "2026 | INFO | train | epoch 002 | loss 8.0 | wps 100 | num_updates=130\n"]
+           "2026 | INFO | train | epoch 002 | loss 8.0 | wps 100 | ups 2 | num_updates 130 | lr 0.001\n"]
     assert training_speed(log) == {"updates": 130, "words_per_second": 8500}
 
 
@@ -211,6 +211,15 @@ def test_ctranslate2_model_directories_need_their_translator(tmp_path):
     src = write_text(tmp_path / "in.txt", ["hola"])
     with pytest.raises(InputError, match="a CTranslate2 model directory translates only with translator: ctranslate2"):
         translate(out, tmp_path / "spm", src, tmp_path / "out.jsonl", {"translator": "fairseq", "nbest": 1})
+
+
+def test_trained_hours_reads_the_checkpoint(tmp_path):
+    import torch
+
+    from lmboot.nmt import trained_hours
+
+    torch.save({"model": {}, "extra_state": {"previous_training_time": 1800.0}}, tmp_path / "c.pt")
+    assert trained_hours(tmp_path / "c.pt") == 0.5 and trained_hours(None) == 0.0
 
 
 def test_a_changed_training_command_starts_afresh(tmp_path):
