@@ -175,7 +175,7 @@ def check_a_pretrained_ctranslate2_model(workdir: Path) -> None:
 nmt: {{self_training_rounds: 0, translator: ctranslate2,
       pretrained: {{ct2_model: {models}/round0/ct2-checkpoint_best, spm_model: {models}/spm/spm.model}}}}
 """)
-    run = snakemake(workdir, "--cores", "2", "--configfile", str(TINY), str(overlay), "all")
+    run = snakemake(workdir, "--cores", "2", "--configfile", str(TINY), str(overlay), "--", "all")
     assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
     ours = json.loads((workdir / "models/tiny-ct2/selected/round0/dev_scores.json").read_text())
     first = json.loads((models / "round0/dev_scores.json").read_text())
