@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import yaml
+from snakemake.utils import update_config
 
 from lmboot.config import validate
 
@@ -47,7 +48,7 @@ def main() -> int:
     a = p.parse_args()
     cfg = {}
     for path in a.configfile:  # as Snakemake merges them (overlays win)
-        cfg = merge(cfg, yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+        update_config(cfg, yaml.safe_load(Path(path).read_text(encoding="utf-8")))
     cfg = validate(cfg)
     targets = [f"results/{cfg['run']}/metrics.json"] + (
         [f"models/{cfg['run']}/general/round0/dev_scores.json"] if a.general else [])
@@ -66,13 +67,6 @@ def main() -> int:
           f"seed+oracle {ppl['seed+oracle']:.1f}  gap closed {100 * result['gap_closed']:.1f} %")
     print(f"(written to {out})")
     return 0
-
-
-def merge(base: dict, extra: dict) -> dict:
-    out = dict(base)
-    for key, value in extra.items():
-        out[key] = merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
-    return out
 
 
 if __name__ == "__main__":

@@ -56,10 +56,11 @@ def cmd_spm(a):
 def cmd_train(a):
     from lmboot.corpus import write_json
     from lmboot.nmt import dev_scores, keep_if_improved, train
-    ckpt = train(a.train_src, a.train_tgt, a.dev_src, a.dev_tgt, a.spm_dir, a.out, a.nmt, a.threads,
-                 restore=a.restore, max_updates=a.max_updates, seed=a.seed)
+    ckpt, scores = train(a.train_src, a.train_tgt, a.dev_src, a.dev_tgt, a.spm_dir, a.out, a.nmt, a.threads,
+                         restore=a.restore, max_updates=a.max_updates, seed=a.seed)
     out = Path(a.out) / "dev_scores.json"
-    scores = dev_scores(ckpt, a.spm_dir, a.dev_src, a.dev_tgt, out, a.nmt, a.threads)
+    if scores is None:  # checkpoint_choice: loss scored nothing on dev yet
+        scores = dev_scores(ckpt, a.spm_dir, a.dev_src, a.dev_tgt, out, a.nmt, a.threads)
     if a.restore and a.nmt.get("self_training_keep", "improved") == "improved":
         previous = Path(a.restore).parent / "dev_scores.json"
         if not previous.is_file():

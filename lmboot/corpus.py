@@ -41,6 +41,10 @@ def read_lines(path: str | Path) -> list[str]:
     return list(iter_lines(path))
 
 
+def count_lines(path: str | Path) -> int:
+    return sum(1 for _ in iter_lines(path))
+
+
 def _paths(spec_path: str | list[str], suffixes: tuple[str, ...]) -> list[Path]:
     """A path, a list of paths, or a directory (its files with one of the suffixes, sorted)."""
     paths = [spec_path] if isinstance(spec_path, str) else list(spec_path)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lmboot.corpus import iter_lines, read_lines, write_json, write_lines
+from lmboot.corpus import count_lines, iter_lines, read_lines, write_json, write_lines
 from lmboot.errors import InputError
 from lmboot.lm import load_model
 
@@ -101,7 +101,7 @@ class PairFiles:
 
     def __init__(self, src: str | Path, tgt: str | Path):
         self.src, self.tgt = src, tgt
-        n_src, n_tgt = (sum(1 for _ in iter_lines(path)) for path in (src, tgt))
+        n_src, n_tgt = count_lines(src), count_lines(tgt)
         if n_src != n_tgt:
             raise InputError(f"{src} has {n_src} lines but {tgt} has {n_tgt}")
         self.size = n_src

@@ -132,9 +132,11 @@ def binarize(pairs: dict[str, tuple[str | Path, str | Path]], spm_dir: str | Pat
 
 
 def train(train_src, train_tgt, dev_src, dev_tgt, spm_dir, work_dir, cfg: dict, threads: int = 1,
-          restore: str | Path | None = None, max_updates: int | None = None, seed: int = 13) -> Path:
-    """Train (or fine-tune from `restore`) a fairseq model in work_dir; returns checkpoint_best.pt, the
-    checkpoint chosen on in-domain dev (choose_checkpoint), with training.json (updates, words/s, time)."""
+          restore: str | Path | None = None, max_updates: int | None = None,
+          seed: int = 13) -> tuple[Path, dict | None]:
+    """Train (or fine-tune from `restore`) a fairseq model in work_dir, writing training.json (updates,
+    words/s, time); returns checkpoint_best.pt, the checkpoint chosen on in-domain dev, and its dev scores
+    when choosing measured them (choose_checkpoint)."""
     work = Path(work_dir)
     binarize({"train": (train_src, train_tgt), "valid": (dev_src, dev_tgt)}, spm_dir, work / "bin", threads)
     every = str(cfg.get("validate_every", 100))
@@ -159,10 +161,10 @@ def train(train_src, train_tgt, dev_src, dev_tgt, spm_dir, work_dir, cfg: dict, 
     start = time.time()
     speed = training_speed(run_logged(cmd, threads))
     write_json(work / "training.json", {**speed, "seconds": round(time.time() - start, 1)})
-    best = choose_checkpoint(work, spm_dir, dev_src, dev_tgt, cfg, threads)
+    best, scores = choose_checkpoint(work, spm_dir, dev_src, dev_tgt, cfg, threads)
     for stale in saved_checkpoints(work):  # only the chosen (checkpoint_best.pt) and the last are kept
         stale.unlink()
-    return best
+    return best, scores
 
 
 def trained_hours(checkpoint: str | Path | None) -> float:
@@ -204,14 +206,15 @@ def average_checkpoints(paths: list[Path], out: Path) -> Path:
     return out
 
 
-def choose_checkpoint(work: Path, spm_dir, dev_src, dev_tgt, cfg: dict, threads: int) -> Path:
+def choose_checkpoint(work: Path, spm_dir, dev_src, dev_tgt, cfg: dict, threads: int) -> tuple[Path, dict | None]:
     """Make work/checkpoint_best.pt the candidate with the best in-domain dev chrF (`checkpoint_choice:
     chrf`; `loss` keeps fairseq's lowest-dev-loss one). Candidates: the last `keep_checkpoints` epoch and
     interval checkpoints, the last, the lowest-loss one and, with `average_last: N`, the average of the
-    last N of those. Their scores go to work/choice.json."""
+    last N of those. Their chrF goes to work/choice.json; returns checkpoint_best.pt and the chosen one's
+    dev scores (None with `loss`: nothing was scored)."""
     best = work / "checkpoint_best.pt"
     if cfg.get("checkpoint_choice", "chrf") == "loss":
-        return best
+        return best, None
     interval = saved_checkpoints(work)[-cfg.get("keep_checkpoints", 5):]
     candidates = {p.stem: p for p in [*interval, work / "checkpoint_last.pt", best] if p.is_file()}
     if cfg.get("average_last", 0) >= 2 and len(interval) >= 2:
@@ -219,15 +222,15 @@ def choose_checkpoint(work: Path, spm_dir, dev_src, dev_tgt, cfg: dict, threads:
     scores = {}
     with tempfile.TemporaryDirectory(dir=work) as tmp:
         for name, path in candidates.items():
-            scores[name] = dev_scores(path, spm_dir, dev_src, dev_tgt, f"{tmp}/{name}.json", cfg, threads)["chrf"]
+            scores[name] = dev_scores(path, spm_dir, dev_src, dev_tgt, f"{tmp}/{name}.json", cfg, threads)
             shutil.rmtree(path.parent / f"ct2-{path.stem}", ignore_errors=True)
-    chosen = max(scores, key=lambda name: (scores[name], name == "checkpoint_best"))
+    chosen = max(scores, key=lambda name: (scores[name]["chrf"], name == "checkpoint_best"))
     if candidates[chosen] != best:
         shutil.copyfile(candidates[chosen], work / ".chosen.pt")
         os.replace(work / ".chosen.pt", best)
     (work / "checkpoint_average.pt").unlink(missing_ok=True)
-    write_json(work / "choice.json", {"chosen": chosen, "dev_chrf": scores})
-    return best
+    write_json(work / "choice.json", {"chosen": chosen, "dev_chrf": {k: v["chrf"] for k, v in scores.items()}})
+    return best, scores[chosen]
 
 
 def keep_if_improved(finetuned: Path, previous: Path, scores: dict, previous_scores: dict) -> dict:

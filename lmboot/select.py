@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from lmboot.corpus import atomic_write, iter_lines, read_lines, write_json, write_lines
+from lmboot.corpus import atomic_write, count_lines, iter_lines, read_lines, write_json, write_lines
 from lmboot.embed import Encoder
 from lmboot.errors import InputError
 
@@ -67,10 +67,6 @@ def moore_lewis_scores(general_tgt: str | Path, seed: str | Path, order: int = 3
         in_lm, out_lm = load_model(f"{tmp}/seed.arpa"), load_model(f"{tmp}/general.arpa")
         return np.fromiter(((out_lm.score(t) - in_lm.score(t)) / (len(t.split()) + 1) for t in iter_lines(general_tgt)),
                            dtype=np.float64, count=n_general)
-
-
-def count_lines(path: str | Path) -> int:
-    return sum(1 for _ in iter_lines(path))
 
 
 def standardize(x: np.ndarray) -> np.ndarray:

@@ -20,11 +20,16 @@ STAGES = {"demo_data", "prepare", "select", "spm", "train", "pseudo_pairs", "tra
           "lm", "mix", "evaluate"}
 
 
-def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
+def snakemake_cmd(workdir: Path, *args: str) -> tuple[list[str], dict]:
+    """The command line (tiny config first) and environment (the venv's tools on PATH) of a workflow run."""
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    return subprocess.run([sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"),
-                           "--directory", str(workdir), "--configfile", str(TINY), *args],
-                          env=env, capture_output=True, text=True)
+    return [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), "--directory", str(workdir),
+            "--configfile", str(TINY), *args], env
+
+
+def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
+    cmd, env = snakemake_cmd(workdir, *args)
+    return subprocess.run(cmd, env=env, capture_output=True, text=True)
 
 
 def test_dry_run_lists_every_stage(tmp_path):
@@ -112,10 +117,8 @@ def check_resume_after_kill(workdir: Path) -> None:
     for path in [workdir / POOL_R0, *translate_dir.glob("r0.pool.*-of-3.nbest.jsonl"),
                  *logs.glob("translate.selected.r0.pool.*-of-3.log")]:
         path.unlink()
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    cmd = [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), "--directory", str(workdir),
-           "--configfile", str(TINY), str(workdir / "chunks.yaml"), "--cores", "1", "--rerun-triggers", "mtime",
-           "--", POOL_R0]
+    cmd, env = snakemake_cmd(workdir, str(workdir / "chunks.yaml"), "--cores", "1", "--rerun-triggers", "mtime",
+                             "--", POOL_R0)
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:  # one job at a time: a second chunk's log appears once the first chunk is done and recorded
         deadline = time.monotonic() + 300
