@@ -153,61 +153,36 @@ rule pseudo_pairs:
         " --nmt {params.nmt:q} --seed {params.seed} > {log} 2>&1"
 
 
-if NMT["pretrained"] and not CT2_PRETRAINED:
+if NMT["pretrained"]:  # an existing translator as round 0 of the selected one (lmboot/nmt.py use_pretrained*)
+    # a fairseq checkpoint (+ dictionary; self-training fine-tunes it) or a CTranslate2 model directory
+    # (translate-only: no fairseq weights to fine-tune)
+    PRETRAINED_FILES = (
+        {"ct2_model": NMT["pretrained"]["ct2_model"]}
+        if CT2_PRETRAINED
+        else {"checkpoint": NMT["pretrained"]["checkpoint"], "dict": NMT["pretrained"]["dict"]}
+    )
+    PRETRAINED_OUTPUTS = (
+        {"model": directory(f"{MODELS}/selected/round0/ct2-model")}
+        if CT2_PRETRAINED
+        else {"dict": f"{MODELS}/selected/spm/dict.txt", "model": f"{MODELS}/selected/round0/checkpoint_best.pt"}
+    )
 
     ruleorder: pretrained > spm
     ruleorder: pretrained > train
 
     rule pretrained:
         input:
-            checkpoint=NMT["pretrained"]["checkpoint"],
-            spm_model=NMT["pretrained"]["spm_model"],
-            dict=NMT["pretrained"]["dict"],
-            dev_src=rules.prepare.output.dev_src,
-            dev_tgt=rules.prepare.output.dev_tgt,
-        output:
-            spm=f"{MODELS}/selected/spm/spm.model",
-            dict=f"{MODELS}/selected/spm/dict.txt",
-            checkpoint=f"{MODELS}/selected/round0/checkpoint_best.pt",
-            scores=f"{MODELS}/selected/round0/dev_scores.json",
-        params:
-            nmt=as_json("nmt"),
-            spm_dir=lambda wc, output: dirname(output.spm),
-            out=lambda wc, output: dirname(output.checkpoint),
-        threads: NMT["threads"]
-        conda:
-            "../../envs/lmboot.yaml"
-        log:
-            f"{LOGS}/pretrained.log",
-        benchmark:
-            f"{BENCH}/pretrained.tsv"
-        resources:
-            mem_mb=4000,
-            runtime=60,
-            gpu=GPU,
-        shell:
-            "lmboot pretrained --checkpoint {input.checkpoint} --spm-model {input.spm_model} --dict {input.dict}"
-            " --spm-dir {params.spm_dir} --out {params.out} --dev-src {input.dev_src} --dev-tgt {input.dev_tgt}"
-            " --nmt {params.nmt:q} --threads {threads} > {log} 2>&1"
-
-
-if CT2_PRETRAINED:  # a CTranslate2 model directory: translates as round 0 (no fine-tuning: no fairseq weights)
-
-    ruleorder: pretrained > spm
-    ruleorder: pretrained > train
-
-    rule pretrained:
-        input:
-            ct2_model=NMT["pretrained"]["ct2_model"],
+            **PRETRAINED_FILES,
             spm_model=NMT["pretrained"]["spm_model"],
             dev_src=rules.prepare.output.dev_src,
             dev_tgt=rules.prepare.output.dev_tgt,
         output:
+            **PRETRAINED_OUTPUTS,
             spm=f"{MODELS}/selected/spm/spm.model",
-            model=directory(f"{MODELS}/selected/round0/ct2-model"),
             scores=f"{MODELS}/selected/round0/dev_scores.json",
         params:
             nmt=as_json("nmt"),
+            given=" ".join(f"--{key.replace('_', '-')} {path}" for key, path in PRETRAINED_FILES.items()),
             spm_dir=lambda wc, output: dirname(output.spm),
             out=lambda wc, output: dirname(output.scores),
         threads: NMT["threads"]
@@ -222,6 +197,6 @@ if CT2_PRETRAINED:  # a CTranslate2 model directory: translates as round 0 (no f
             runtime=60,
             gpu=GPU,
         shell:
-            "lmboot pretrained --ct2-model {input.ct2_model} --spm-model {input.spm_model}"
-            " --spm-dir {params.spm_dir} --out {params.out} --dev-src {input.dev_src} --dev-tgt {input.dev_tgt}"
-            " --nmt {params.nmt:q} --threads {threads} > {log} 2>&1"
+            "lmboot pretrained {params.given} --spm-model {input.spm_model} --spm-dir {params.spm_dir}"
+            " --out {params.out} --dev-src {input.dev_src} --dev-tgt {input.dev_tgt} --nmt {params.nmt:q}"
+            " --threads {threads} > {log} 2>&1"
