@@ -1,7 +1,8 @@
 # lmboot: bootstrap a new language's n-gram LM by translating in-domain text (Punjabi et al., ASRU 2019).
 # One run = one config = data/<run>, models/<run>, results/<run>. Stages live in workflow/rules/<stage>.smk
 # and call `lmboot <stage>` (lmboot/<stage>.py). Targets: all (default: metrics of the configured pipeline),
-# ablation (the paper's table: extra translators and variants, sharing what they can).
+# ablation (the paper's table: extra translators and variants, sharing what they can), wer (WER of the
+# seed-only, configured and oracle LMs with PocketSphinx and Whisper; in all when asr.enabled).
 import json
 import os
 
@@ -47,9 +48,12 @@ include: "workflow/rules/rescore.smk"
 include: "workflow/rules/lm_filter.smk"
 include: "workflow/rules/lm.smk"
 include: "workflow/rules/evaluate.smk"
+include: "workflow/rules/asr.smk"
+include: "workflow/rules/wer.smk"
 
 
 rule all:
     input:
         f"{RESULTS}/metrics.json",
         f"{RESULTS}/dev_curves.png",
+        [f"{RESULTS}/wer.json"] if config["asr"]["enabled"] else [],

@@ -159,12 +159,46 @@ def cmd_evaluate(a):
 
 def cmd_ablation(a):
     from lmboot.evaluate import ablation
-    return ablation(json.loads(a.rows), a.test, a.out)
+    return ablation(json.loads(a.rows), a.test, a.out, a.bootstrap)
 
 
 def cmd_dev_curves(a):
     from lmboot.evaluate import dev_curves
     return dev_curves(a.rescore, a.filter, a.choice, a.out)
+
+
+def cmd_synthesize(a):
+    from lmboot.asr import synthesize
+    size = a.asr.get(f"{a.part}_size", 200 if a.part == "dev" else 500)
+    return synthesize(a.text, a.out_dir, a.asr.get("voices") or ["flite:slt"], a.asr.get("snr_db"), size,
+                      a.asr.get("random_seed", 13))
+
+
+def cmd_pronunciations(a):
+    from lmboot.asr import pronunciations
+    return pronunciations(a.arpa, a.out)
+
+
+def cmd_sphinx_wer(a):
+    from lmboot.asr import sphinx_wer
+    return sphinx_wer(a.arpa, a.dict, a.dev, a.test, a.asr.get("sphinx_lw", [6.5, 10, 14]), a.out, a.threads)
+
+
+def cmd_whisper_nbest(a):
+    from lmboot.asr import whisper_nbest
+    return whisper_nbest(a.manifest, a.out, a.asr.get("whisper_model"), a.asr.get("whisper_beam", 5),
+                         a.asr.get("whisper_nbest", 5), a.device, a.threads)
+
+
+def cmd_whisper_wer(a):
+    from lmboot.asr import whisper_wer
+    return whisper_wer(a.lm, a.dev_nbest, a.test_nbest, a.dev, a.test, a.asr.get("alpha", [0, 0.5, 1]),
+                       a.asr.get("beta", [0, 1]), a.out)
+
+
+def cmd_wer_table(a):
+    from lmboot.wer import wer_table
+    return wer_table(json.loads(a.rows), a.out, a.asr.get("bootstrap", 1000))
 
 
 def cmd_check_config(a):
@@ -281,6 +315,40 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--rows", required=True, help="JSON list of rows (see lmboot.evaluate.ablation)")
     s.add_argument("--test", required=True)
     s.add_argument("--out", required=True)
+    s.add_argument("--bootstrap", type=int, default=1000, help="resamples of the WER confidence intervals")
+
+    s = add("synthesize", cmd_synthesize, "speech for a seeded sample of the text (asr.voices, asr.snr_db)")
+    for arg in ("--text", "--out-dir"):
+        s.add_argument(arg, required=True)
+    s.add_argument("--part", choices=["dev", "test"], required=True, help="which asr.<part>_size applies")
+    s.add_argument("--asr", type=section("asr"), default={})
+
+    s = add("pronunciations", cmd_pronunciations, "PocketSphinx dictionary for an ARPA LM's words (cmudict + G2P)")
+    s.add_argument("--arpa", required=True)
+    s.add_argument("--out", required=True)
+
+    s = add("sphinx-wer", cmd_sphinx_wer, "PocketSphinx with an LM: weight tuned on dev, test WER")
+    for arg in ("--arpa", "--dict", "--dev", "--test", "--out"):
+        s.add_argument(arg, required=True, help="ARPA LM, its dictionary, dev/test manifest.tsv, output JSON")
+    s.add_argument("--asr", type=section("asr"), default={})
+    s.add_argument("--threads", type=int, default=1)
+
+    s = add("whisper-nbest", cmd_whisper_nbest, "Whisper n-best lists of the utterances of a manifest")
+    s.add_argument("--manifest", required=True)
+    s.add_argument("--out", required=True)
+    s.add_argument("--asr", type=section("asr"), default={})
+    s.add_argument("--device", default="auto", help="cpu, cuda or auto")
+    s.add_argument("--threads", type=int, default=1)
+
+    s = add("whisper-wer", cmd_whisper_wer, "Whisper n-best rescored with an LM: alpha/beta tuned on dev, test WER")
+    for arg in ("--lm", "--dev-nbest", "--test-nbest", "--dev", "--test", "--out"):
+        s.add_argument(arg, required=True)
+    s.add_argument("--asr", type=section("asr"), default={})
+
+    s = add("wer-table", cmd_wer_table, "WER of each LM with bootstrap CIs and paired tests vs the first row")
+    s.add_argument("--rows", required=True, help='JSON list of {"label", "sphinx": json, "whisper": json}')
+    s.add_argument("--out", required=True)
+    s.add_argument("--asr", type=section("asr"), default={})
 
     s = add("dev-curves", cmd_dev_curves, "plot the choices made on dev (lambda, filter cut, checkpoint)")
     for arg in ("--rescore", "--filter", "--out"):

@@ -53,10 +53,11 @@ def markdown_table(rows: dict[str, dict]) -> str:
 
 
 
-def ablation(rows: list[dict], test: str | Path, out_json: str | Path) -> dict:
+def ablation(rows: list[dict], test: str | Path, out_json: str | Path, samples: int = 1000) -> dict:
     """One row per way of making the LM: {"label", "lm", optional "translator" (dev_scores.json),
     "mix" (weights json), "filter" (lm_filter json), "bitext" (file whose lines are the translator's
-    training pairs)}. Writes out_json and a Markdown table beside it (.md)."""
+    training pairs), "sphinx" / "whisper" (WER JSON of lmboot.asr: adds WER columns with bootstrap CIs
+    and paired tests against the first row, `samples` resamples)}. Writes out_json and a Markdown table beside it (.md)."""
     sentences = [s for s in read_lines(test) if s.strip()]
     table = []
     for row in rows:
@@ -74,6 +75,11 @@ def ablation(rows: list[dict], test: str | Path, out_json: str | Path) -> dict:
     base = table[0]["ppl"]
     for entry in table:
         entry["ppl_change_vs_first"] = (entry["ppl"] - base) / base
+    if any(row.get("sphinx") or row.get("whisper") for row in rows):
+        from lmboot.wer import wer_columns
+
+        for entry, columns in zip(table, wer_columns(rows, samples)):
+            entry.update(columns)
     write_json(out_json, {"test": str(test), "rows": table})
     with atomic_write(Path(out_json).with_suffix(".md")) as f:
         f.write(ablation_table(table))
@@ -81,16 +87,21 @@ def ablation(rows: list[dict], test: str | Path, out_json: str | Path) -> dict:
 
 
 def ablation_table(table: list[dict]) -> str:
+    from lmboot.wer import RECOGNIZERS, wer_cells
+
     def cell(entry, key, fmt):
         return fmt.format(entry[key]) if key in entry else ""
 
-    lines = ["| LM | test PPL | OOV | vs seed-only | dev BLEU | dev chrF | seed weight | bitext pairs | translations kept |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    wer_keys = [k for k in RECOGNIZERS if k in table[0]]
+    header = "| LM | test PPL | OOV | vs seed-only | dev BLEU | dev chrF | seed weight | bitext pairs | translations kept |"
+    header += "".join(f" {RECOGNIZERS[k]} WER % [95 % CI] | vs seed-only (paired p) |" for k in wer_keys)
+    lines = [header, "|---|" + "---:|" * (header.count("|") - 2)]
     for e in table:
         lines.append(f"| {e['label']} | {e['ppl']:.1f} | {100 * e['oov_rate']:.1f} % | "
                      f"{100 * e['ppl_change_vs_first']:+.1f} % | {cell(e, 'dev_bleu', '{:.1f}')} | "
                      f"{cell(e, 'dev_chrf', '{:.1f}')} | {cell(e, 'seed_weight', '{:.2f}')} | "
-                     f"{cell(e, 'bitext_pairs', '{:,}')} | {cell(e, 'translations_kept', '{:,}')} |")
+                     f"{cell(e, 'bitext_pairs', '{:,}')} | {cell(e, 'translations_kept', '{:,}')} |"
+                     + "".join(f" {c} |" for k in wer_keys for c in wer_cells(e, k)))
     return "\n".join(lines) + "\n"
 
 

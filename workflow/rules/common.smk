@@ -104,6 +104,10 @@ def ablation_rows():
                      "bitext": bitext(v["corpus"])["src"]})
     rows.append({"label": "oracle (real pool text)", "lm": f"{MODELS}/lm/mix-oracle.bin",
                  "mix": f"{MODELS}/lm/mix-oracle.json"})
+    if config["asr"]["enabled"]:  # WER columns: asr.smk decodes each row's LM
+        for row in rows:
+            name = os.path.basename(row["lm"])[: -len(".bin")]
+            row.update(sphinx=f"{DATA}/asr/sphinx/{name}.json", whisper=f"{DATA}/asr/whisper/{name}.json")
     return rows
 
 

@@ -49,6 +49,7 @@ rule ablation:
         md=report(f"{RESULTS}/ablation.md", caption="../report/ablation.rst", category="Results"),
     params:
         rows=json.dumps(ablation_rows()),
+        bootstrap=config["asr"]["bootstrap"],
     conda:
         "../../envs/lmboot.yaml"
     log:
@@ -59,7 +60,8 @@ rule ablation:
         mem_mb=2000,
         runtime=30,
     shell:
-        "lmboot ablation --rows {params.rows:q} --test {input.test} --out {output.json} > {log} 2>&1"
+        "lmboot ablation --rows {params.rows:q} --test {input.test} --out {output.json}"
+        " --bootstrap {params.bootstrap} > {log} 2>&1"
 
 
 rule dev_curves:

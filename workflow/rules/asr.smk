@@ -1,0 +1,117 @@
+# asr: synthesized dev/test speech (made once per config), then each LM's WER with PocketSphinx (first
+# pass, LM weight tuned on dev) and with Whisper n-best lists rescored by the LM (alpha/beta tuned on dev)
+# (lmboot/asr.py). {name} is an LM of models/<run>/lm: seed, mix-<variant>, mix-oracle.
+ASR = config["asr"]
+
+
+rule synthesize:
+    input:
+        lambda wc: rules.prepare.output.test if wc.speech == "test" else rules.prepare.output.dev_tgt,
+    output:
+        f"{DATA}/asr/{{speech}}/manifest.tsv",
+    wildcard_constraints:
+        speech="dev|test",
+    params:
+        asr=lambda wc: as_json("asr"),
+    conda:
+        "../../envs/lmboot.yaml"
+    log:
+        f"{LOGS}/synthesize.{{speech}}.log",
+    benchmark:
+        f"{BENCH}/synthesize.{{speech}}.tsv"
+    resources:
+        mem_mb=1000,
+        runtime=60,
+    shell:
+        "lmboot synthesize --text {input} --out-dir $(dirname {output}) --part {wildcards.speech}"
+        " --asr {params.asr:q} > {log} 2>&1"
+
+
+rule whisper_nbest:
+    input:
+        rules.synthesize.output,
+    output:
+        f"{DATA}/asr/{{speech}}/whisper.nbest.jsonl",
+    params:
+        asr=lambda wc: as_json("asr"),
+    threads: 2
+    conda:
+        "../../envs/lmboot.yaml"
+    log:
+        f"{LOGS}/whisper_nbest.{{speech}}.log",
+    benchmark:
+        f"{BENCH}/whisper_nbest.{{speech}}.tsv"
+    resources:
+        mem_mb=2000,
+        runtime=120,
+    shell:
+        "lmboot whisper-nbest --manifest {input} --out {output} --asr {params.asr:q} --threads {threads}"
+        " > {log} 2>&1"
+
+
+rule pronunciations:
+    input:
+        f"{MODELS}/lm/{{name}}.arpa",
+    output:
+        f"{MODELS}/asr/{{name}}.dict",
+    conda:
+        "../../envs/lmboot.yaml"
+    log:
+        f"{LOGS}/pronunciations.{{name}}.log",
+    benchmark:
+        f"{BENCH}/pronunciations.{{name}}.tsv"
+    resources:
+        mem_mb=1000,
+        runtime=30,
+    shell:
+        "lmboot pronunciations --arpa {input} --out {output} > {log} 2>&1"
+
+
+rule sphinx_wer:
+    input:
+        arpa=f"{MODELS}/lm/{{name}}.arpa",
+        dict=rules.pronunciations.output,
+        dev=f"{DATA}/asr/dev/manifest.tsv",
+        test=f"{DATA}/asr/test/manifest.tsv",
+    output:
+        f"{DATA}/asr/sphinx/{{name}}.json",
+    params:
+        asr=lambda wc: as_json("asr"),
+    threads: 2
+    conda:
+        "../../envs/lmboot.yaml"
+    log:
+        f"{LOGS}/sphinx_wer.{{name}}.log",
+    benchmark:
+        f"{BENCH}/sphinx_wer.{{name}}.tsv"
+    resources:
+        mem_mb=4000,
+        runtime=120,
+    shell:
+        "lmboot sphinx-wer --arpa {input.arpa} --dict {input.dict} --dev {input.dev} --test {input.test}"
+        " --out {output} --asr {params.asr:q} --threads {threads} > {log} 2>&1"
+
+
+rule whisper_wer:
+    input:
+        lm=f"{MODELS}/lm/{{name}}.bin",
+        dev_nbest=f"{DATA}/asr/dev/whisper.nbest.jsonl",
+        test_nbest=f"{DATA}/asr/test/whisper.nbest.jsonl",
+        dev=f"{DATA}/asr/dev/manifest.tsv",
+        test=f"{DATA}/asr/test/manifest.tsv",
+    output:
+        f"{DATA}/asr/whisper/{{name}}.json",
+    params:
+        asr=lambda wc: as_json("asr"),
+    conda:
+        "../../envs/lmboot.yaml"
+    log:
+        f"{LOGS}/whisper_wer.{{name}}.log",
+    benchmark:
+        f"{BENCH}/whisper_wer.{{name}}.tsv"
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    shell:
+        "lmboot whisper-wer --lm {input.lm} --dev-nbest {input.dev_nbest} --test-nbest {input.test_nbest}"
+        " --dev {input.dev} --test {input.test} --out {output} --asr {params.asr:q} > {log} 2>&1"
