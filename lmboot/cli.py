@@ -167,6 +167,16 @@ def cmd_dev_curves(a):
     return dev_curves(a.rescore, a.filter, a.choice, a.out)
 
 
+def cmd_entities(a):
+    from lmboot.entities import extract
+    return extract(cfg.load(a.config), a.pool, a.dev, a.out)
+
+
+def cmd_restore_entities(a):
+    from lmboot.entities import restore_nbest
+    return restore_nbest(a.protected, a.plain, a.map, a.out)
+
+
 def cmd_synthesize(a):
     from lmboot.asr import synthesize
     size = a.asr.get(f"{a.part}_size", 200 if a.part == "dev" else 500)
@@ -316,6 +326,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--test", required=True)
     s.add_argument("--out", required=True)
     s.add_argument("--bootstrap", type=int, default=1000, help="resamples of the WER confidence intervals")
+
+    s = add("entities", cmd_entities, "pool/dev sources with entity spans replaced by placeholders")
+    s.add_argument("--config", required=True, help="config file (or inline JSON of a whole config)")
+    for arg in ("--pool", "--dev", "--out"):
+        s.add_argument(arg, required=True, help="prepared pool.src, dev.src, output directory")
+
+    s = add("restore-entities", cmd_restore_entities, "put entities back into n-best lists of protected sources")
+    for arg in ("--protected", "--plain", "--map", "--out"):
+        s.add_argument(arg, required=True)
 
     s = add("synthesize", cmd_synthesize, "speech for a seeded sample of the text (asr.voices, asr.snr_db)")
     for arg in ("--text", "--out-dir"):

@@ -55,6 +55,8 @@ def validate(config: dict, schema_path: str | Path = SCHEMA, source: str = "conf
 def check_together(config: dict, source: str) -> None:
     """Rules between fields that the schema cannot say."""
     nmt = config.get("nmt", {})
+    if (config.get("entities") or {}).get("protect") and not config.get("in_domain", {}).get("source_tags_field"):
+        raise InputError(f"{source}: entities.protect: needs in_domain.source_tags_field (the source side's slot tags)")
     if (nmt.get("pretrained") or {}).get("ct2_model"):
         if nmt.get("translator") != "ctranslate2":
             raise InputError(f"{source}: nmt.translator: a CTranslate2 model (nmt.pretrained.ct2_model) needs "

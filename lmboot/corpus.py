@@ -106,7 +106,8 @@ def _read_tsv(path: Path, spec: dict) -> Iterator[dict]:
 
 
 def _read_jsonl(path: Path, spec: dict) -> Iterator[dict]:
-    fields = {"src": spec["source_field"], "tgt": spec["target_field"], "split": spec.get("split_field")}
+    fields = {"src": spec["source_field"], "tgt": spec["target_field"], "split": spec.get("split_field"),
+              **spec.get("extra_fields", {})}  # e.g. {"tags": in_domain.source_tags_field}, for lmboot.entities
     for number, line in enumerate(iter_lines(path), 1):
         if not line.strip():
             continue

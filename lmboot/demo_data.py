@@ -663,6 +663,21 @@ def _render(template: str, values: dict, lang: str, tags: dict | None = None, ca
     return PLACEHOLDER.sub(fill, template)
 
 
+def _bio(xml: str, tags: dict) -> str:
+    """BIO slot tags, one per word, of a rendering with <x>...<x> spans (MASSIVE's *_bio fields); the
+    slot type is the lexicon's name (person, artist, city, ...)."""
+    kinds = {letter: _lexicon_of(key) for key, letter in tags.items()}
+    out, inside = [], None
+    for word in xml.split():
+        opened = re.match(r"<([a-z])>", word) if inside is None else None
+        if opened:
+            inside = opened[1]
+        out.append("o" if inside is None else f"{'b' if opened else 'i'}-{kinds[inside]}")
+        if inside and word.count(f"<{inside}>") == (2 if opened else 1):
+            inside = None
+    return " ".join(out)
+
+
 def _cap_first(text: str) -> str:
     i = next((i for i, ch in enumerate(text) if ch.isalpha()), 0)
     return text[:i] + text[i:i + 1].upper() + text[i + 1:]
@@ -706,8 +721,9 @@ def _in_domain(rng: random.Random, n: int) -> list[dict]:
         if not 3 <= len(en.split()) <= 14:
             return None
         tags = dict(zip(_slot_keys(en_t), SLOT_LETTERS))
-        return en, {"scenario": scenario, "en": en, "es": _render(es_t, values, "es"),
-                    "en_xml": _render(en_t, values, "en", tags), "es_xml": _render(es_t, values, "es", tags)}
+        en_xml, es_xml = _render(en_t, values, "en", tags), _render(es_t, values, "es", tags)
+        return en, {"scenario": scenario, "en": en, "es": _render(es_t, values, "es"), "en_xml": en_xml,
+                    "es_xml": es_xml, "en_bio": _bio(en_xml, tags), "es_bio": _bio(es_xml, tags)}
     rows = _sample_distinct(rng, n, "in-domain utterances", draw)
     return [{"id": str(i), **row} for i, row in enumerate(rows)]
 

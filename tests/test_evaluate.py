@@ -75,3 +75,23 @@ def test_ablation_table_reads_each_rows_figures(tmp_path):
     assert (table[1]["translations_kept"], table[1]["bitext_pairs"]) == (7, 3)
     md = (tmp_path / "ablation.md").read_text().splitlines()
     assert len(md) == 4 and md[3].startswith("| news |") and "| 12.5 | 40.2 | 0.75 | 3 | 7 |" in md[3]
+
+
+def test_ablation_table_gets_wer_columns(tmp_path):
+    from lmboot.evaluate import ablation
+
+    seed = make_lm(tmp_path, assistant_sentences(60, seed=1), "seed")
+    test = write_text(tmp_path / "test.txt", assistant_sentences(20, seed=5))
+
+    def wer_json(name, errors):
+        return str(write_text(tmp_path / f"{name}.json", json.dumps({"counts": [[e, 5] for e in errors], "lw": 10})))
+
+    rows = [{"label": "seed-only", "lm": f"{seed}.bin", "sphinx": wer_json("s0", [2] * 20), "whisper": wer_json("w0", [1] * 20)},
+            {"label": "better", "lm": f"{seed}.bin", "sphinx": wer_json("s1", [1] * 20), "whisper": wer_json("w1", [1] * 20)}]
+    ablation(rows, test, tmp_path / "ablation.json", samples=200)
+    table = json.loads((tmp_path / "ablation.json").read_text())["rows"]
+    assert table[1]["sphinx"]["wer"] == 0.2 and table[1]["sphinx"]["vs_first"]["p_not_better"] == 0.0
+    assert table[1]["whisper"]["vs_first"]["delta"] == 0 and table[1]["sphinx"]["lw"] == 10
+    md = (tmp_path / "ablation.md").read_text().splitlines()
+    assert "PocketSphinx WER % [95 % CI]" in md[0] and md[1].count("|") == md[0].count("|")
+    assert md[3].endswith("| 20.0 [20.0, 20.0] | -50.0 % (p 0.00) | 20.0 [20.0, 20.0] | +0.0 % (p 1.00) |")

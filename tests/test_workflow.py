@@ -17,7 +17,8 @@ from lmboot.corpus import normalize
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "config" / "tiny.yaml"
 STAGES = {"demo_data", "prepare", "select", "spm", "train", "pseudo_pairs", "translate", "rescore", "lm_filter",
-          "lm", "mix", "evaluate"}
+          "lm", "mix", "evaluate", "entities", "restore_entities", "synthesize", "whisper_nbest", "pronunciations",
+          "sphinx_wer", "whisper_wer", "wer"}
 
 
 def snakemake_cmd(workdir: Path, *args: str) -> tuple[list[str], dict]:
@@ -59,17 +60,19 @@ def test_workflow_end_to_end(tmp_path):
     nbest = [json.loads(line) for line in (tmp_path / "data/tiny/selected/translate/r1.pool.nbest.jsonl").open()]
     pool = (tmp_path / "data/tiny/prepared/pool.src").read_text().splitlines()
     assert [r["src"] for r in nbest] == pool and all(1 <= len(r["hyps"]) <= 3 for r in nbest)
-    assert len((tmp_path / "data/tiny/variants/selected.r1.rescored.tgt").read_text().splitlines()) == len(pool)
+    assert len((tmp_path / "data/tiny/variants/selected.r1.plain.rescored.tgt").read_text().splitlines()) == len(pool)
     assert (tmp_path / "results/tiny/metrics.md").read_text().count("\n") == 2 + len(metrics["lms"])
     assert assistant_share(tmp_path, kept=True) > 2 * assistant_share(tmp_path, kept=False)
     ablation = json.loads((tmp_path / "results/tiny/ablation.json").read_text())["rows"]
     assert [r["label"] for r in ablation] == ["seed-only", "+ raw translation", "+ embedding selection",
-                                               "+ self-training", "+ n-best rescoring", "+ LM filtering (all)",
-                                               "oracle (real pool text)"]
+                                               "+ self-training", "+ n-best rescoring", "+ LM filtering",
+                                               "+ entity protection", "oracle (real pool text)"]
     assert all(math.isfinite(r["ppl"]) for r in ablation)
     assert ablation[1]["bitext_pairs"] > ablation[2]["bitext_pairs"]  # raw: the whole general corpus
-    assert ablation[-2]["ppl"] == pytest.approx(metrics["lms"]["mix-translated"]["ppl"])
+    assert ablation[5]["ppl"] == pytest.approx(metrics["lms"]["mix-translated"]["ppl"])  # protect: false
     assert ablation[4]["translations_kept"] == len(pool) >= ablation[5]["translations_kept"]
+    check_entity_protection(tmp_path, pool)
+    check_wer(tmp_path, ablation)
     check_chunked_translation(tmp_path)
     check_resume_after_kill(tmp_path)
     check_fairseq_and_ctranslate2_agree(tmp_path)
@@ -94,6 +97,37 @@ def same_nbest(a: list[dict], b: list[dict]) -> bool:
     return len(a) == len(b) and all(
         (x["id"], x["src"]) == (y["id"], y["src"]) and [h["text"] for h in x["hyps"]] == [h["text"] for h in y["hyps"]]
         and all(abs(h["score"] - g["score"]) < 1e-5 for h, g in zip(x["hyps"], y["hyps"])) for x, y in zip(a, b))
+
+
+def check_entity_protection(workdir: Path, pool: list[str]) -> None:
+    """Protected sources carry placeholders where the pool had names; the restored n-best lists have the
+    names back (or the plain hypotheses) and never a stray placeholder of that sentence."""
+    stats = json.loads((workdir / "data/tiny/entities/entities.json").read_text())
+    assert stats["pool"]["with_entities"] > 0
+    maps = [json.loads(line) for line in (workdir / "data/tiny/entities/pool.map.jsonl").open()]
+    protected = (workdir / "data/tiny/entities/pool.src").read_text().splitlines()
+    for text, source, mapping in zip(protected, pool, maps):
+        assert " ".join(mapping.get(w, w) for w in text.split()) == source
+    restored = [json.loads(line) for line in (workdir / "data/tiny/selected/translate/r1.pool-entities.nbest.jsonl").open()]
+    counts = json.loads((workdir / "data/tiny/selected/translate/r1.pool-entities.nbest.json").read_text())
+    assert counts["restored"] + counts["fell_back"] == counts["with_entities"] == stats["pool"]["with_entities"]
+    plain = [json.loads(line) for line in (workdir / "data/tiny/selected/translate/r1.pool.nbest.jsonl").open()]
+    for record, plain_record, mapping in zip(restored, plain, maps):
+        names_back = all(f" {name} " in f" {h['text']} " for h in record["hyps"] for name in mapping.values())
+        assert names_back or record["hyps"] == plain_record["hyps"]
+
+
+def check_wer(workdir: Path, ablation: list[dict]) -> None:
+    """Every ablation row has both recognizers' WER with an interval around it; wer.md has the three LMs."""
+    for row in ablation:
+        for recognizer in ("sphinx", "whisper"):
+            w = row[recognizer]
+            assert 0 <= w["ci_low"] <= w["wer"] <= w["ci_high"] and w["utterances"] == 10, (row["label"], recognizer)
+    assert ablation[0]["sphinx"]["vs_first"]["delta"] == 0
+    table = (workdir / "results/tiny/wer.md").read_text()
+    assert all(label in table for label in ("seed-only", "seed + translated", "seed + oracle"))
+    manifest = (workdir / "data/tiny/asr/test/manifest.tsv").read_text().splitlines()
+    assert len(manifest) == 10 and {line.split("\t")[1] for line in manifest} == {"flite:slt", "espeak-ng:en-us"}
 
 
 def check_chunked_translation(workdir: Path) -> None:

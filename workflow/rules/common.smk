@@ -3,10 +3,11 @@
 # Names used across rules:
 #   {corpus}   which bitext a translator is trained on: "selected" (select stage) or "general" (all of it)
 #   {r}        self-training round of a translator (0 = trained on the bitext only)
+#   {ents}     "protected" (entity spans copied through translation, entities.smk) or "plain"
 #   {rescore}  "rescored" (n-best + seed LM, lambda per config) or "1best" (the translator's own best)
 #   {filter}   "filtered" (lm_filter per config) or "unfiltered"
-#   variant    "{corpus}.r{r}.{rescore}.{filter}": one way of making the translated text; the ablation
-#              rows are variants, so what two rows share (a translator, a translation) is made once.
+#   variant    "{corpus}.r{r}.{ents}.{rescore}.{filter}": one way of making the translated text; the
+#              ablation rows are variants, so what two rows share (a translator, a translation) is made once.
 import json
 import os
 
@@ -15,23 +16,33 @@ wildcard_constraints:
     corpus="selected|general",
     rescore="rescored|1best",
     filter="filtered|unfiltered",
-    part="pool|dev",
+    ents="plain|protected",
+    part="pool|dev|pool-protected|dev-protected",
 
 
 GPU = 0 if NMT["device"] == "cpu" else 1  # resources: gpu of training and translation (Slurm: --gpus)
-FULL = f"selected.r{ROUNDS}.rescored.filtered"  # the configured pipeline: every stage on
+ENTS = "protected" if config["entities"]["protect"] else "plain"
+FULL = f"selected.r{ROUNDS}.{ENTS}.rescored.filtered"  # the configured pipeline: every stage on
 ABLATION = {  # the paper's cumulative rows
-    "+ raw translation": "general.r0.1best.unfiltered",
-    "+ embedding selection": "selected.r0.1best.unfiltered",
-    "+ self-training": f"selected.r{ROUNDS}.1best.unfiltered",
-    "+ n-best rescoring": f"selected.r{ROUNDS}.rescored.unfiltered",
-    "+ LM filtering (all)": FULL,
+    "+ raw translation": "general.r0.plain.1best.unfiltered",
+    "+ embedding selection": "selected.r0.plain.1best.unfiltered",
+    "+ self-training": f"selected.r{ROUNDS}.plain.1best.unfiltered",
+    "+ n-best rescoring": f"selected.r{ROUNDS}.plain.rescored.unfiltered",
+    "+ LM filtering": f"selected.r{ROUNDS}.plain.rescored.filtered",
 }
+if config["in_domain"].get("source_tags_field"):  # slot markup: entity protection gets its row
+    ABLATION["+ entity protection"] = f"selected.r{ROUNDS}.protected.rescored.filtered"
 
 
 def as_json(section):
     """A config section as one JSON argument for the lmboot CLI."""
     return json.dumps(config[section], sort_keys=True)
+
+
+def prepare_config():
+    """What prepare reads (so that changing a later stage's settings does not re-make the data)."""
+    in_domain = {k: v for k, v in config["in_domain"].items() if k != "source_tags_field"}
+    return {"in_domain": in_domain, **{k: config[k] for k in ("general", "normalize", "split")}}
 
 
 def dirname(path):
@@ -78,11 +89,17 @@ def training_pairs(wildcards):
 
 
 def variant_parts(variant):
-    corpus, r, rescore, filter_ = variant.split(".")
-    return {"corpus": corpus, "r": r[1:], "rescore": rescore, "filter": filter_}
+    corpus, r, ents, rescore, filter_ = variant.split(".")
+    return {"corpus": corpus, "r": r[1:], "ents": ents, "rescore": rescore, "filter": filter_}
 
 
-VARIANT_RE = r"(selected|general)\.r\d+\.(rescored|1best)\.(filtered|unfiltered)"
+VARIANT_RE = r"(selected|general)\.r\d+\.(plain|protected)\.(rescored|1best)\.(filtered|unfiltered)"
+
+
+def translations(wildcards, part):
+    """The n-best lists a variant rescoring reads: plain, or with entities protected and put back."""
+    suffix = "-entities" if wildcards.ents == "protected" else ""
+    return f"{DATA}/{wildcards.corpus}/translate/r{wildcards.r}.{part}{suffix}.nbest.jsonl"
 
 
 def lm_text(wildcards):
@@ -107,8 +124,14 @@ def ablation_rows():
     if config["asr"]["enabled"]:  # WER columns: asr.smk decodes each row's LM
         for row in rows:
             name = os.path.basename(row["lm"])[: -len(".bin")]
-            row.update(sphinx=f"{DATA}/asr/sphinx/{name}.json", whisper=f"{DATA}/asr/whisper/{name}.json")
+            row.update({k: v for k, v in wer_rows({"": name})[0].items() if k != "label"})
     return rows
+
+
+def wer_rows(lms):
+    """Rows of a WER table: each LM's PocketSphinx and Whisper results (asr.smk)."""
+    return [{"label": label, "sphinx": f"{DATA}/asr/sphinx/{name}.json", "whisper": f"{DATA}/asr/whisper/{name}.json"}
+            for label, name in lms.items()]
 
 
 def ablation_files():

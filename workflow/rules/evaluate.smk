@@ -7,7 +7,7 @@ if config["lm"]["oracle"]:
 STAGE_STATS = {
     "prepare": rules.prepare.output.stats,
     "select": rules.select.output.stats,
-    "rescore": f"{DATA}/variants/selected.r{ROUNDS}.rescored.json",
+    "rescore": f"{DATA}/variants/selected.r{ROUNDS}.{ENTS}.rescored.json",
     "lm_filter": f"{DATA}/variants/{FULL}.json",
     "mix": f"{MODELS}/lm/mix-{FULL}.json",
     "translator": f"{MODELS}/selected/round{ROUNDS}/dev_scores.json",
@@ -66,7 +66,7 @@ rule ablation:
 
 rule dev_curves:
     input:
-        rescore=f"{DATA}/variants/selected.r{ROUNDS}.rescored.json",
+        rescore=f"{DATA}/variants/selected.r{ROUNDS}.{ENTS}.rescored.json",
         filter=f"{DATA}/variants/{FULL}.json",
         checkpoint=translator_model("selected", ROUNDS),
     output:

@@ -5,22 +5,22 @@
 rule lm_filter:
     input:
         src=rules.prepare.output.pool,
-        tgt=f"{DATA}/variants/{{corpus}}.r{{r}}.{{rescore}}.tgt",
+        tgt=f"{DATA}/variants/{{corpus}}.r{{r}}.{{ents}}.{{rescore}}.tgt",
         seed_lm=f"{MODELS}/lm/seed.bin",
         seed_arpa=f"{MODELS}/lm/seed.arpa",
         dev=rules.prepare.output.dev_tgt,
     output:
-        text=f"{DATA}/variants/{{corpus}}.r{{r}}.{{rescore}}.{{filter}}.tgt",
-        stats=f"{DATA}/variants/{{corpus}}.r{{r}}.{{rescore}}.{{filter}}.json",
+        text=f"{DATA}/variants/{{corpus}}.r{{r}}.{{ents}}.{{rescore}}.{{filter}}.tgt",
+        stats=f"{DATA}/variants/{{corpus}}.r{{r}}.{{ents}}.{{rescore}}.{{filter}}.json",
     params:
         lm_filter=lambda wc: as_json("lm_filter") if wc.filter == "filtered" else json.dumps({"filters": []}),
         order=config["lm"]["order"],
     conda:
         "../../envs/lmboot.yaml"
     log:
-        f"{LOGS}/lm_filter.{{corpus}}.r{{r}}.{{rescore}}.{{filter}}.log",
+        f"{LOGS}/lm_filter.{{corpus}}.r{{r}}.{{ents}}.{{rescore}}.{{filter}}.log",
     benchmark:
-        f"{BENCH}/lm_filter.{{corpus}}.r{{r}}.{{rescore}}.{{filter}}.tsv"
+        f"{BENCH}/lm_filter.{{corpus}}.r{{r}}.{{ents}}.{{rescore}}.{{filter}}.tsv"
     resources:
         mem_mb=4000,
         runtime=60,

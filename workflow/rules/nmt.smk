@@ -62,7 +62,9 @@ rule train:
 
 rule split_source:
     input:
-        lambda wc: rules.prepare.output.pool if wc.part == "pool" else rules.prepare.output.dev_src,
+        lambda wc: {"pool": rules.prepare.output.pool, "dev": rules.prepare.output.dev_src}.get(
+            wc.part, f"{DATA}/entities/{wc.part.split('-')[0]}.src"  # pool-protected, dev-protected
+        ),
     output:
         scatter.chunk(f"{DATA}/chunks/{{{{part}}}}.{{scatteritem}}.src"),
     conda:

@@ -41,7 +41,7 @@ rule prepare:
         general_tgt=f"{DATA}/prepared/general.tgt",
         stats=f"{DATA}/prepared/prepare.json",
     params:
-        config=json.dumps(config, sort_keys=True),
+        config=json.dumps(prepare_config(), sort_keys=True),
         out=lambda wc, output: dirname(output.stats),
     conda:
         "../../envs/lmboot.yaml"

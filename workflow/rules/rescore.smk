@@ -4,21 +4,21 @@
 
 rule rescore:
     input:
-        nbest=f"{DATA}/{{corpus}}/translate/r{{r}}.pool.nbest.jsonl",
-        dev_nbest=f"{DATA}/{{corpus}}/translate/r{{r}}.dev.nbest.jsonl",
+        nbest=lambda wc: translations(wc, "pool"),
+        dev_nbest=lambda wc: translations(wc, "dev"),
         dev_refs=rules.prepare.output.dev_tgt,
         seed_lm=f"{MODELS}/lm/seed.bin",
     output:
-        text=f"{DATA}/variants/{{corpus}}.r{{r}}.{{rescore}}.tgt",
-        stats=f"{DATA}/variants/{{corpus}}.r{{r}}.{{rescore}}.json",
+        text=f"{DATA}/variants/{{corpus}}.r{{r}}.{{ents}}.{{rescore}}.tgt",
+        stats=f"{DATA}/variants/{{corpus}}.r{{r}}.{{ents}}.{{rescore}}.json",
     params:
         rescore=lambda wc: as_json("rescore") if wc.rescore == "rescored" else json.dumps({"lambda": 0}),
     conda:
         "../../envs/lmboot.yaml"
     log:
-        f"{LOGS}/rescore.{{corpus}}.r{{r}}.{{rescore}}.log",
+        f"{LOGS}/rescore.{{corpus}}.r{{r}}.{{ents}}.{{rescore}}.log",
     benchmark:
-        f"{BENCH}/rescore.{{corpus}}.r{{r}}.{{rescore}}.tsv"
+        f"{BENCH}/rescore.{{corpus}}.r{{r}}.{{ents}}.{{rescore}}.tsv"
     resources:
         mem_mb=2000,
         runtime=30,

@@ -6,10 +6,6 @@ if config["lm"]["oracle"]:
     WER_LMS["seed + oracle"] = "mix-oracle"
 
 
-def wer_rows(lms):
-    return [{"label": label, "sphinx": f"{DATA}/asr/sphinx/{name}.json", "whisper": f"{DATA}/asr/whisper/{name}.json"}
-            for label, name in lms.items()]
-
 
 rule wer:
     input:
