@@ -191,7 +191,7 @@ def cmd_pronunciations(a):
 
 def cmd_sphinx_wer(a):
     from lmboot.asr import sphinx_wer
-    return sphinx_wer(a.arpa, a.dict, a.dev, a.test, a.asr.get("sphinx_lw", [6.5, 10, 14]), a.out, a.threads)
+    return sphinx_wer(a.arpa, a.dict, a.dev, a.test, a.asr.get("sphinx_lw", [3, 4.5, 6.5, 10]), a.out, a.threads)
 
 
 def cmd_whisper_nbest(a):

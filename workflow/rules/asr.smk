@@ -1,7 +1,6 @@
 # asr: synthesized dev/test speech (made once per config), then each LM's WER with PocketSphinx (first
 # pass, LM weight tuned on dev) and with Whisper n-best lists rescored by the LM (alpha/beta tuned on dev)
 # (lmboot/asr.py). {name} is an LM of models/<run>/lm: seed, mix-<variant>, mix-oracle.
-ASR = config["asr"]
 
 
 rule synthesize:
@@ -12,7 +11,7 @@ rule synthesize:
     wildcard_constraints:
         speech="dev|test",
     params:
-        asr=lambda wc: as_json("asr"),
+        asr=asr_section("voices", "snr_db", "dev_size", "test_size", "random_seed"),
     conda:
         "../../envs/lmboot.yaml"
     log:
@@ -33,7 +32,7 @@ rule whisper_nbest:
     output:
         f"{DATA}/asr/{{speech}}/whisper.nbest.jsonl",
     params:
-        asr=lambda wc: as_json("asr"),
+        asr=asr_section("whisper_model", "whisper_beam", "whisper_nbest"),
     threads: 2
     conda:
         "../../envs/lmboot.yaml"
@@ -76,7 +75,7 @@ rule sphinx_wer:
     output:
         f"{DATA}/asr/sphinx/{{name}}.json",
     params:
-        asr=lambda wc: as_json("asr"),
+        asr=asr_section("sphinx_lw"),
     threads: 2
     conda:
         "../../envs/lmboot.yaml"
@@ -102,7 +101,7 @@ rule whisper_wer:
     output:
         f"{DATA}/asr/whisper/{{name}}.json",
     params:
-        asr=lambda wc: as_json("asr"),
+        asr=asr_section("alpha", "beta"),
     conda:
         "../../envs/lmboot.yaml"
     log:

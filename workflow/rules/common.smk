@@ -45,6 +45,11 @@ def prepare_config():
     return {"in_domain": in_domain, **{k: config[k] for k in ("general", "normalize", "split")}}
 
 
+def asr_section(*keys):
+    """The asr settings a rule uses, as one JSON argument (so that other settings do not re-run it)."""
+    return json.dumps({key: config["asr"][key] for key in keys}, sort_keys=True)
+
+
 def dirname(path):
     return os.path.dirname(path)
 

@@ -15,7 +15,7 @@ rule wer:
         md=report(f"{RESULTS}/wer.md", caption="../report/wer.rst", category="Results"),
     params:
         rows=json.dumps(wer_rows(WER_LMS)),
-        asr=lambda wc: as_json("asr"),
+        asr=asr_section("bootstrap"),
     conda:
         "../../envs/lmboot.yaml"
     log:
