@@ -7,7 +7,7 @@ import pytest
 
 from lmboot.demo_data import LEXICONS, generate, main, template_space
 
-KEYS = ["id", "scenario", "en", "es", "en_xml", "es_xml"]
+KEYS = ["id", "scenario", "en", "es", "en_xml", "es_xml", "en_bio", "es_bio"]
 TAG = re.compile(r"<([a-z])>")
 SPAN = re.compile(r"<([a-z])>(.+?)<\1>")
 LEXICON_PAIRS = {(en, es) for entries in LEXICONS.values() for en, es, *_ in entries}
@@ -53,6 +53,8 @@ def test_in_domain_rows(default_run):
             assert text == text.lower() and text == text.strip() and "  " not in text, r
             assert all(ch.isalpha() or ch in " '" for ch in text), r
             assert TAG.sub("", xml) == text, r
+            tags = r[f"{side}_bio"].split()  # one BIO tag per word, a b- tag where each slot starts
+            assert len(tags) == len(text.split()) and sum(t.startswith("b-") for t in tags) == xml.count("<") // 2, r
         assert 3 <= len(r["en"].split()) <= 14, r
         en_tags, es_tags = TAG.findall(r["en_xml"]), TAG.findall(r["es_xml"])
         assert en_tags and all(en_tags.count(t) == 2 for t in en_tags), r
