@@ -179,11 +179,13 @@ def trained_hours(checkpoint: str | Path | None) -> float:
 
 def fresh_start_unless_resuming(work: Path, cmd: list[str]) -> None:
     """fairseq resumes from work/checkpoint_last.pt (a killed run goes on where it stopped, its wall-clock
-    budget included); checkpoints left by a different command (another config) are removed first."""
-    record = work / "command.json"
-    if record.is_file() and json.loads(record.read_text()) != cmd:
+    budget included); checkpoints left by a different command (another config) or by a run that finished
+    (training.json written; Snakemake re-runs it because its inputs changed) are removed first."""
+    record, finished = work / "command.json", work / "training.json"
+    if finished.is_file() or (record.is_file() and json.loads(record.read_text()) != cmd):
         for old in work.glob("checkpoint*.pt"):
             old.unlink()
+        finished.unlink(missing_ok=True)
     write_json(record, cmd)
 
 

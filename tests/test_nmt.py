@@ -231,3 +231,7 @@ def test_a_changed_training_command_starts_afresh(tmp_path):
     assert (tmp_path / "checkpoint_last.pt").is_file()
     fresh_start_unless_resuming(tmp_path, ["fairseq-train", "--lr", "0.002"])  # another config: afresh
     assert not (tmp_path / "checkpoint_last.pt").exists()
+    write_text(tmp_path / "checkpoint_last.pt", "weights")
+    write_text(tmp_path / "training.json", "{}")  # that run finished: a re-run (new inputs) starts afresh
+    fresh_start_unless_resuming(tmp_path, ["fairseq-train", "--lr", "0.002"])
+    assert not (tmp_path / "checkpoint_last.pt").exists() and not (tmp_path / "training.json").exists()
