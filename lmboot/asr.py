@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from lmboot.corpus import atomic_write, read_lines, write_json, write_lines
+from lmboot.lm import load_model
+from lmboot.wer import corpus_errors, errors, normalize_text, wer
 
 SAMPLE_RATE = 16000
 DEFAULT_VOICES = ["flite:slt", "flite:rms", "flite:awb", "espeak-ng:en-us"]
@@ -191,22 +193,23 @@ def _start_sphinx(arpa: str, dict_path: str, lw: float) -> None:
     _decoder = Decoder(hmm=str(sphinx_model_dir() / "en-us"), lm=arpa, dict=dict_path, lw=lw, loglevel="FATAL")
 
 
-def _decode_one(wav: str) -> tuple[str, float]:
+def _decode_one(wav: str) -> tuple[str, float, float]:
+    """(hypothesis, decoding seconds, audio seconds) of one wav."""
     samples = read_wav(wav)
     start = time.perf_counter()
     _decoder.start_utt()
     _decoder.process_raw(samples.tobytes(), full_utt=True)
     _decoder.end_utt()
     hyp = _decoder.hyp()
-    return (hyp.hypstr if hyp else ""), time.perf_counter() - start
+    return (hyp.hypstr if hyp else ""), time.perf_counter() - start, len(samples) / SAMPLE_RATE
 
 
 def sphinx_decode(wavs: list[str], arpa: str | Path, dict_path: str | Path, lw: float, threads: int = 1) -> dict:
     """First-pass decoding of each wav with the LM (processes in parallel); hypotheses and real-time factor."""
     with Pool(threads, _start_sphinx, (str(arpa), str(dict_path), lw)) as pool:
         results = pool.map(_decode_one, wavs, chunksize=4)
-    audio = sum(len(read_wav(w)) for w in wavs) / SAMPLE_RATE
-    return {"hyps": [h for h, _ in results], "rtf": sum(t for _, t in results) / max(audio, 1e-9)}
+    audio = sum(seconds for _, _, seconds in results)
+    return {"hyps": [h for h, _, _ in results], "rtf": sum(t for _, t, _ in results) / max(audio, 1e-9)}
 
 
 # --- Whisper --------------------------------------------------------------------------------------
@@ -255,8 +258,6 @@ def whisper_nbest(manifest: str | Path, out_jsonl: str | Path, model: str | Path
 def sphinx_wer(arpa: str | Path, dict_path: str | Path, dev_manifest: str | Path, test_manifest: str | Path,
                lw_grid: list[float], out_json: str | Path, threads: int = 1) -> dict:
     """PocketSphinx with the LM: the LM weight with the lowest dev WER, then the test set decoded with it."""
-    from lmboot.wer import corpus_errors, wer
-
     dev, test = read_manifest(dev_manifest), read_manifest(test_manifest)
     dev_wer = {}
     for lw in lw_grid:
@@ -274,8 +275,6 @@ def sphinx_wer(arpa: str | Path, dict_path: str | Path, dev_manifest: str | Path
 def nbest_lists(nbest_jsonl: str | Path, lm) -> list[list[tuple[str, float, float, int]]]:
     """Per utterance: (normalized text, Whisper log-prob, LM log-prob in ln, words) of each distinct
     normalized hypothesis (the best Whisper score kept when casing or punctuation made duplicates)."""
-    from lmboot.wer import normalize_text
-
     lists = []
     for line in read_lines(nbest_jsonl):
         best: dict[str, float] = {}
@@ -296,9 +295,6 @@ def whisper_wer(lm_path: str | Path, dev_nbest: str | Path, test_nbest: str | Pa
                 out_json: str | Path) -> dict:
     """Whisper n-best rescored with whisper + α·LM + β·words, α and β with the lowest dev WER; test WER
     with them, beside Whisper's own 1-best (no LM) and the oracle (the best hypothesis in each list)."""
-    from lmboot.lm import load_model
-    from lmboot.wer import corpus_errors, errors, normalize_text, wer
-
     lm = load_model(lm_path)
     dev_refs = [r["text"] for r in read_manifest(dev_manifest)]
     test_refs = [r["text"] for r in read_manifest(test_manifest)]
@@ -307,7 +303,7 @@ def whisper_wer(lm_path: str | Path, dev_nbest: str | Path, test_nbest: str | Pa
     alpha, beta = min(grid, key=grid.get)
     hyps = rescore_choice(test, alpha, beta)
     counts = corpus_errors(test_refs, hyps)
-    first = corpus_errors(test_refs, [json.loads(line)["hyps"][0]["text"] for line in read_lines(test_nbest)])
+    first = corpus_errors(test_refs, [hyps_[0][0] if hyps_ else "" for hyps_ in test])  # Whisper's own 1-best
     oracle = np.array([min((errors(normalize_text(ref), h[0]) for h in hyps_), default=errors(normalize_text(ref), ""))
                        for ref, hyps_ in zip(test_refs, test)])
     result = {"recognizer": "whisper", "lm": str(lm_path), "alpha": alpha, "beta": beta,

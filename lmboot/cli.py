@@ -17,10 +17,11 @@ from lmboot.errors import InputError
 
 
 def section(name: str):
-    """argparse type: a config section from inline JSON, or from a whole config file."""
+    """argparse type: a config section from inline JSON (the schema's defaults filled in), or from a whole
+    config file (validated, so with its defaults)."""
     def parse(value: str) -> dict:
         loaded = cfg.load(value)
-        return loaded if value.lstrip().startswith("{") else loaded.get(name, {})
+        return cfg.section_defaults(name, loaded) if value.lstrip().startswith("{") else loaded.get(name, {})
     parse.__name__ = f"{name} section"
     return parse
 
@@ -179,9 +180,8 @@ def cmd_restore_entities(a):
 
 def cmd_synthesize(a):
     from lmboot.asr import synthesize
-    size = a.asr.get(f"{a.part}_size", 200 if a.part == "dev" else 500)
-    return synthesize(a.text, a.out_dir, a.asr.get("voices") or ["flite:slt"], a.asr.get("snr_db"), size,
-                      a.asr.get("random_seed", 13))
+    return synthesize(a.text, a.out_dir, a.asr["voices"], a.asr["snr_db"], a.asr[f"{a.part}_size"],
+                      a.asr["random_seed"])
 
 
 def cmd_pronunciations(a):
@@ -191,24 +191,23 @@ def cmd_pronunciations(a):
 
 def cmd_sphinx_wer(a):
     from lmboot.asr import sphinx_wer
-    return sphinx_wer(a.arpa, a.dict, a.dev, a.test, a.asr.get("sphinx_lw", [3, 4.5, 6.5, 10]), a.out, a.threads)
+    return sphinx_wer(a.arpa, a.dict, a.dev, a.test, a.asr["sphinx_lw"], a.out, a.threads)
 
 
 def cmd_whisper_nbest(a):
     from lmboot.asr import whisper_nbest
-    return whisper_nbest(a.manifest, a.out, a.asr.get("whisper_model"), a.asr.get("whisper_beam", 5),
-                         a.asr.get("whisper_nbest", 5), a.device, a.threads)
+    return whisper_nbest(a.manifest, a.out, a.asr["whisper_model"], a.asr["whisper_beam"], a.asr["whisper_nbest"],
+                         a.device, a.threads)
 
 
 def cmd_whisper_wer(a):
     from lmboot.asr import whisper_wer
-    return whisper_wer(a.lm, a.dev_nbest, a.test_nbest, a.dev, a.test, a.asr.get("alpha", [0, 0.5, 1]),
-                       a.asr.get("beta", [0, 1]), a.out)
+    return whisper_wer(a.lm, a.dev_nbest, a.test_nbest, a.dev, a.test, a.asr["alpha"], a.asr["beta"], a.out)
 
 
 def cmd_wer_table(a):
     from lmboot.wer import wer_table
-    return wer_table(json.loads(a.rows), a.out, a.asr.get("bootstrap", 1000))
+    return wer_table(json.loads(a.rows), a.out, a.asr["bootstrap"])
 
 
 def cmd_check_config(a):
@@ -340,7 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     for arg in ("--text", "--out-dir"):
         s.add_argument(arg, required=True)
     s.add_argument("--part", choices=["dev", "test"], required=True, help="which asr.<part>_size applies")
-    s.add_argument("--asr", type=section("asr"), default={})
+    s.add_argument("--asr", type=section("asr"), default="{}")
 
     s = add("pronunciations", cmd_pronunciations, "PocketSphinx dictionary for an ARPA LM's words (cmudict + G2P)")
     s.add_argument("--arpa", required=True)
@@ -349,25 +348,25 @@ def build_parser() -> argparse.ArgumentParser:
     s = add("sphinx-wer", cmd_sphinx_wer, "PocketSphinx with an LM: weight tuned on dev, test WER")
     for arg in ("--arpa", "--dict", "--dev", "--test", "--out"):
         s.add_argument(arg, required=True, help="ARPA LM, its dictionary, dev/test manifest.tsv, output JSON")
-    s.add_argument("--asr", type=section("asr"), default={})
+    s.add_argument("--asr", type=section("asr"), default="{}")
     s.add_argument("--threads", type=int, default=1)
 
     s = add("whisper-nbest", cmd_whisper_nbest, "Whisper n-best lists of the utterances of a manifest")
     s.add_argument("--manifest", required=True)
     s.add_argument("--out", required=True)
-    s.add_argument("--asr", type=section("asr"), default={})
+    s.add_argument("--asr", type=section("asr"), default="{}")
     s.add_argument("--device", default="auto", help="cpu, cuda or auto")
     s.add_argument("--threads", type=int, default=1)
 
     s = add("whisper-wer", cmd_whisper_wer, "Whisper n-best rescored with an LM: alpha/beta tuned on dev, test WER")
     for arg in ("--lm", "--dev-nbest", "--test-nbest", "--dev", "--test", "--out"):
         s.add_argument(arg, required=True)
-    s.add_argument("--asr", type=section("asr"), default={})
+    s.add_argument("--asr", type=section("asr"), default="{}")
 
     s = add("wer-table", cmd_wer_table, "WER of each LM with bootstrap CIs and paired tests vs the first row")
     s.add_argument("--rows", required=True, help='JSON list of {"label", "sphinx": json, "whisper": json}')
     s.add_argument("--out", required=True)
-    s.add_argument("--asr", type=section("asr"), default={})
+    s.add_argument("--asr", type=section("asr"), default="{}")
 
     s = add("dev-curves", cmd_dev_curves, "plot the choices made on dev (lambda, filter cut, checkpoint)")
     for arg in ("--rescore", "--filter", "--out"):

@@ -39,6 +39,12 @@ def fill_defaults(config, schema: dict, root: dict):
     return config
 
 
+def section_defaults(name: str, section: dict, schema_path: str | Path = SCHEMA) -> dict:
+    """A copy of one config section with the schema's defaults filled in (as a validated config has them)."""
+    schema = yaml.safe_load(Path(schema_path).read_text())
+    return fill_defaults(copy.deepcopy(section), schema["properties"][name], schema)
+
+
 def validate(config: dict, schema_path: str | Path = SCHEMA, source: str = "config") -> dict:
     """A validated copy of config with defaults; InputError names the first bad field."""
     schema = yaml.safe_load(Path(schema_path).read_text())

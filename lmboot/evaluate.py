@@ -8,6 +8,7 @@ import json
 
 from lmboot.corpus import atomic_write, iter_lines, read_lines, write_json
 from lmboot.lm import load_model
+from lmboot.wer import RECOGNIZERS, wer_cells, wer_columns
 
 
 def perplexity(model_path: str | Path, sentences: list[str]) -> dict:
@@ -76,8 +77,6 @@ def ablation(rows: list[dict], test: str | Path, out_json: str | Path, samples: 
     for entry in table:
         entry["ppl_change_vs_first"] = (entry["ppl"] - base) / base
     if any(row.get("sphinx") or row.get("whisper") for row in rows):
-        from lmboot.wer import wer_columns
-
         for entry, columns in zip(table, wer_columns(rows, samples)):
             entry.update(columns)
     write_json(out_json, {"test": str(test), "rows": table})
@@ -87,8 +86,6 @@ def ablation(rows: list[dict], test: str | Path, out_json: str | Path, samples: 
 
 
 def ablation_table(table: list[dict]) -> str:
-    from lmboot.wer import RECOGNIZERS, wer_cells
-
     def cell(entry, key, fmt):
         return fmt.format(entry[key]) if key in entry else ""
 

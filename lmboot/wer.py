@@ -3,11 +3,13 @@ bootstrap confidence intervals (single system and paired) over utterances."""
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import numpy as np
 
-from lmboot.corpus import normalize
+from lmboot.corpus import atomic_write, normalize, write_json
 
 ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
         "sixteen seventeen eighteen nineteen").split()
@@ -132,9 +134,6 @@ RECOGNIZERS = {"sphinx": "PocketSphinx", "whisper": "Whisper n-best"}
 def wer_columns(rows: list[dict], samples: int = 1000) -> list[dict]:
     """For rows {"label", "sphinx": json, "whisper": json} (asr.sphinx_wer / asr.whisper_wer outputs):
     each recognizer's test WER with its bootstrap CI and the paired bootstrap against the first row."""
-    import json
-    from pathlib import Path
-
     loaded = [{k: json.loads(Path(row[k]).read_text()) for k in RECOGNIZERS if row.get(k)} for row in rows]
     out = []
     for result in loaded:
@@ -160,10 +159,6 @@ def wer_cells(entry: dict, key: str) -> list[str]:
 
 def wer_table(rows: list[dict], out_json: str, samples: int = 1000) -> dict:
     """results/<run>/wer.{json,md}: WER of each LM with both recognizers, CIs and paired tests vs row 1."""
-    from pathlib import Path
-
-    from lmboot.corpus import atomic_write, write_json
-
     columns = wer_columns(rows, samples)
     table = [{"label": row["label"], **entry} for row, entry in zip(rows, columns)]
     write_json(out_json, {"rows": table})

@@ -117,3 +117,10 @@ def test_main_in_process(tmp_path, capsys):
     assert main(["check-config", str(write_config(tmp_path, config))]) == 2
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 1 and err[0].startswith("lmboot: error: ") and "bogus" in err[0]
+
+
+def test_inline_sections_get_the_schema_defaults():
+    from lmboot.cli import section
+
+    asr = section("asr")('{"alpha": [0, 2]}')
+    assert asr["alpha"] == [0, 2] and asr["sphinx_lw"] == [3, 4.5, 6.5, 10] and asr["voices"][0] == "flite:slt"
