@@ -8,8 +8,10 @@
 #   {filter}   "filtered" (lm_filter per config) or "unfiltered"
 #   variant    "{corpus}.r{r}.{ents}.{rescore}.{filter}": one way of making the translated text; the
 #              ablation rows are variants, so what two rows share (a translator, a translation) is made once.
+import hashlib
 import json
 import os
+from pathlib import Path
 
 wildcard_constraints:
     r=r"\d+",
@@ -45,6 +47,11 @@ def prepare_config():
     return {"in_domain": in_domain, **{k: config[k] for k in ("general", "normalize", "split")}}
 
 
+def entities_config():
+    """What the entities rule reads: the in-domain corpus, its split and tags, the entities section."""
+    return {k: config[k] for k in ("in_domain", "normalize", "split", "entities")}
+
+
 def asr_section(*keys):
     """The asr settings a rule uses, as one JSON argument (so that other settings do not re-run it)."""
     return json.dumps({key: config["asr"][key] for key in keys}, sort_keys=True)
@@ -54,11 +61,33 @@ def dirname(path):
     return os.path.dirname(path)
 
 
-def corpus_files(spec):
-    """Input files of a corpus spec (a path, a list of paths or a directory)."""
+def corpus_paths(spec):
+    """The paths a corpus spec names (files or directories)."""
     if spec["format"] == "plain":
         return [spec["source_path"], spec["target_path"]]
     return [spec["path"]] if isinstance(spec["path"], str) else spec["path"]
+
+
+def corpus_files(spec):
+    """Input files of a corpus spec, judged by content, not time: a corpus copied again (new mtime, same
+    bytes) re-makes nothing, while changed bytes re-run the rule through its fingerprint param."""
+    return [ancient(path) for path in corpus_paths(spec)]
+
+
+def fingerprint(*specs):
+    """sha256 over the names, sizes and bytes of a corpus's files (directories: every file in them)."""
+    digest = hashlib.sha256()
+    for spec in specs:
+        for path in map(Path, corpus_paths(spec)):
+            files = sorted(f for f in path.rglob("*") if f.is_file()) if path.is_dir() else [path]
+            for f in files:
+                if not f.exists():
+                    continue  # a missing input is Snakemake's to report (or a rule's to make)
+                digest.update(f"{f.name}\t{f.stat().st_size}\n".encode())
+                with open(f, "rb") as fh:
+                    for block in iter(lambda: fh.read(1 << 20), b""):
+                        digest.update(block)
+    return digest.hexdigest()[:16]
 
 
 def bitext(corpus):

@@ -15,7 +15,8 @@ rule entities:
         dev_map=f"{DATA}/entities/dev.map.jsonl",
         stats=f"{DATA}/entities/entities.json",
     params:
-        config=json.dumps(config),
+        config=json.dumps(entities_config(), sort_keys=True),
+        fingerprint=fingerprint(config["in_domain"]),
     conda:
         "../../envs/lmboot.yaml"
     log:

@@ -42,6 +42,7 @@ rule prepare:
         stats=f"{DATA}/prepared/prepare.json",
     params:
         config=json.dumps(prepare_config(), sort_keys=True),
+        fingerprint=fingerprint(config["in_domain"], config["general"]),
         out=lambda wc, output: dirname(output.stats),
     conda:
         "../../envs/lmboot.yaml"
