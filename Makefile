@@ -61,4 +61,4 @@ $(VENV)/.setup-done: $(VENV)/.apt-done $(VENV)/.runtime-done $(BIN)/lmplz
 	touch $@
 
 clean:
-	rm -rf data models results logs benchmarks resources/demo .snakemake build
+	rm -rf data models results logs benchmarks resources/demo .snakemake build cache

@@ -32,6 +32,11 @@ def cmd_demo_data(a):
                     assistant_share=a.assistant_share)
 
 
+def cmd_download(a):
+    from lmboot.download import download
+    return download(a.url, a.sha256, a.to, a.extract)
+
+
 def cmd_prepare(a):
     from lmboot.prepare import prepare
     return prepare(cfg.load(a.config), a.out)
@@ -45,7 +50,18 @@ def cmd_select(a):
     encoder = None if method == "moore-lewis" else load_encoder(s.get("backend", "sentence-transformers"),
                                                                  s.get("model"), s.get("batch_size", 128))
     return select(a.general_src, a.general_tgt, a.seed, a.out, encoder, s.get("keep", {"top_fraction": 0.5}),
-                  method, s.get("order", 3), s.get("random_seed", 13))
+                  method, s.get("order", 3), s.get("random_seed", 13), a.cache_dir,
+                  f"{s.get('backend', 'sentence-transformers')}:{s.get('model') or 'default'}")
+
+
+def cmd_select_cut(a):
+    from lmboot.select import select_cut
+    return select_cut(a.distances, a.general_src, a.general_tgt, json.loads(a.keep), a.out)
+
+
+def cmd_choose_cut(a):
+    from lmboot.select import choose_cut
+    return choose_cut(json.loads(a.candidates), a.by, a.distances, a.out, a.report)
 
 
 def cmd_spm(a):
@@ -233,6 +249,13 @@ def build_parser() -> argparse.ArgumentParser:
     s = add("check-config", cmd_check_config, "validate a config file and print it with defaults")
     s.add_argument("config")
 
+    s = add("download", cmd_download, "fetch a corpus from a URL, verify its sha256, unpack archives")
+    s.add_argument("--url", required=True)
+    s.add_argument("--sha256", help="expected sha256 (hex); without it the computed one is printed, to pin")
+    s.add_argument("--to", required=True, help="the file, or with --extract the directory, to write")
+    s.add_argument("--extract", action=argparse.BooleanOptionalAction, default=None,
+                   help="unpack the archive into --to (default: by the URL's suffix)")
+
     s = add("prepare", cmd_prepare, "normalize corpora and split seed/pool/dev/test")
     s.add_argument("--config", required=True, help="config file (or inline JSON of a whole config)")
     s.add_argument("--out", required=True)
@@ -241,6 +264,18 @@ def build_parser() -> argparse.ArgumentParser:
     for arg in ("--general-src", "--general-tgt", "--seed", "--out"):
         s.add_argument(arg, required=True)
     s.add_argument("--select", type=section("select"), default={})
+    s.add_argument("--cache-dir", help="cache the general side's embeddings here (select.cache_dir)")
+
+    s = add("select-cut", cmd_select_cut, "one cut of select's ranking (a select.tune candidate)")
+    for arg in ("--distances", "--general-src", "--general-tgt", "--out"):
+        s.add_argument(arg, required=True)
+    s.add_argument("--keep", required=True, help='JSON: {"top_fraction": 0.5}, {"top_k": N} or {"threshold": D}')
+
+    s = add("choose-cut", cmd_choose_cut, "the select.tune candidate best on dev becomes the selection")
+    for arg in ("--distances", "--out", "--report"):
+        s.add_argument(arg, required=True)
+    s.add_argument("--candidates", required=True, help='JSON list of {"dir", "scores", "mix"}')
+    s.add_argument("--by", choices=["chrf", "perplexity"], default="chrf")
 
     s = add("spm", cmd_spm, "train the joint sentencepiece model and fairseq dictionary")
     s.add_argument("--inputs", nargs="+", required=True)

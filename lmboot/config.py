@@ -27,10 +27,11 @@ def fill_defaults(config, schema: dict, root: dict):
     """Set every missing property that has a default, recursively (objects and arrays of objects)."""
     schema = _resolve(schema, root)
     if isinstance(config, dict):
-        for key, sub in schema.get("properties", {}).items():
-            sub = _resolve(sub, root)
-            if key not in config and "default" in sub:
-                config[key] = copy.deepcopy(sub["default"])
+        for key, node in schema.get("properties", {}).items():
+            sub = _resolve(node, root)
+            default = node.get("default", sub.get("default"))  # a default beside a $ref wins
+            if key not in config and ("default" in node or "default" in sub):
+                config[key] = copy.deepcopy(default)
             if key in config:
                 fill_defaults(config[key], sub, root)
     elif isinstance(config, list) and "items" in schema:
@@ -63,6 +64,8 @@ def check_together(config: dict, source: str) -> None:
     nmt = config.get("nmt", {})
     if (config.get("entities") or {}).get("protect") and not config.get("in_domain", {}).get("source_tags_field"):
         raise InputError(f"{source}: entities.protect: needs in_domain.source_tags_field (the source side's slot tags)")
+    if nmt.get("arch") == "lstm" and nmt.get("translator") == "ctranslate2":
+        raise InputError(f"{source}: nmt.translator: CTranslate2 cannot convert fairseq's lstm; use translator: fairseq")
     if (nmt.get("pretrained") or {}).get("ct2_model"):
         if nmt.get("translator") != "ctranslate2":
             raise InputError(f"{source}: nmt.translator: a CTranslate2 model (nmt.pretrained.ct2_model) needs "

@@ -8,6 +8,7 @@ import gzip
 import json
 import lzma
 import os
+import re
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -80,7 +81,9 @@ def read_pairs(spec: dict) -> list[dict]:
     if fmt == "jsonl":
         suffixes = (".jsonl", ".jsonl.xz", ".jsonl.gz")
         return [r for p in _paths(spec["path"], suffixes) for r in _read_jsonl(p, spec)]
-    raise InputError(f"format: unknown corpus format {fmt!r} (plain, tsv or jsonl)")
+    if fmt == "massive":
+        return list(_read_massive(spec))
+    raise InputError(f"format: unknown corpus format {fmt!r} (plain, tsv, jsonl or massive)")
 
 
 def _read_tsv(path: Path, spec: dict) -> Iterator[dict]:
@@ -123,6 +126,58 @@ def _read_jsonl(path: Path, spec: dict) -> Iterator[dict]:
                 raise InputError(f"{path}:{number}: no field {name!r}")
             else:
                 record[key] = str(obj[name])
+        yield record
+
+
+def _massive_file(spec: dict, locale: str) -> Path:
+    """<path>/<locale>.jsonl (or .xz/.gz) of MASSIVE's data directory, or one of the files listed in path."""
+    paths = [spec["path"]] if isinstance(spec["path"], str) else spec["path"]
+    for p in map(Path, paths):
+        candidates = [p / f"{locale}{s}" for s in (".jsonl", ".jsonl.xz", ".jsonl.gz")] if p.is_dir() else [p]
+        for c in candidates:
+            if c.is_file() and c.name.split(".")[0] == locale:
+                return c
+    raise InputError(f"{spec['path']}: no MASSIVE file {locale}.jsonl for locale {locale!r}")
+
+
+def massive_bio(annot: str) -> tuple[str, str]:
+    """MASSIVE's annot_utt ("wake me up at [time : nine am]") as (words, BIO tags), one tag per word."""
+    words, tags = [], []
+    for m in re.finditer(r"\[\s*([\w-]+)\s*:\s*([^\]]*)\]|(\S+)", annot):
+        span = [m.group(3)] if m.group(3) else m.group(2).split()
+        words += span
+        tags += ["o"] if m.group(3) else [f"b-{m.group(1)}"] + [f"i-{m.group(1)}"] * (len(span) - 1)
+    return " ".join(words), " ".join(tags)
+
+
+def _read_massive(spec: dict) -> Iterator[dict]:
+    """MASSIVE 1.x (one JSONL per locale, rows joined by id): src = the source locale's utt, tgt = the
+    target locale's; split and tags from the source row (tags: a BIO field, or annot_utt converted)."""
+    def rows(locale):
+        path = _massive_file(spec, locale)
+        out = {}
+        for number, line in enumerate(iter_lines(path), 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+                out[str(obj["id"])] = obj
+            except (json.JSONDecodeError, KeyError):
+                raise InputError(f"{path}:{number}: not a MASSIVE record (JSON with an id)") from None
+        return out, path
+
+    (src_rows, src_path), (tgt_rows, _) = rows(spec["source_locale"]), rows(spec["target_locale"])
+    split_field, tags_field = spec.get("split_field"), spec.get("extra_fields", {}).get("tags")
+    for key, obj in src_rows.items():
+        if key not in tgt_rows:
+            continue
+        for name in ("utt", split_field, tags_field):
+            if name and name not in obj:
+                raise InputError(f"{src_path}: record id {key}: no field {name!r}")
+        record = {"src": obj["utt"], "tgt": tgt_rows[key]["utt"], "split": obj[split_field] if split_field else None}
+        if tags_field:
+            words, tags = massive_bio(obj[tags_field]) if tags_field == "annot_utt" else (obj["utt"], obj[tags_field])
+            record["tags"] = tags if words.split() == obj["utt"].split() else " ".join(["o"] * len(obj["utt"].split()))
         yield record
 
 

@@ -207,13 +207,15 @@ def build_mix(seed_arpa: str | Path, translated_arpa: str | Path, dev: str | Pat
               seed_weight: float | str = "em") -> dict:
     """Interpolate the seed and translated LMs into out_prefix.{arpa,bin}; weights in out_prefix.json."""
     models = [ArpaModel(seed_arpa), ArpaModel(translated_arpa)]
+    dev_lines = [line for line in iter_lines(dev) if line.strip()]
     if seed_weight == "em":
-        weights = em_weights(models, [line for line in iter_lines(dev) if line.strip()])
+        weights = em_weights(models, dev_lines)
     else:
         weights = [float(seed_weight), 1.0 - float(seed_weight)]
     mix_arpa(models, weights, f"{out_prefix}.arpa")
     build_binary(f"{out_prefix}.arpa", f"{out_prefix}.bin")
     info = {"weights": {"seed": weights[0], "translated": weights[1]},
-            "method": "em" if seed_weight == "em" else "fixed"}
+            "method": "em" if seed_weight == "em" else "fixed",
+            "dev_perplexity": mixture_perplexity(models, weights, dev_lines)}
     write_json(f"{out_prefix}.json", info)
     return info

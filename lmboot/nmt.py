@@ -96,7 +96,8 @@ def arch_args(cfg: dict) -> list[str]:
                 "--encoder-attention-heads", str(cfg["heads"]), "--decoder-attention-heads", str(cfg["heads"])]
     if cfg["arch"] == "lstm":  # attentional RNN, as in the paper
         hidden = str(cfg.get("hidden_dim", cfg["embed_dim"]))
-        return ["--arch", "lstm", "--share-all-embeddings", "--encoder-layers", layers, "--decoder-layers", layers,
+        return ["--arch", "lstm", "--share-all-embeddings", "--encoder-bidirectional",
+                "--encoder-layers", layers, "--decoder-layers", layers,
                 "--encoder-embed-dim", dim, "--decoder-embed-dim", dim, "--decoder-out-embed-dim", dim,
                 "--encoder-hidden-size", hidden, "--decoder-hidden-size", hidden]
     raise InputError(f"nmt.arch: unknown architecture {cfg['arch']!r} (transformer or lstm)")

@@ -3,7 +3,9 @@ The general corpus is streamed: memory holds one score and one flag per pair, ne
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import os
 from pathlib import Path
 
 import numpy as np
@@ -26,13 +28,55 @@ def centroid(encoder: Encoder, texts: list[str]) -> np.ndarray:
     return seed_centroid(encoder, texts)[0]
 
 
-def cosine_distances(encoder: Encoder, lines, center: np.ndarray, chunk: int = 4096, total: int | None = None):
-    """Yield 1 - cos(line, center) for each line, embedding `chunk` lines at a time (streaming)."""
+def embedded_chunks(encoder: Encoder, lines, chunk: int = 4096, total: int | None = None):
+    """Yield the embeddings of `chunk` lines at a time (streaming)."""
     lines = iter(lines)
     with tqdm(total=total, unit="sent", mininterval=10, desc="embed") as bar:
         while batch := list(itertools.islice(lines, chunk)):
-            yield from (1.0 - encoder.encode(batch) @ center).tolist()
+            yield encoder.encode(batch)
             bar.update(len(batch))
+
+
+def cached_chunks(encoder: Encoder, path: Path, n_lines: int, cache: Path | None, chunk: int = 4096):
+    """The embeddings of a file's lines, chunk by chunk, from the cache file if there is one; else computed
+    and, with a cache, stored there (float32 .npy, written under a temporary name, then renamed). The same
+    vectors come out either way, so a run with the cache gives the same scores as one without."""
+    if cache is not None and cache.is_file():
+        stored = np.load(cache, mmap_mode="r")
+        if stored.shape[0] == n_lines:
+            for start in range(0, n_lines, chunk):
+                yield np.asarray(stored[start:start + chunk])
+            return
+    if cache is None:
+        yield from embedded_chunks(encoder, iter_lines(path), chunk, n_lines)
+        return
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp, stored, at = cache.with_name(f".{cache.name}.{os.getpid()}.tmp"), None, 0
+    try:
+        for vectors in embedded_chunks(encoder, iter_lines(path), chunk, n_lines):
+            if stored is None:
+                stored = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float32, shape=(n_lines, vectors.shape[1]))
+            stored[at:at + len(vectors)] = vectors
+            at += len(vectors)
+            yield vectors
+        if stored is not None:
+            stored.flush()
+            del stored
+            os.replace(tmp, cache)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def embedding_cache(cache_dir: str | Path | None, path: str | Path, encoder_id: str) -> Path | None:
+    """Where the embeddings of a file's bytes under one encoder are cached (None: no cache)."""
+    if cache_dir is None:
+        return None
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return Path(cache_dir) / f"{digest.hexdigest()[:16]}-{hashlib.sha256(encoder_id.encode()).hexdigest()[:8]}.npy"
 
 
 def cut(distances: np.ndarray, keep: dict) -> np.ndarray:
@@ -74,13 +118,14 @@ def standardize(x: np.ndarray) -> np.ndarray:
 
 
 def selection_scores(method: str, general_tgt, seed, center: np.ndarray | None, encoder: Encoder | None,
-                     order: int = 3, random_seed: int = 13) -> np.ndarray:
+                     order: int = 3, random_seed: int = 13, cache: Path | None = None) -> np.ndarray:
     """One score per general line, lower = closer to the seed: cosine distance to the seed centroid
-    `center`, Moore-Lewis cross-entropy difference, or the sum of both standardized (combined)."""
+    `center`, Moore-Lewis cross-entropy difference, or the sum of both standardized (combined). `cache`:
+    the file caching the general side's embeddings (they do not depend on the seed)."""
     def centroid_distances():
         n_lines = count_lines(general_tgt)
-        return np.fromiter(cosine_distances(encoder, iter_lines(general_tgt), center, total=n_lines),
-                           dtype=np.float64, count=n_lines)
+        chunks = cached_chunks(encoder, Path(general_tgt), n_lines, cache)
+        return np.concatenate([1.0 - vectors @ center for vectors in chunks] or [np.zeros(0)]).astype(np.float64)
 
     if method == "centroid":
         return centroid_distances()
@@ -117,15 +162,17 @@ def histogram(scores: np.ndarray, mask: np.ndarray, seed_scores: np.ndarray | No
 
 def select(general_src: str | Path, general_tgt: str | Path, seed: str | Path, out_dir: str | Path,
            encoder: Encoder | None, keep: dict, method: str = "centroid", order: int = 3,
-           random_seed: int = 13) -> dict:
+           random_seed: int = 13, cache_dir: str | Path | None = None, encoder_id: str = "") -> dict:
     """Write kept.{src,tgt}, distances.tsv (row, distance = the method's score, kept), histogram.png
-    and select.json in out_dir."""
+    and select.json in out_dir. With cache_dir, the general side's embeddings are cached there, keyed by
+    the file's bytes and encoder_id (other seeds, cuts and runs over the same corpus reuse them)."""
     out = Path(out_dir)
     n_src, n_tgt = count_lines(general_src), count_lines(general_tgt)
     if n_src != n_tgt:  # before any embedding
         raise InputError(f"{general_src} has {n_src} lines but {general_tgt} has {n_tgt}")
     center, seed_scores = seed_centroid(encoder, read_lines(seed)) if method != "moore-lewis" else (None, None)
-    distances = selection_scores(method, general_tgt, seed, center, encoder, order, random_seed)
+    cache = embedding_cache(cache_dir, general_tgt, encoder_id) if method != "moore-lewis" else None
+    distances = selection_scores(method, general_tgt, seed, center, encoder, order, random_seed, cache)
     n_lines = len(distances)
     mask = cut(distances, keep)
     if not mask.any():
@@ -150,3 +197,82 @@ def select(general_src: str | Path, general_tgt: str | Path, seed: str | Path, o
              "seed_median_distance": float(np.median(seed_scores)) if seed_scores is not None else None}
     write_json(out / "select.json", stats)
     return stats
+
+
+# Choosing the cut on dev (select.tune): each candidate cut of the same ranking trains a translator under a
+# small budget; the candidate with the best dev chrF (or lowest dev perplexity of seed + its translated pool)
+# becomes the selection.
+
+def read_distances(path: str | Path) -> np.ndarray:
+    """The score column of distances.tsv (row, distance, kept), in row order."""
+    rows = iter_lines(path)
+    if next(rows, "").split("\t")[:2] != ["row", "distance"]:
+        raise InputError(f"{path}: not a distances.tsv (header row, distance, kept expected)")
+    try:
+        return np.array([float(line.split("\t")[1]) for line in rows], dtype=np.float64)
+    except (IndexError, ValueError):
+        raise InputError(f"{path}: a row without a numeric distance") from None
+
+
+def select_cut(distances_tsv, general_src, general_tgt, keep: dict, out_dir) -> dict:
+    """kept.{src,tgt} and cut.json in out_dir for one cut (threshold / top_k / top_fraction) of a ranking."""
+    out = Path(out_dir)
+    distances = read_distances(distances_tsv)
+    n_src = count_lines(general_src)
+    if n_src != len(distances):
+        raise InputError(f"{distances_tsv} scores {len(distances)} pairs but {general_src} has {n_src}")
+    mask = cut(distances, keep)
+    if not mask.any():
+        raise InputError(f"select.tune.candidates: {keep} keeps no line of {general_src}")
+    for side, path in (("src", general_src), ("tgt", general_tgt)):
+        write_lines(out / f"kept.{side}", (line for line, k in zip(iter_lines(path), mask) if k))
+    stats = {"keep": keep, "kept": int(mask.sum()), "kept_fraction": float(mask.mean()),
+             "max_kept_distance": float(distances[mask].max())}
+    write_json(out / "cut.json", stats)
+    return stats
+
+
+def choose_cut(candidates: list[dict], by: str, distances_tsv, out_dir, report_md) -> dict:
+    """Copy the best candidate's kept.{src,tgt} to out_dir, with tuning.json, a histogram of the chosen cut
+    and a markdown table. A candidate: {"dir": cut dir, "scores": dev_scores.json, "mix": mix json or None}."""
+    import json
+
+    if by not in ("chrf", "perplexity"):
+        raise InputError(f"select.tune.by: unknown criterion {by!r} (chrf or perplexity)")
+    rows = []
+    for c in candidates:
+        cut_stats = json.loads(Path(c["dir"], "cut.json").read_text())
+        scores = json.loads(Path(c["scores"]).read_text())
+        row = {**cut_stats, "dir": str(c["dir"]), "dev_bleu": scores["bleu"], "dev_chrf": scores["chrf"],
+               "updates": scores.get("training", {}).get("updates")}
+        if by == "perplexity":
+            mix = json.loads(Path(c["mix"]).read_text())
+            if "dev_perplexity" not in mix:
+                raise InputError(f"{c['mix']}: no dev_perplexity (made by an older lmboot mix: re-run it)")
+            row["dev_perplexity"] = mix["dev_perplexity"]
+        rows.append(row)
+    best = (max(rows, key=lambda r: r["dev_chrf"]) if by == "chrf"
+            else min(rows, key=lambda r: r["dev_perplexity"]))
+    out = Path(out_dir)
+    for side in ("src", "tgt"):
+        write_lines(out / f"kept.{side}", iter_lines(Path(best["dir"], f"kept.{side}")))
+    distances = read_distances(distances_tsv)
+    histogram(distances, cut(distances, best["keep"]), None, out / "histogram.png", "selection score (chosen cut)")
+    result = {"by": by, "chosen": best["keep"], "candidates": rows}
+    write_json(out / "tuning.json", result)
+    with atomic_write(report_md) as f:
+        f.write(tuning_table(result))
+    return result
+
+
+def tuning_table(result: dict) -> str:
+    ppl = result["by"] == "perplexity"
+    lines = [f"Selection cut chosen on dev by {result['by']} (each candidate's translator under the same budget)\n",
+             "| cut | pairs | max distance | updates | dev BLEU | dev chrF |" + (" dev PPL |" if ppl else ""),
+             "|---|---:|---:|---:|---:|---:|" + ("---:|" if ppl else "")]
+    for r in result["candidates"]:
+        (rule, value), = r["keep"].items()
+        mark = " (chosen)" if r["keep"] == result["chosen"] else ""
+        lines.append(f"| {rule} {value}{mark} | {r['kept']:,} | {r['max_kept_distance']:.4f} | {r['updates']} | "
+                     f"{r['dev_bleu']:.1f} | {r['dev_chrf']:.2f} |" + (f" {r['dev_perplexity']:.1f} |" if ppl else ""))
+    return "\n".join(lines) + "\n"

@@ -1,11 +1,12 @@
 import json
 import lzma
+import re
 import unicodedata
 
 import pytest
 
 from conftest import write_text
-from lmboot.corpus import atomic_write, normalize, read_lines, read_pairs
+from lmboot.corpus import atomic_write, massive_bio, normalize, read_lines, read_pairs
 from lmboot.errors import InputError
 
 
@@ -128,3 +129,39 @@ def test_atomic_write_keeps_old_file_on_error(tmp_path):
     with atomic_write(target) as f:
         f.write("new\n")
     assert target.read_text() == "new\n"
+
+
+def massive_dir(tmp_path):
+    rows = {"en-US": [("1", "train", "wake me up at [time : nine am] on [date : friday]"),
+                      ("2", "dev", "play [artist_name : shakira]"), ("3", "test", "what time is it")],
+            "es-ES": [("1", "train", "despiértame a las [time : nueve de la mañana] el [date : viernes]"),
+                      ("2", "dev", "pon [artist_name : shakira]"), ("4", "test", "hola")]}
+    for locale, records in rows.items():
+        with open(tmp_path / f"{locale}.jsonl", "w") as f:
+            for id_, partition, annot in records:
+                utt = " ".join(re.sub(r"\[[\w-]+ : ([^\]]*)\]", r"\1", annot).split())
+                f.write(json.dumps({"id": id_, "locale": locale, "partition": partition, "utt": utt,
+                                    "annot_utt": annot}) + "\n")
+    return tmp_path
+
+
+def test_massive_locales_are_joined_by_id(tmp_path):
+    spec = {"format": "massive", "path": str(massive_dir(tmp_path)), "source_locale": "es-ES",
+            "target_locale": "en-US", "split_field": "partition", "extra_fields": {"tags": "annot_utt"}}
+    records = read_pairs(spec)
+    assert [(r["src"], r["tgt"], r["split"]) for r in records] == [
+        ("despiértame a las nueve de la mañana el viernes", "wake me up at nine am on friday", "train"),
+        ("pon shakira", "play shakira", "dev")]  # id 3 and 4 have no partner
+    assert records[0]["tags"] == "o o o b-time i-time i-time i-time o b-date"
+    assert records[1]["tags"] == "o b-artist_name"
+
+
+def test_massive_bio_of_annot_utt():
+    assert massive_bio("[date : today] play [song_name : let it be]") == (
+        "today play let it be", "b-date o b-song_name i-song_name i-song_name")
+
+
+def test_massive_locale_missing_is_named(tmp_path):
+    spec = {"format": "massive", "path": str(massive_dir(tmp_path)), "source_locale": "de-DE", "target_locale": "en-US"}
+    with pytest.raises(InputError, match="no MASSIVE file de-DE.jsonl"):
+        read_pairs(spec)

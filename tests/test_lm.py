@@ -128,7 +128,9 @@ def test_build_mix_fixed_weight(tmp_path, two_models):
     dev = write_text(tmp_path / "dev.txt", TEXT_A[:5])
     info = build_mix(f"{a}.arpa", f"{b}.arpa", dev, tmp_path / "mix", 0.25)
     saved = json.loads((tmp_path / "mix.json").read_text())
-    assert saved == info == {"weights": {"seed": 0.25, "translated": 0.75}, "method": "fixed"}
+    assert saved == info
+    assert info["weights"] == {"seed": 0.25, "translated": 0.75} and info["method"] == "fixed"
+    assert info["dev_perplexity"] > 1
     assert sum(saved["weights"].values()) == pytest.approx(1)
     assert kenlm.Model(str(tmp_path / "mix.bin")).order == 3
 
@@ -140,3 +142,12 @@ def test_build_mix_em(tmp_path, two_models):
     assert info["method"] == "em" and info["weights"]["seed"] > 0.8
     assert sum(info["weights"].values()) == pytest.approx(1, abs=1e-9)
     assert json.loads((tmp_path / "mix.json").read_text()) == info
+
+
+def test_em_mix_has_the_lowest_dev_perplexity(tmp_path, two_models):
+    a, b, _, _ = two_models
+    dev = write_text(tmp_path / "dev.txt", [s for s in assistant_sentences(120, seed=9) if s not in TEXT_A][:30])
+    em = build_mix(f"{a}.arpa", f"{b}.arpa", dev, tmp_path / "em")
+    for weight in (0.1, 0.5, 0.95):
+        fixed = build_mix(f"{a}.arpa", f"{b}.arpa", dev, tmp_path / f"w{weight}", weight)
+        assert em["dev_perplexity"] <= fixed["dev_perplexity"] + 1e-9, weight

@@ -235,3 +235,30 @@ def test_a_changed_training_command_starts_afresh(tmp_path):
     write_text(tmp_path / "training.json", "{}")  # that run finished: a re-run (new inputs) starts afresh
     fresh_start_unless_resuming(tmp_path, ["fairseq-train", "--lr", "0.002"])
     assert not (tmp_path / "checkpoint_last.pt").exists() and not (tmp_path / "training.json").exists()
+
+
+def test_an_lstm_trains_and_translates(tmp_path):
+    """The attentional RNN (bidirectional encoder) trains a few updates and is scored on dev with fairseq."""
+    from conftest import assistant_sentences
+    from lmboot.nmt import train, train_spm
+
+    tgt = assistant_sentences(200, seed=1)
+    src = [" ".join(reversed(s.split())) for s in tgt]  # a "language" whose word order is reversed
+    files = {name: write_text(tmp_path / name, lines) for name, lines in
+             [("train.src", src), ("train.tgt", tgt), ("dev.src", src[:20]), ("dev.tgt", tgt[:20])]}
+    train_spm([files["train.src"], files["train.tgt"]], tmp_path / "spm", 120)
+    cfg = {"arch": "lstm", "layers": 1, "embed_dim": 32, "hidden_dim": 32, "dropout": 0.1, "label_smoothing": 0.1,
+           "lr": 0.005, "warmup_updates": 5, "max_tokens": 1000, "max_updates": 20, "validate_every": 10,
+           "keep_checkpoints": 2, "translator": "fairseq", "beam": 2, "nbest": 2, "batch_size": 16,
+           "max_len_a": 1.5, "max_len_b": 5, "device": "cpu", "checkpoint_choice": "chrf", "average_last": 0}
+    best, scores = train(files["train.src"], files["train.tgt"], files["dev.src"], files["dev.tgt"], tmp_path / "spm",
+                         tmp_path / "model", cfg)
+    assert best.is_file() and scores is not None and scores["sentences"] == 20
+    assert json.loads((tmp_path / "model/training.json").read_text())["updates"] == 20
+
+
+def test_lstm_cannot_go_through_ctranslate2():
+    from lmboot.config import check_together
+
+    with pytest.raises(InputError, match="nmt.translator: CTranslate2 cannot convert fairseq's lstm"):
+        check_together({"nmt": {"arch": "lstm", "translator": "ctranslate2"}}, "config")

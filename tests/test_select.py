@@ -1,5 +1,6 @@
 import json
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -7,7 +8,7 @@ import pytest
 from conftest import assistant_sentences, news_sentences, write_text
 from lmboot.corpus import read_lines
 from lmboot.errors import InputError
-from lmboot.select import centroid, cut, select
+from lmboot.select import centroid, choose_cut, cut, read_distances, select, select_cut
 
 
 class HashEncoder:
@@ -149,3 +150,91 @@ def test_select_with_moore_lewis_and_combined(tmp_path, method):
     assert stats["method"] == method and stats["kept"] == 10
     assert (tmp_path / method / "kept.src").read_text().splitlines() == [f"src {i}" for i in range(10)]
     assert (tmp_path / method / "histogram.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_select_cut_reuses_the_ranking(files, tmp_path):
+    select(**files, encoder=HashEncoder(), keep={"top_k": 10})
+    distances = read_distances(files["out_dir"] / "distances.tsv")
+    assert len(distances) == len(GENERAL)
+    stats = select_cut(files["out_dir"] / "distances.tsv", files["general_src"], files["general_tgt"],
+                       {"top_fraction": 0.5}, tmp_path / "cut0")
+    kept = read_lines(tmp_path / "cut0/kept.tgt")
+    assert stats["kept"] == len(kept) == 20
+    assert set(IN) <= set(kept)  # the in-domain lines rank first
+    assert kept == [g for g in GENERAL if g in set(kept)]  # corpus order, sides aligned
+    assert read_lines(tmp_path / "cut0/kept.src") == [f"src {GENERAL.index(g)}" for g in kept]
+
+
+def test_select_cut_needs_a_ranking_of_this_corpus(files, tmp_path):
+    select(**files, encoder=HashEncoder(), keep={"top_k": 10})
+    short = write_text(tmp_path / "short.src", ["a", "b"])
+    with pytest.raises(InputError, match="scores 40 pairs but .*short.src has 2"):
+        select_cut(files["out_dir"] / "distances.tsv", short, short, {"top_k": 1}, tmp_path / "cut")
+    with pytest.raises(InputError, match="not a distances.tsv"):
+        select_cut(short, short, short, {"top_k": 1}, tmp_path / "cut")
+
+
+def candidate(tmp_path, k, lines, chrf, ppl):
+    d = tmp_path / f"cut{k}"
+    write_text(d / "kept.src", [f"s{line}" for line in lines])
+    write_text(d / "kept.tgt", lines)
+    (d / "cut.json").write_text(json.dumps({"keep": {"top_k": len(lines)}, "kept": len(lines), "kept_fraction": 0.5,
+                                            "max_kept_distance": 0.1 * k}))
+    (d / "scores.json").write_text(json.dumps({"bleu": chrf / 2, "chrf": chrf, "training": {"updates": 10}}))
+    (d / "mix.json").write_text(json.dumps({"weights": {}, "dev_perplexity": ppl}))
+    return {"dir": str(d), "scores": str(d / "scores.json"), "mix": str(d / "mix.json")}
+
+
+@pytest.mark.parametrize("by, chosen", [("chrf", 1), ("perplexity", 0)])
+def test_choose_cut_takes_the_best_on_dev(tmp_path, by, chosen):
+    lines = [["a b", "c d"], ["e f", "g h", "i j"]]
+    cands = [candidate(tmp_path, 0, lines[0], chrf=30.0, ppl=80.0), candidate(tmp_path, 1, lines[1], chrf=35.0, ppl=90.0)]
+    distances = write_text(tmp_path / "distances.tsv", ["row\tdistance\tkept"] + [f"{i}\t0.{i}\t1" for i in range(5)])
+    result = choose_cut(cands, by, distances, tmp_path / "chosen", tmp_path / "tuning.md")
+    assert result["chosen"] == {"top_k": len(lines[chosen])}
+    assert read_lines(tmp_path / "chosen/kept.tgt") == lines[chosen]
+    assert read_lines(tmp_path / "chosen/kept.src") == [f"s{line}" for line in lines[chosen]]
+    assert (tmp_path / "chosen/histogram.png").stat().st_size > 0
+    table = (tmp_path / "tuning.md").read_text()
+    assert f"top_k {len(lines[chosen])} (chosen)" in table and table.count("(chosen)") == 1
+
+
+def test_choose_cut_by_perplexity_needs_it(tmp_path):
+    cands = [candidate(tmp_path, k, ["a"], 30.0, 80.0) for k in (0, 1)]
+    Path(cands[1]["mix"]).write_text(json.dumps({"weights": {}}))
+    distances = write_text(tmp_path / "distances.tsv", ["row\tdistance\tkept", "0\t0.1\t1"])
+    with pytest.raises(InputError, match="no dev_perplexity"):
+        choose_cut(cands, "perplexity", distances, tmp_path / "chosen", tmp_path / "t.md")
+    assert not (tmp_path / "chosen/kept.tgt").exists()
+
+
+class CountingEncoder(HashEncoder):
+    def __init__(self):
+        self.lines = 0
+
+    def encode(self, texts):
+        self.lines += len(texts)
+        return super().encode(texts)
+
+
+def test_cached_embeddings_give_the_same_selection(files, tmp_path):
+    first, second = CountingEncoder(), CountingEncoder()
+    select(**files, encoder=first, keep={"top_k": 10}, cache_dir=tmp_path / "cache", encoder_id="hash")
+    distances = (files["out_dir"] / "distances.tsv").read_text()
+    assert first.lines == len(SEED) + len(GENERAL) and len(list((tmp_path / "cache").glob("*.npy"))) == 1
+    select(**{**files, "out_dir": tmp_path / "again"}, encoder=second, keep={"top_k": 10},
+           cache_dir=tmp_path / "cache", encoder_id="hash")
+    assert second.lines == len(SEED)  # the general side came from the cache
+    assert (tmp_path / "again/distances.tsv").read_text() == distances
+    other = CountingEncoder()  # another model: its own cache entry
+    select(**{**files, "out_dir": tmp_path / "other"}, encoder=other, keep={"top_k": 10},
+           cache_dir=tmp_path / "cache", encoder_id="another model")
+    assert other.lines == len(SEED) + len(GENERAL) and len(list((tmp_path / "cache").glob("*.npy"))) == 2
+    assert not list((tmp_path / "cache").glob(".*"))  # no temporary left
+
+
+def test_no_cache_gives_the_same_distances(files, tmp_path):
+    select(**files, encoder=HashEncoder(), keep={"top_k": 10})
+    select(**{**files, "out_dir": tmp_path / "cached"}, encoder=HashEncoder(), keep={"top_k": 10},
+           cache_dir=tmp_path / "cache")
+    assert (tmp_path / "cached/distances.tsv").read_text() == (files["out_dir"] / "distances.tsv").read_text()

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "config" / "tiny.yaml"
 STAGES = {"demo_data", "prepare", "select", "spm", "train", "pseudo_pairs", "translate", "rescore", "lm_filter",
           "lm", "mix", "evaluate", "entities", "restore_entities", "synthesize", "whisper_nbest", "pronunciations",
-          "sphinx_wer", "whisper_wer", "wer"}
+          "sphinx_wer", "whisper_wer", "wer", "select_cut", "choose_cut"}
 
 
 def snakemake_cmd(workdir: Path, *args: str) -> tuple[list[str], dict]:
@@ -71,6 +71,7 @@ def test_workflow_end_to_end(tmp_path):
     assert ablation[1]["bitext_pairs"] > ablation[2]["bitext_pairs"]  # raw: the whole general corpus
     assert ablation[5]["ppl"] == pytest.approx(metrics["lms"]["mix-translated"]["ppl"])  # protect: false
     assert ablation[4]["translations_kept"] == len(pool) >= ablation[5]["translations_kept"]
+    check_select_tuning(tmp_path)
     check_entity_protection(tmp_path, pool)
     check_wer(tmp_path, ablation)
     check_chunked_translation(tmp_path)
@@ -97,6 +98,22 @@ def same_nbest(a: list[dict], b: list[dict]) -> bool:
     return len(a) == len(b) and all(
         (x["id"], x["src"]) == (y["id"], y["src"]) and [h["text"] for h in x["hyps"]] == [h["text"] for h in y["hyps"]]
         and all(abs(h["score"] - g["score"]) < 1e-5 for h, g in zip(x["hyps"], y["hyps"])) for x, y in zip(a, b))
+
+
+def check_select_tuning(workdir: Path) -> None:
+    """tiny.yaml tunes the cut on dev perplexity between two candidates: the winner's pairs are what the
+    selected translator trained on, and its translators trained under the tuning budget."""
+    tuning = json.loads((workdir / "data/tiny/select/chosen/tuning.json").read_text())
+    assert tuning["by"] == "perplexity" and len(tuning["candidates"]) == 2
+    ppl = [c["dev_perplexity"] for c in tuning["candidates"]]
+    best = tuning["candidates"][ppl.index(min(ppl))]
+    assert tuning["chosen"] == best["keep"] and best["kept"] > 0
+    assert tuning["candidates"][0]["kept"] < tuning["candidates"][1]["kept"]  # 40 % and 80 % of the ranking
+    chosen = (workdir / "data/tiny/select/chosen/kept.tgt").read_text()
+    assert chosen == (Path(best["dir"]) if Path(best["dir"]).is_absolute() else workdir / best["dir"]).joinpath(
+        "kept.tgt").read_text()
+    assert all(c["updates"] <= 100 for c in tuning["candidates"])  # select.tune.max_updates
+    assert (workdir / "results/tiny/select_tuning.md").read_text().count("(chosen)") == 1
 
 
 def check_entity_protection(workdir: Path, pool: list[str]) -> None:

@@ -1,7 +1,8 @@
 # Helpers shared by the rule files (kept apart from rules, as snakemake --lint asks).
 #
 # Names used across rules:
-#   {corpus}   which bitext a translator is trained on: "selected" (select stage) or "general" (all of it)
+#   {corpus}   which bitext a translator is trained on: "selected" (select stage), "general" (all of it) or
+#              "cut{k}" (candidate k of select.tune, trained under the tuning budget)
 #   {r}        self-training round of a translator (0 = trained on the bitext only)
 #   {ents}     "protected" (entity spans copied through translation, entities.smk) or "plain"
 #   {rescore}  "rescored" (n-best + seed LM, lambda per config) or "1best" (the translator's own best)
@@ -13,9 +14,11 @@ import json
 import os
 from pathlib import Path
 
+from lmboot.download import is_archive
+
 wildcard_constraints:
     r=r"\d+",
-    corpus="selected|general",
+    corpus=r"selected|general|cut\d+",
     rescore="rescored|1best",
     filter="filtered|unfiltered",
     ents="plain|protected",
@@ -36,9 +39,25 @@ if config["in_domain"].get("source_tags_field"):  # slot markup: entity protecti
     ABLATION["+ entity protection"] = f"selected.r{ROUNDS}.protected.rescored.filtered"
 
 
+TUNE = config["select"]["tune"]  # choose the selection's cut on dev (select.smk)
+
+
 def as_json(section):
     """A config section as one JSON argument for the lmboot CLI."""
     return json.dumps(config[section], sort_keys=True)
+
+
+def select_config():
+    """What decides select's output (select.tune is the tuning rules' business; the cache only saves time)."""
+    return json.dumps({k: v for k, v in config["select"].items() if k not in ("tune", "cache_dir")}, sort_keys=True)
+
+
+def nmt_config(corpus):
+    """The nmt section for a translator: a select.tune candidate trains under the tuning budget."""
+    if not corpus.startswith("cut"):
+        return as_json("nmt")
+    budget = {"stop_time_hours": TUNE["stop_time_hours"], "max_updates": TUNE["max_updates"]}
+    return json.dumps({**config["nmt"], **budget}, sort_keys=True)
 
 
 def prepare_config():
@@ -68,17 +87,34 @@ def corpus_paths(spec):
     return [spec["path"]] if isinstance(spec["path"], str) else spec["path"]
 
 
+def download_of(path):
+    """The index of the configured download whose `to` holds path, or None."""
+    for i, spec in enumerate(config["downloads"]):
+        to = os.path.normpath(spec["to"])
+        if os.path.normpath(path) == to or os.path.normpath(path).startswith(to + os.sep):
+            return i
+    return None
+
+
 def corpus_files(spec):
     """Input files of a corpus spec, judged by content, not time: a corpus copied again (new mtime, same
-    bytes) re-makes nothing, while changed bytes re-run the rule through its fingerprint param."""
-    return [ancient(path) for path in corpus_paths(spec)]
+    bytes) re-makes nothing, while changed bytes re-run the rule through its fingerprint param. A path
+    under a download's `to` waits for that download."""
+    paths = corpus_paths(spec)
+    return [ancient(path if download_of(path) is None else config["downloads"][download_of(path)]["to"])
+            for path in paths]
 
 
 def fingerprint(*specs):
-    """sha256 over the names, sizes and bytes of a corpus's files (directories: every file in them)."""
+    """sha256 over the names, sizes and bytes of a corpus's files (directories: every file in them); a
+    downloaded corpus counts by its URL and checksum (it may not be there yet)."""
     digest = hashlib.sha256()
     for spec in specs:
         for path in map(Path, corpus_paths(spec)):
+            if download_of(path) is not None:
+                d = config["downloads"][download_of(path)]
+                digest.update(f"{path}\t{d['url']}\t{d['sha256']}\n".encode())
+                continue
             files = sorted(f for f in path.rglob("*") if f.is_file()) if path.is_dir() else [path]
             for f in files:
                 if not f.exists():
@@ -91,9 +127,14 @@ def fingerprint(*specs):
 
 
 def bitext(corpus):
-    """The bitext a translator trains on: the selected pairs or the whole general corpus."""
+    """The bitext a translator trains on: the selected pairs (the cut chosen on dev under select.tune), a
+    tuning candidate's cut, or the whole general corpus."""
     if corpus == "selected":
+        if TUNE:
+            return {"src": rules.choose_cut.output.src, "tgt": rules.choose_cut.output.tgt}
         return {"src": rules.select.output.src, "tgt": rules.select.output.tgt}
+    if corpus.startswith("cut"):
+        return {"src": f"{DATA}/select/{corpus}/kept.src", "tgt": f"{DATA}/select/{corpus}/kept.tgt"}
     return {"src": rules.prepare.output.general_src, "tgt": rules.prepare.output.general_tgt}
 
 
@@ -127,7 +168,7 @@ def variant_parts(variant):
     return {"corpus": corpus, "r": r[1:], "ents": ents, "rescore": rescore, "filter": filter_}
 
 
-VARIANT_RE = r"(selected|general)\.r\d+\.(plain|protected)\.(rescored|1best)\.(filtered|unfiltered)"
+VARIANT_RE = r"(selected|general|cut\d+)\.r\d+\.(plain|protected)\.(rescored|1best)\.(filtered|unfiltered)"
 
 
 def translations(wildcards, part):

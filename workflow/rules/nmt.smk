@@ -36,7 +36,7 @@ rule train:
         checkpoint=f"{MODELS}/{{corpus}}/round{{r}}/checkpoint_best.pt",
         scores=f"{MODELS}/{{corpus}}/round{{r}}/dev_scores.json",
     params:
-        nmt=as_json("nmt"),
+        nmt=lambda wc: nmt_config(wc.corpus),
         out=lambda wc, output: dirname(output.checkpoint),
         spm_dir=lambda wc, input: dirname(input.spm),
         seed=config["split"]["random_seed"],

@@ -27,6 +27,32 @@ if "demo_data" in config:
             " --n-general {params.n_general} --assistant-share {params.share} > {log} 2>&1"
 
 
+# downloads (config): one rule each, so that prepare waits only for the corpora it reads.
+for i, spec in enumerate(config["downloads"]):
+
+    rule:
+        name:
+            f"download_{i}"
+        output:
+            directory(spec["to"]) if (spec["extract"] if spec["extract"] is not None else is_archive(spec["url"]))
+            else spec["to"],
+        params:
+            url=spec["url"],
+            check=f"--sha256 {spec['sha256']}" if spec["sha256"] else "",
+            extract={True: "--extract", False: "--no-extract", None: ""}[spec["extract"]],
+        conda:
+            "../../envs/lmboot.yaml"
+        log:
+            f"{LOGS}/download.{i}.log",
+        benchmark:
+            f"{BENCH}/download.{i}.tsv"
+        resources:
+            mem_mb=1000,
+            runtime=120,
+        shell:
+            "lmboot download --url {params.url:q} {params.check} {params.extract} --to {output} > {log} 2>&1"
+
+
 rule prepare:
     input:
         corpus_files(config["in_domain"]) + corpus_files(config["general"]),

@@ -13,7 +13,7 @@ rule select:
         stats=f"{DATA}/select/select.json",
         histogram=report(f"{DATA}/select/histogram.png", caption="../report/histogram.rst", category="Selection"),
     params:
-        select=as_json("select"),
+        select=select_config(),
         out=lambda wc, output: dirname(output.stats),
     threads: 2
     conda:
@@ -28,4 +28,72 @@ rule select:
     shell:
         "export OMP_NUM_THREADS={threads} MKL_NUM_THREADS={threads};"
         " lmboot select --general-src {input.general_src} --general-tgt {input.general_tgt}"
-        " --seed {input.seed} --out {params.out} --select {params.select:q} > {log} 2>&1"
+        " --seed {input.seed} --out {params.out} --select {params.select:q}"
+        + (f" --cache-dir {config['select']['cache_dir']}" if config["select"]["cache_dir"] else "")
+        + " > {log} 2>&1"
+
+
+# select.tune: the cut chosen on dev. Each candidate cut of select's ranking is its own corpus cut{k}, whose
+# translator (nmt.smk, under select.tune's budget) is scored on dev; the best becomes the "selected" corpus.
+if TUNE:
+
+    rule select_cut:
+        input:
+            distances=rules.select.output.distances,
+            general_src=rules.prepare.output.general_src,
+            general_tgt=rules.prepare.output.general_tgt,
+        output:
+            src=f"{DATA}/select/cut{{k}}/kept.src",
+            tgt=f"{DATA}/select/cut{{k}}/kept.tgt",
+            stats=f"{DATA}/select/cut{{k}}/cut.json",
+        wildcard_constraints:
+            k=r"\d+",
+        params:
+            keep=lambda wc: json.dumps(TUNE["candidates"][int(wc.k)]),
+            out=lambda wc, output: dirname(output.stats),
+        conda:
+            "../../envs/lmboot.yaml"
+        log:
+            f"{LOGS}/select_cut.{{k}}.log",
+        benchmark:
+            f"{BENCH}/select_cut.{{k}}.tsv"
+        resources:
+            mem_mb=2000,
+            runtime=10,
+        shell:
+            "lmboot select-cut --distances {input.distances} --general-src {input.general_src}"
+            " --general-tgt {input.general_tgt} --keep {params.keep:q} --out {params.out} > {log} 2>&1"
+
+    rule choose_cut:
+        input:
+            distances=rules.select.output.distances,
+            cuts=expand(f"{DATA}/select/cut{{k}}/cut.json", k=range(len(TUNE["candidates"]))),
+            scores=expand(f"{MODELS}/cut{{k}}/round0/dev_scores.json", k=range(len(TUNE["candidates"]))),
+            mixes=expand(f"{MODELS}/lm/mix-cut{{k}}.r0.plain.1best.unfiltered.json",
+                         k=range(len(TUNE["candidates"]))) if TUNE["by"] == "perplexity" else [],
+        output:
+            src=f"{DATA}/select/chosen/kept.src",
+            tgt=f"{DATA}/select/chosen/kept.tgt",
+            tuning=f"{DATA}/select/chosen/tuning.json",
+            histogram=report(f"{DATA}/select/chosen/histogram.png", caption="../report/histogram.rst",
+                             category="Selection"),
+            report=f"{RESULTS}/select_tuning.md",
+        params:
+            candidates=lambda wc, input: json.dumps([
+                {"dir": dirname(cut), "scores": scores, "mix": input.mixes[k] if input.mixes else None}
+                for k, (cut, scores) in enumerate(zip(input.cuts, input.scores))
+            ]),
+            by=TUNE["by"],
+            out=lambda wc, output: dirname(output.src),
+        conda:
+            "../../envs/lmboot.yaml"
+        log:
+            f"{LOGS}/choose_cut.log",
+        benchmark:
+            f"{BENCH}/choose_cut.tsv"
+        resources:
+            mem_mb=2000,
+            runtime=10,
+        shell:
+            "lmboot choose-cut --candidates {params.candidates:q} --by {params.by} --distances {input.distances}"
+            " --out {params.out} --report {output.report} > {log} 2>&1"
