@@ -64,6 +64,9 @@ def check_together(config: dict, source: str) -> None:
     nmt = config.get("nmt", {})
     if (config.get("entities") or {}).get("protect") and not config.get("in_domain", {}).get("source_tags_field"):
         raise InputError(f"{source}: entities.protect: needs in_domain.source_tags_field (the source side's slot tags)")
+    if (config.get("select") or {}).get("finetune_general") and nmt.get("pretrained"):
+        raise InputError(f"{source}: select.finetune_general: cannot fine-tune the general translator when "
+                         "nmt.pretrained replaces the selected one")
     if nmt.get("arch") == "lstm" and nmt.get("translator") == "ctranslate2":
         raise InputError(f"{source}: nmt.translator: CTranslate2 cannot convert fairseq's lstm; use translator: fairseq")
     if (nmt.get("pretrained") or {}).get("ct2_model"):

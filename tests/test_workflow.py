@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "config" / "tiny.yaml"
 STAGES = {"demo_data", "prepare", "select", "spm", "train", "pseudo_pairs", "translate", "rescore", "lm_filter",
           "lm", "mix", "evaluate", "entities", "restore_entities", "synthesize", "whisper_nbest", "pronunciations",
-          "sphinx_wer", "whisper_wer", "wer", "select_cut", "choose_cut"}
+          "sphinx_wer", "whisper_wer", "wer", "select_cut", "choose_cut",
+          "spm_from_general"}
 
 
 def snakemake_cmd(workdir: Path, *args: str) -> tuple[list[str], dict]:
@@ -114,6 +115,12 @@ def check_select_tuning(workdir: Path) -> None:
         "kept.tgt").read_text()
     assert all(c["updates"] <= 100 for c in tuning["candidates"])  # select.tune.max_updates
     assert (workdir / "results/tiny/select_tuning.md").read_text().count("(chosen)") == 1
+    general = json.loads((workdir / "models/tiny/general/round0/dev_scores.json").read_text())
+    selected = json.loads((workdir / "models/tiny/selected/round0/dev_scores.json").read_text())
+    assert selected["self_training"]["previous_chrf"] == general["chrf"]  # select.finetune_general: 60
+    assert selected["chrf"] >= general["chrf"]  # kept only if it improved on the general translator
+    spm = [(workdir / f"models/tiny/{c}/spm/spm.model").read_bytes() for c in ("general", "selected")]
+    assert spm[0] == spm[1]
 
 
 def check_entity_protection(workdir: Path, pool: list[str]) -> None:
@@ -226,6 +233,7 @@ def check_a_pretrained_ctranslate2_model(workdir: Path) -> None:
     models = workdir / "models/tiny/selected"
     overlay = workdir / "ct2.yaml"
     overlay.write_text(f"""run: tiny-ct2
+select: {{tune: null, finetune_general: null}}
 nmt: {{self_training_rounds: 0, translator: ctranslate2,
       pretrained: {{ct2_model: {models}/round0/ct2-checkpoint_best, spm_model: {models}/spm/spm.model}}}}
 """)

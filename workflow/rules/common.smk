@@ -40,6 +40,7 @@ if config["in_domain"].get("source_tags_field"):  # slot markup: entity protecti
 
 
 TUNE = config["select"]["tune"]  # choose the selection's cut on dev (select.smk)
+FINETUNE_GENERAL = config["select"]["finetune_general"]  # selected translator = general one fine-tuned
 
 
 def as_json(section):
@@ -49,7 +50,8 @@ def as_json(section):
 
 def select_config():
     """What decides select's output (select.tune is the tuning rules' business; the cache only saves time)."""
-    return json.dumps({k: v for k, v in config["select"].items() if k not in ("tune", "cache_dir")}, sort_keys=True)
+    skip = ("tune", "cache_dir", "finetune_general")
+    return json.dumps({k: v for k, v in config["select"].items() if k not in skip}, sort_keys=True)
 
 
 def nmt_config(corpus):
@@ -154,8 +156,11 @@ def translator_model(corpus, r):
 
 
 def training_pairs(wildcards):
-    """Round 0 trains on the bitext; round r > 0 fine-tunes round r-1 on bitext + round r's pseudo-pairs."""
+    """Round 0 trains on the bitext (with select.finetune_general, the selected one fine-tunes the general
+    translator on it); round r > 0 fine-tunes round r-1 on bitext + round r's pseudo-pairs."""
     r = int(wildcards.r)
+    if r == 0 and wildcards.corpus == "selected" and FINETUNE_GENERAL:
+        return {**bitext("selected"), "restore": checkpoint_of("general", 0)}
     if r == 0:
         return bitext(wildcards.corpus)
     return {"src": f"{DATA}/{wildcards.corpus}/selftrain/round{r}.src",

@@ -41,7 +41,9 @@ rule train:
         spm_dir=lambda wc, input: dirname(input.spm),
         seed=config["split"]["random_seed"],
         finetune=lambda wc, input: (
-            f"--restore {input.restore} --max-updates {NMT['finetune_updates']}" if "restore" in input.keys() else ""
+            f"--restore {input.restore} --max-updates {FINETUNE_GENERAL if wc.r == '0' else NMT['finetune_updates']}"
+            if "restore" in input.keys()
+            else ""
         ),
     threads: NMT["threads"]
     conda:
@@ -153,6 +155,26 @@ rule pseudo_pairs:
         "lmboot pseudo-pairs --pool-src {input.pool} --nbest {input.nbest} --bitext-src {input.src}"
         " --bitext-tgt {input.tgt} --seed-lm {input.seed_lm} --out-prefix {params.prefix}"
         " --nmt {params.nmt:q} --seed {params.seed} > {log} 2>&1"
+
+
+if FINETUNE_GENERAL:  # the selected translator continues the general one: same vocabulary
+
+    ruleorder: spm_from_general > spm
+
+    rule spm_from_general:
+        input:
+            model=f"{MODELS}/general/spm/spm.model",
+            dict=f"{MODELS}/general/spm/dict.txt",
+        output:
+            model=f"{MODELS}/selected/spm/spm.model",
+            dict=f"{MODELS}/selected/spm/dict.txt",
+        log:
+            f"{LOGS}/spm_from_general.log",
+        benchmark:
+            f"{BENCH}/spm_from_general.tsv"
+        shell:
+            "(cp {input.model} {output.model}.tmp && mv {output.model}.tmp {output.model}"
+            " && cp {input.dict} {output.dict}.tmp && mv {output.dict}.tmp {output.dict}) > {log} 2>&1"
 
 
 if NMT["pretrained"]:  # an existing translator as round 0 of the selected one (lmboot/nmt.py use_pretrained*)
