@@ -242,7 +242,7 @@ def test_an_lstm_trains_and_translates(tmp_path):
     from conftest import assistant_sentences
     from lmboot.nmt import train, train_spm
 
-    tgt = assistant_sentences(200, seed=1)
+    tgt = assistant_sentences(100, seed=1)
     src = [" ".join(reversed(s.split())) for s in tgt]  # a "language" whose word order is reversed
     files = {name: write_text(tmp_path / name, lines) for name, lines in
              [("train.src", src), ("train.tgt", tgt), ("dev.src", src[:20]), ("dev.tgt", tgt[:20])]}
