@@ -219,7 +219,7 @@ def check_a_second_run_is_identical(workdir: Path) -> None:
     """The same config and seed, run again in another directory, give byte-identical ARPA files (training
     is deterministic on CPU when its budget is in updates, not wall-clock time)."""
     again = workdir / "again"
-    run = snakemake(again, "--cores", "2", "all")
+    run = snakemake(again, "--cores", "2", "results/tiny/metrics.json")  # the LMs (WER is not re-measured)
     assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
     arpas = sorted(p.relative_to(again) for p in (again / "models/tiny/lm").glob("*.arpa"))
     assert len(arpas) >= 4, arpas

@@ -107,15 +107,26 @@ def corpus_files(spec):
             for path in paths]
 
 
+def made_here(path):
+    """What makes a corpus file inside this workflow (a download, the demo data), as text; None if given."""
+    if download_of(path) is not None:
+        d = config["downloads"][download_of(path)]
+        return f"{d['url']}\t{d['sha256']}"
+    demo = config.get("demo_data")
+    if demo and os.path.normpath(path).startswith(os.path.normpath(demo["out"]) + os.sep):
+        return json.dumps(demo, sort_keys=True)
+    return None
+
+
 def fingerprint(*specs):
     """sha256 over the names, sizes and bytes of a corpus's files (directories: every file in them); a
-    downloaded corpus counts by its URL and checksum (it may not be there yet)."""
+    corpus this workflow makes (a download, the demo data) counts by what makes it: it may not be there
+    when the DAG is built, and must not look changed once it is."""
     digest = hashlib.sha256()
     for spec in specs:
         for path in map(Path, corpus_paths(spec)):
-            if download_of(path) is not None:
-                d = config["downloads"][download_of(path)]
-                digest.update(f"{path}\t{d['url']}\t{d['sha256']}\n".encode())
+            if made_here(path) is not None:
+                digest.update(f"{path}\t{made_here(path)}\n".encode())
                 continue
             files = sorted(f for f in path.rglob("*") if f.is_file()) if path.is_dir() else [path]
             for f in files:
