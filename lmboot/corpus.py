@@ -192,6 +192,14 @@ def normalize(text: str, lowercase: bool = True, strip_punctuation: bool = True)
     return " ".join(text.split())
 
 
+def hash_bytes(path: str | Path, digest):
+    """Feed a file's bytes into a hashlib digest, a block at a time; returns the digest."""
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest
+
+
 def write_lines(path: str | Path, lines: Iterable[str]) -> None:
     with atomic_write(path) as f:
         for line in lines:

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from lmboot.corpus import atomic_write, count_lines, iter_lines, read_lines, write_json, write_lines
+from lmboot.corpus import atomic_write, count_lines, hash_bytes, iter_lines, read_lines, write_json, write_lines
 from lmboot.embed import Encoder
 from lmboot.errors import InputError
 
@@ -72,10 +72,7 @@ def embedding_cache(cache_dir: str | Path | None, path: str | Path, encoder_id: 
     """Where the embeddings of a file's bytes under one encoder are cached (None: no cache)."""
     if cache_dir is None:
         return None
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
+    digest = hash_bytes(path, hashlib.sha256())
     return Path(cache_dir) / f"{digest.hexdigest()[:16]}-{hashlib.sha256(encoder_id.encode()).hexdigest()[:8]}.npy"
 
 
@@ -160,6 +157,12 @@ def histogram(scores: np.ndarray, mask: np.ndarray, seed_scores: np.ndarray | No
     plt.close(fig)
 
 
+def write_kept(general_src, general_tgt, mask: np.ndarray, out: Path) -> None:
+    """kept.src and kept.tgt in out: the general pairs whose mask is set, in corpus order."""
+    for side, path in (("src", general_src), ("tgt", general_tgt)):
+        write_lines(out / f"kept.{side}", (line for line, k in zip(iter_lines(path), mask) if k))
+
+
 def select(general_src: str | Path, general_tgt: str | Path, seed: str | Path, out_dir: str | Path,
            encoder: Encoder | None, keep: dict, method: str = "centroid", order: int = 3,
            random_seed: int = 13, cache_dir: str | Path | None = None, encoder_id: str = "") -> dict:
@@ -178,8 +181,7 @@ def select(general_src: str | Path, general_tgt: str | Path, seed: str | Path, o
     if not mask.any():
         nearest = f" (the nearest is at distance {distances.min():.4f})" if n_lines else ""
         raise InputError(f"select.keep: {keep} keeps no line of {general_tgt}{nearest}")
-    for side, path in (("src", general_src), ("tgt", general_tgt)):
-        write_lines(out / f"kept.{side}", (line for line, k in zip(iter_lines(path), mask) if k))
+    write_kept(general_src, general_tgt, mask, out)
     with atomic_write(out / "distances.tsv") as f:
         f.write("row\tdistance\tkept\n")
         for i, (d, k) in enumerate(zip(distances, mask)):
@@ -224,8 +226,7 @@ def select_cut(distances_tsv, general_src, general_tgt, keep: dict, out_dir) -> 
     mask = cut(distances, keep)
     if not mask.any():
         raise InputError(f"select.tune.candidates: {keep} keeps no line of {general_src}")
-    for side, path in (("src", general_src), ("tgt", general_tgt)):
-        write_lines(out / f"kept.{side}", (line for line, k in zip(iter_lines(path), mask) if k))
+    write_kept(general_src, general_tgt, mask, out)
     stats = {"keep": keep, "kept": int(mask.sum()), "kept_fraction": float(mask.mean()),
              "max_kept_distance": float(distances[mask].max())}
     write_json(out / "cut.json", stats)

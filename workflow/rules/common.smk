@@ -14,6 +14,7 @@ import json
 import os
 from pathlib import Path
 
+from lmboot.corpus import hash_bytes
 from lmboot.download import is_archive
 
 wildcard_constraints:
@@ -89,12 +90,12 @@ def corpus_paths(spec):
     return [spec["path"]] if isinstance(spec["path"], str) else spec["path"]
 
 
-def download_of(path):
-    """The index of the configured download whose `to` holds path, or None."""
-    for i, spec in enumerate(config["downloads"]):
+def download_for(path):
+    """The configured download whose `to` holds path, or None."""
+    for spec in config["downloads"]:
         to = os.path.normpath(spec["to"])
         if os.path.normpath(path) == to or os.path.normpath(path).startswith(to + os.sep):
-            return i
+            return spec
     return None
 
 
@@ -102,16 +103,14 @@ def corpus_files(spec):
     """Input files of a corpus spec, judged by content, not time: a corpus copied again (new mtime, same
     bytes) re-makes nothing, while changed bytes re-run the rule through its fingerprint param. A path
     under a download's `to` waits for that download."""
-    paths = corpus_paths(spec)
-    return [ancient(path if download_of(path) is None else config["downloads"][download_of(path)]["to"])
-            for path in paths]
+    return [ancient((download_for(path) or {"to": path})["to"]) for path in corpus_paths(spec)]
 
 
 def made_here(path):
     """What makes a corpus file inside this workflow (a download, the demo data), as text; None if given."""
-    if download_of(path) is not None:
-        d = config["downloads"][download_of(path)]
-        return f"{d['url']}\t{d['sha256']}"
+    download = download_for(path)
+    if download:
+        return f"{download['url']}\t{download['sha256']}"
     demo = config.get("demo_data")
     if demo and os.path.normpath(path).startswith(os.path.normpath(demo["out"]) + os.sep):
         return json.dumps(demo, sort_keys=True)
@@ -125,17 +124,16 @@ def fingerprint(*specs):
     digest = hashlib.sha256()
     for spec in specs:
         for path in map(Path, corpus_paths(spec)):
-            if made_here(path) is not None:
-                digest.update(f"{path}\t{made_here(path)}\n".encode())
+            maker = made_here(path)
+            if maker is not None:
+                digest.update(f"{path}\t{maker}\n".encode())
                 continue
             files = sorted(f for f in path.rglob("*") if f.is_file()) if path.is_dir() else [path]
             for f in files:
                 if not f.exists():
                     continue  # a missing input is Snakemake's to report (or a rule's to make)
                 digest.update(f"{f.name}\t{f.stat().st_size}\n".encode())
-                with open(f, "rb") as fh:
-                    for block in iter(lambda: fh.read(1 << 20), b""):
-                        digest.update(block)
+                hash_bytes(f, digest)
     return digest.hexdigest()[:16]
 
 

@@ -29,17 +29,17 @@ if "demo_data" in config:
 
 # downloads (config): one rule each, so that prepare waits only for the corpora it reads.
 for i, spec in enumerate(config["downloads"]):
+    extract = spec["extract"] if spec["extract"] is not None else is_archive(spec["url"])
 
     rule:
         name:
             f"download_{i}"
         output:
-            directory(spec["to"]) if (spec["extract"] if spec["extract"] is not None else is_archive(spec["url"]))
-            else spec["to"],
+            directory(spec["to"]) if extract else spec["to"],
         params:
             url=spec["url"],
             check=f"--sha256 {spec['sha256']}" if spec["sha256"] else "",
-            extract={True: "--extract", False: "--no-extract", None: ""}[spec["extract"]],
+            extract="--extract" if extract else "--no-extract",
         conda:
             "../../envs/lmboot.yaml"
         log:
