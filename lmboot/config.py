@@ -64,16 +64,22 @@ def check_together(config: dict, source: str) -> None:
     nmt = config.get("nmt", {})
     if (config.get("entities") or {}).get("protect") and not config.get("in_domain", {}).get("source_tags_field"):
         raise InputError(f"{source}: entities.protect: needs in_domain.source_tags_field (the source side's slot tags)")
-    if (config.get("select") or {}).get("finetune_general") and nmt.get("pretrained"):
-        raise InputError(f"{source}: select.finetune_general: cannot fine-tune the general translator when "
-                         "nmt.pretrained replaces the selected one")
+    pretrained = nmt.get("pretrained") or {}
+    replaces = pretrained.get("corpus", "selected")
+    if (config.get("select") or {}).get("finetune_general") and pretrained:
+        if replaces == "selected":
+            raise InputError(f"{source}: select.finetune_general: cannot fine-tune the general translator when "
+                             "nmt.pretrained replaces the selected one")
+        if pretrained.get("ct2_model"):
+            raise InputError(f"{source}: select.finetune_general: a CTranslate2 model (nmt.pretrained.ct2_model) "
+                             "cannot be fine-tuned: set 0, or give nmt.pretrained.checkpoint instead")
     if nmt.get("arch") == "lstm" and nmt.get("translator") == "ctranslate2":
         raise InputError(f"{source}: nmt.translator: CTranslate2 cannot convert fairseq's lstm; use translator: fairseq")
-    if (nmt.get("pretrained") or {}).get("ct2_model"):
+    if pretrained.get("ct2_model"):
         if nmt.get("translator") != "ctranslate2":
             raise InputError(f"{source}: nmt.translator: a CTranslate2 model (nmt.pretrained.ct2_model) needs "
                              "translator: ctranslate2")
-        if nmt.get("self_training_rounds"):
+        if nmt.get("self_training_rounds") and replaces == "selected":
             raise InputError(f"{source}: nmt.self_training_rounds: a CTranslate2 model cannot be fine-tuned (no "
                              "fairseq weights): set 0, or give nmt.pretrained.checkpoint instead")
 

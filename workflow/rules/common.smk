@@ -154,13 +154,14 @@ def checkpoint_of(corpus, r):
 
 
 CT2_PRETRAINED = bool(NMT["pretrained"] and NMT["pretrained"].get("ct2_model"))
+PRETRAINED_CORPUS = (NMT["pretrained"] or {}).get("corpus", "selected")  # the translator it replaces
 
 
 def translator_model(corpus, r):
     """What translates for a translator round: its fairseq checkpoint, or the installed CTranslate2 model
-    directory when round 0 of the selected translator is a pre-trained CTranslate2 model."""
-    if CT2_PRETRAINED and corpus == "selected" and int(r) == 0:
-        return f"{MODELS}/selected/round0/ct2-model"
+    directory when round 0 of this translator is a pre-trained CTranslate2 model."""
+    if CT2_PRETRAINED and corpus == PRETRAINED_CORPUS and int(r) == 0:
+        return f"{MODELS}/{corpus}/round0/ct2-model"
     return checkpoint_of(corpus, r)
 
 

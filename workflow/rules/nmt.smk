@@ -177,8 +177,8 @@ if FINETUNE_GENERAL:  # the selected translator continues the general one: same 
             " && cp {input.dict} {output.dict}.tmp && mv {output.dict}.tmp {output.dict}) > {log} 2>&1"
 
 
-if NMT["pretrained"]:  # an existing translator as round 0 of the selected one (lmboot/nmt.py use_pretrained*)
-    # a fairseq checkpoint (+ dictionary; self-training fine-tunes it) or a CTranslate2 model directory
+if NMT["pretrained"]:  # an existing translator as round 0 of the selected or the general one (nmt.py use_pretrained*)
+    # a fairseq checkpoint (+ dictionary; fine-tuning continues it) or a CTranslate2 model directory
     # (translate-only: no fairseq weights to fine-tune)
     PRETRAINED_FILES = (
         {"ct2_model": NMT["pretrained"]["ct2_model"]}
@@ -186,9 +186,9 @@ if NMT["pretrained"]:  # an existing translator as round 0 of the selected one (
         else {"checkpoint": NMT["pretrained"]["checkpoint"], "dict": NMT["pretrained"]["dict"]}
     )
     PRETRAINED_OUTPUTS = (
-        {"model": directory(f"{MODELS}/selected/round0/ct2-model")}
+        {"model": directory(f"{MODELS}/{PRETRAINED_CORPUS}/round0/ct2-model")}
         if CT2_PRETRAINED
-        else {"dict": f"{MODELS}/selected/spm/dict.txt", "model": f"{MODELS}/selected/round0/checkpoint_best.pt"}
+        else {"dict": f"{MODELS}/{PRETRAINED_CORPUS}/spm/dict.txt", "model": checkpoint_of(PRETRAINED_CORPUS, 0)}
     )
 
     ruleorder: pretrained > spm
@@ -202,8 +202,8 @@ if NMT["pretrained"]:  # an existing translator as round 0 of the selected one (
             dev_tgt=rules.prepare.output.dev_tgt,
         output:
             **PRETRAINED_OUTPUTS,
-            spm=f"{MODELS}/selected/spm/spm.model",
-            scores=f"{MODELS}/selected/round0/dev_scores.json",
+            spm=f"{MODELS}/{PRETRAINED_CORPUS}/spm/spm.model",
+            scores=f"{MODELS}/{PRETRAINED_CORPUS}/round0/dev_scores.json",
         params:
             nmt=as_json("nmt"),
             given=" ".join(f"--{key.replace('_', '-')} {path}" for key, path in PRETRAINED_FILES.items()),
