@@ -112,3 +112,20 @@ def test_pretrained_is_a_fairseq_checkpoint_or_a_ctranslate2_model():
         config.validate(dict(minimal(), nmt={"pretrained": ct2, "self_training_rounds": 0}))
     with pytest.raises(InputError, match="nmt.self_training_rounds: a CTranslate2 model cannot be fine-tuned"):
         config.validate(dict(minimal(), nmt={"pretrained": ct2, "translator": "ctranslate2"}))
+
+
+def test_pretrained_general_translator_is_fine_tuned_only_from_fairseq_weights():
+    fairseq = {"checkpoint": "c.pt", "spm_model": "s.model", "dict": "d.txt", "corpus": "general"}
+    ct2 = {"ct2_model": "ct2/", "spm_model": "s.model", "corpus": "general"}
+    ok = config.validate(dict(minimal(), nmt={"pretrained": fairseq}, select={"finetune_general": 100}))
+    assert ok["nmt"]["pretrained"]["corpus"] == "general"
+    with pytest.raises(InputError, match="select.finetune_general: cannot fine-tune .* replaces the selected one"):
+        config.validate(dict(minimal(), nmt={"pretrained": dict(fairseq, corpus="selected")},
+                             select={"finetune_general": 100}))
+    with pytest.raises(InputError, match="select.finetune_general: a CTranslate2 model .* cannot be fine-tuned"):
+        config.validate(dict(minimal(), nmt={"pretrained": ct2, "translator": "ctranslate2"},
+                             select={"finetune_general": 100}))
+    # the selected translator trains (and self-trains) on its own when the general one is a CTranslate2 model
+    config.validate(dict(minimal(), nmt={"pretrained": ct2, "translator": "ctranslate2", "self_training_rounds": 1}))
+    with pytest.raises(InputError, match=r"nmt.pretrained: .* is not valid"):
+        config.validate(dict(minimal(), nmt={"pretrained": dict(fairseq, corpus="oracle")}))

@@ -41,6 +41,26 @@ def test_dry_run_lists_every_stage(tmp_path):
     assert STAGES <= listed, STAGES - listed
 
 
+def test_a_pretrained_general_translator_is_installed_not_trained(tmp_path):
+    """nmt.pretrained with corpus: general (another run's general translator): the DAG installs it, trains no
+    general translator, and fine-tunes it on the selected pairs (select.finetune_general)."""
+    for name in ("c.pt", "s.model", "d.txt"):
+        (tmp_path / name).write_text("x")
+    overlay = tmp_path / "general.yaml"
+    overlay.write_text(f"""nmt: {{pretrained: {{corpus: general, checkpoint: {tmp_path}/c.pt,
+      spm_model: {tmp_path}/s.model, dict: {tmp_path}/d.txt}}}}
+""")
+    run = snakemake(tmp_path, str(overlay), "-n", "--cores", "1", "all", "ablation")
+    assert run.returncode == 0, run.stderr[-3000:]
+    jobs = re.split(r"\n(?=(?:local)?rule \w+:)", run.stdout)
+    made_by = {path: job.split(":")[0].split()[-1] for job in jobs
+               for line in job.splitlines() if line.strip().startswith("output:")
+               for path in line.split(":", 1)[1].replace(",", " ").split()}
+    assert made_by["models/tiny/general/round0/checkpoint_best.pt"] == "pretrained"
+    assert made_by["models/tiny/selected/round0/checkpoint_best.pt"] == "train"
+    assert made_by["models/tiny/selected/spm/spm.model"] == "spm_from_general"
+
+
 def test_bad_config_is_one_clear_line(tmp_path):
     run = snakemake(tmp_path, "-n", "--cores", "1", "--config", "split={'seed_size': 'many'}")
     assert run.returncode != 0
