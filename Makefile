@@ -12,7 +12,7 @@ export TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD := 1
 APT_PACKAGES := libboost-program-options-dev libboost-system-dev libboost-thread-dev libboost-test-dev \
 	zlib1g-dev libbz2-dev liblzma-dev cmake g++ flite espeak-ng sox
 
-.PHONY: setup demo test lint clean apt
+.PHONY: setup demo test lint clean apt seed-sizes
 setup: $(VENV)/.setup-done
 
 demo: setup
@@ -24,6 +24,18 @@ test: setup
 
 lint: setup
 	$(BIN)/snakemake --lint
+
+# One pair at seed sizes 500 / 1000 / 2000 (config/seed overlays reuse the pair's general translator) and
+# the table over them: make seed-sizes PAIR=es-en  ->  results/$(PAIR)/seed_sizes.md
+PAIR ?= es-en
+seed-sizes: setup
+	$(BIN)/snakemake --cores $(CORES) all ablation --configfile config/$(PAIR).yaml
+	for n in 500 2000; do \
+		$(BIN)/snakemake --cores $(CORES) all ablation --configfile config/$(PAIR).yaml config/seed/$(PAIR).seed$$n.yaml || exit 1; \
+	done
+	$(BIN)/lmboot seed-sizes --out results/$(PAIR)/seed_sizes.md --ablation 500=results/$(PAIR)-seed500/ablation.json \
+		1000=results/$(PAIR)/ablation.json 2000=results/$(PAIR)-seed2000/ablation.json
+	@cat results/$(PAIR)/seed_sizes.md
 
 # apt: only what is missing; sudo when not root.
 $(VENV)/.apt-done: Makefile

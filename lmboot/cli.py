@@ -179,6 +179,16 @@ def cmd_ablation(a):
     return ablation(json.loads(a.rows), a.test, a.out, a.bootstrap)
 
 
+def cmd_seed_sizes(a):
+    from lmboot.evaluate import seed_sizes
+    ablations = {}
+    for size, path in a.ablation:
+        if not size.isdigit():
+            raise InputError(f"--ablation {size}={path}: the seed size must be a whole number")
+        ablations[int(size)] = path
+    return seed_sizes(ablations, a.out)
+
+
 def cmd_dev_curves(a):
     from lmboot.evaluate import dev_curves
     return dev_curves(a.rescore, a.filter, a.choice, a.out)
@@ -360,6 +370,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--test", required=True)
     s.add_argument("--out", required=True)
     s.add_argument("--bootstrap", type=int, default=1000, help="resamples of the WER confidence intervals")
+
+    s = add("seed-sizes", cmd_seed_sizes, "one table over seed sizes from their runs' ablation tables")
+    s.add_argument("--ablation", nargs="+", type=name_path, required=True, metavar="SIZE=ABLATION_JSON")
+    s.add_argument("--out", required=True, help="Markdown table")
 
     s = add("entities", cmd_entities, "pool/dev sources with entity spans replaced by placeholders")
     s.add_argument("--config", required=True, help="config file (or inline JSON of a whole config)")

@@ -7,6 +7,7 @@ from pathlib import Path
 import json
 
 from lmboot.corpus import atomic_write, iter_lines, read_lines, write_json
+from lmboot.errors import InputError
 from lmboot.lm import load_model
 from lmboot.wer import RECOGNIZERS, wer_cells, wer_columns
 
@@ -100,6 +101,35 @@ def ablation_table(table: list[dict]) -> str:
                      f"{cell(e, 'bitext_pairs', '{:,}')} | {cell(e, 'translations_kept', '{:,}')} |"
                      + "".join(f" {c} |" for k in wer_keys for c in wer_cells(e, k)))
     return "\n".join(lines) + "\n"
+
+
+def seed_sizes(ablations: dict[int, str | Path], out_md: str | Path) -> dict:
+    """One table over seed sizes from their runs' ablation.json: seed-only, the configured pipeline (the
+    last row before the oracle) and the oracle, by test perplexity (and the share of the seed-to-oracle
+    gap the pipeline closes) and by WER (relative change vs seed-only with the paired p)."""
+    lines = []
+    for size, path in sorted(ablations.items()):
+        rows = json.loads(Path(path).read_text())["rows"]
+        labels = [row["label"] for row in rows]
+        if len(rows) < 3 or not labels[-1].startswith("oracle") or labels[0] != "seed-only":
+            raise InputError(f"{path}: not an ablation table (seed-only first, oracle last; rows {labels})")
+        seed, full, oracle = rows[0], rows[-2], rows[-1]
+        gap = (seed["ppl"] - full["ppl"]) / (seed["ppl"] - oracle["ppl"]) if seed["ppl"] != oracle["ppl"] else 0.0
+        wer = [cell for key in RECOGNIZERS if key in seed
+               for cell in (wer_cells(seed, key)[0], *wer_cells(full, key), wer_cells(oracle, key)[0])]
+        if "sphinx" in seed:  # the method row with the lowest first-pass WER (which stages to keep)
+            best = min(rows[1:-1], key=lambda row: row["sphinx"]["wer"])
+            wer.append(f"{best['label']}: {wer_cells(best, 'sphinx')[1]}")
+        lines.append(f"| {size:,} | {seed['ppl']:.1f} | {full['ppl']:.1f} | {oracle['ppl']:.1f} | {100 * gap:.0f} % |"
+                     + "".join(f" {c} |" for c in wer))
+    keys = [k for k in RECOGNIZERS if k in rows[0]]
+    header = "| seed size | PPL seed-only | PPL pipeline | PPL oracle | gap closed |" + "".join(
+        f" {RECOGNIZERS[k]} WER seed-only | pipeline | vs seed-only (paired p) | oracle |" for k in keys)
+    header += " best row by PocketSphinx WER |" if "sphinx" in keys else ""
+    text = "\n".join([header, "|" + "---:|" * (header.count("|") - 1), *lines]) + "\n"
+    with atomic_write(out_md) as f:
+        f.write(text)
+    return {"sizes": sorted(ablations)}
 
 
 def dev_curves(rescore_json: str | Path, filter_json: str | Path, choice_json: str | Path | None,

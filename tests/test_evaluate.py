@@ -4,6 +4,7 @@ import kenlm
 import pytest
 
 from conftest import assistant_sentences, make_lm, news_sentences, write_text
+from lmboot.errors import InputError
 from lmboot.evaluate import evaluate, perplexity
 
 TEST = ["play hello by adele", "set an alarm for noon in zanzibar", "turn on the flux capacitor"]
@@ -95,3 +96,26 @@ def test_ablation_table_gets_wer_columns(tmp_path):
     md = (tmp_path / "ablation.md").read_text().splitlines()
     assert "PocketSphinx WER % [95 % CI]" in md[0] and md[1].count("|") == md[0].count("|")
     assert md[3].endswith("| 20.0 [20.0, 20.0] | -50.0 % (p 0.00) | 20.0 [20.0, 20.0] | +0.0 % (p 1.00) |")
+
+
+def test_seed_size_table_reads_each_runs_ablation(tmp_path):
+    from lmboot.evaluate import seed_sizes
+
+    def row(label, ppl, wer, delta):
+        return {"label": label, "ppl": ppl, "sphinx": {"wer": wer, "ci_low": wer - 0.02, "ci_high": wer + 0.02,
+                                                       "vs_first": {"delta": delta, "p_not_better": 0.01}}}
+
+    paths = {}
+    for size, full in ((500, 80.0), (2000, 90.0)):
+        rows = [row("seed-only", 100.0, 0.40, 0.0), row("+ raw translation", 85.0, 0.30, -0.10),
+                row("+ LM filtering", full, 0.36, -0.04), row("oracle (real pool text)", 60.0, 0.20, -0.20)]
+        paths[size] = tmp_path / f"{size}.json"
+        paths[size].write_text(json.dumps({"rows": rows}))
+    seed_sizes(paths, tmp_path / "sizes.md")
+    lines = (tmp_path / "sizes.md").read_text().splitlines()
+    assert lines[2].startswith("| 500 | 100.0 | 80.0 | 60.0 | 50 % | 40.0 [38.0, 42.0] | 36.0 [34.0, 38.0] | -10.0 % (p 0.01) |")
+    assert lines[2].endswith("| + raw translation: -25.0 % (p 0.01) |")
+    assert lines[3].startswith("| 2,000 | 100.0 | 90.0 | 60.0 | 25 % |")
+    (tmp_path / "bad.json").write_text(json.dumps({"rows": [row("seed-only", 100.0, 0.4, 0.0)]}))
+    with pytest.raises(InputError, match="bad.json: not an ablation table"):
+        seed_sizes({1000: tmp_path / "bad.json"}, tmp_path / "x.md")
