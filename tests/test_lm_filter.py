@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from conftest import assistant_sentences, write_text
+from conftest import assistant_sentences, news_sentences, write_text
 from lmboot.errors import InputError
 from lmboot.lm_filter import (LengthRatioFilter, LMScoreFilter, RepetitionFilter, apply_filters, build_filters,
                               lm_filter)
@@ -118,3 +118,21 @@ def test_tuned_percentile_drops_the_garbage_half(tmp_path, tiny_lm):
     assert set(out.read_text().splitlines()) == set(assistant_sentences(40, seed=11))
     with pytest.raises(InputError, match="tune"):
         lm_filter(src, tgt, f"{tiny_lm}.bin", out, [{"type": "lm_score", "percentile": "tune"}])
+
+
+def test_tuned_dev_perplexity_is_the_built_lms(tmp_path, tiny_lm):
+    """The curve the percentile is chosen on measures the LM that lm.build_mix writes, as evaluate does."""
+    from lmboot.evaluate import perplexity
+    from lmboot.lm import build_lm, build_mix
+
+    targets = news_sentences(60, seed=6) + assistant_sentences(20, seed=5)
+    src = write_text(tmp_path / "p.src", ["x y z"] * len(targets))
+    tgt = write_text(tmp_path / "p.tgt", targets)
+    dev = write_text(tmp_path / "dev.txt", assistant_sentences(30, seed=17) + news_sentences(10, seed=9))
+    out = tmp_path / "filtered.txt"
+    stats = lm_filter(src, tgt, f"{tiny_lm}.bin", out, [{"type": "lm_score", "percentile": "tune"}],
+                      seed_arpa=f"{tiny_lm}.arpa", dev=dev, grid=[0, 20])
+    build_lm(out, tmp_path / "translated")
+    build_mix(f"{tiny_lm}.arpa", tmp_path / "translated.arpa", dev, tmp_path / "mix")
+    built = perplexity(tmp_path / "mix.arpa", (tmp_path / "dev.txt").read_text().splitlines())["ppl"]
+    assert stats["tuning"]["dev_ppl"][str(stats["tuning"]["percentile"])] == pytest.approx(built, abs=1e-3)
