@@ -107,22 +107,25 @@ def seed_sizes(ablations: dict[int, str | Path], out_md: str | Path) -> dict:
     """One table over seed sizes from their runs' ablation.json: seed-only, the configured pipeline (the
     last row before the oracle) and the oracle, by test perplexity (and the share of the seed-to-oracle
     gap the pipeline closes) and by WER (relative change vs seed-only with the paired p)."""
-    lines = []
+    tables = {}
     for size, path in sorted(ablations.items()):
         rows = json.loads(Path(path).read_text())["rows"]
         labels = [row["label"] for row in rows]
         if len(rows) < 3 or not labels[-1].startswith("oracle") or labels[0] != "seed-only":
             raise InputError(f"{path}: not an ablation table (seed-only first, oracle last; rows {labels})")
+        tables[size] = rows
+    keys = [k for k in RECOGNIZERS if k in tables[min(tables)][0]]  # the recognizers of the columns
+    lines = []
+    for size, rows in tables.items():
         seed, full, oracle = rows[0], rows[-2], rows[-1]
         gap = (seed["ppl"] - full["ppl"]) / (seed["ppl"] - oracle["ppl"]) if seed["ppl"] != oracle["ppl"] else 0.0
-        wer = [cell for key in RECOGNIZERS if key in seed
+        wer = [cell for key in keys
                for cell in (wer_cells(seed, key)[0], *wer_cells(full, key), wer_cells(oracle, key)[0])]
-        if "sphinx" in seed:  # the method row with the lowest first-pass WER (which stages to keep)
+        if "sphinx" in keys:  # the method row with the lowest first-pass WER (which stages to keep)
             best = min(rows[1:-1], key=lambda row: row["sphinx"]["wer"])
             wer.append(f"{best['label']}: {wer_cells(best, 'sphinx')[1]}")
         lines.append(f"| {size:,} | {seed['ppl']:.1f} | {full['ppl']:.1f} | {oracle['ppl']:.1f} | {100 * gap:.0f} % |"
                      + "".join(f" {c} |" for c in wer))
-    keys = [k for k in RECOGNIZERS if k in rows[0]]
     header = "| seed size | PPL seed-only | PPL pipeline | PPL oracle | gap closed |" + "".join(
         f" {RECOGNIZERS[k]} WER seed-only | pipeline | vs seed-only (paired p) | oracle |" for k in keys)
     header += " best row by PocketSphinx WER |" if "sphinx" in keys else ""

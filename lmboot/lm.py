@@ -203,16 +203,23 @@ def build_lm(text: str | Path, out_prefix: str | Path, order: int = 3) -> None:
     build_binary(f"{out_prefix}.arpa", f"{out_prefix}.bin")
 
 
+def interpolate(models: list[ArpaModel], dev_lines: list[str], seed_weight: float | str, out_arpa: str | Path) -> list[float]:
+    """Write the mixed ARPA of [seed, translated] with EM weights on dev (seed_weight "em") or the given
+    seed weight; returns the weights. What the final LM is, so what the LM filter is tuned on."""
+    if seed_weight == "em":
+        weights = em_weights(models, dev_lines)
+    else:
+        weights = [float(seed_weight), 1.0 - float(seed_weight)]
+    mix_arpa(models, weights, out_arpa)
+    return weights
+
+
 def build_mix(seed_arpa: str | Path, translated_arpa: str | Path, dev: str | Path, out_prefix: str | Path,
               seed_weight: float | str = "em") -> dict:
     """Interpolate the seed and translated LMs into out_prefix.{arpa,bin}; weights in out_prefix.json."""
     models = [ArpaModel(seed_arpa), ArpaModel(translated_arpa)]
     dev_lines = [line for line in iter_lines(dev) if line.strip()]
-    if seed_weight == "em":
-        weights = em_weights(models, dev_lines)
-    else:
-        weights = [float(seed_weight), 1.0 - float(seed_weight)]
-    mix_arpa(models, weights, f"{out_prefix}.arpa")
+    weights = interpolate(models, dev_lines, seed_weight, f"{out_prefix}.arpa")
     build_binary(f"{out_prefix}.arpa", f"{out_prefix}.bin")
     info = {"weights": {"seed": weights[0], "translated": weights[1]},
             "method": "em" if seed_weight == "em" else "fixed",

@@ -129,11 +129,11 @@ def apply_filters(pairs, filters: list[Filter]) -> tuple[np.ndarray, dict]:
 def tune_percentile(pairs, specs: list[dict], seed_lm: str | Path, seed_arpa: str | Path,
                     dev: str | Path, grid: list[float], order: int = 3) -> dict:
     """The lm_score percentile of the grid that minimizes the dev perplexity of the final LM as it is built
-    (lm.build_mix: seed + filtered-translation LMs, EM weights, written as one back-off ARPA) and measured
+    (lm.interpolate: seed + filtered-translation LMs, EM weights, written as one back-off ARPA) and measured
     (KenLM, as the test column). The exact mixture is not what gets written: on es-en its dev perplexity
     favoured dropping half the translations, which raised the written LM's dev and test perplexity."""
     from lmboot.evaluate import perplexity
-    from lmboot.lm import ArpaModel, build_arpa, em_weights, mix_arpa
+    from lmboot.lm import ArpaModel, build_arpa, interpolate
 
     seed, dev_lines = ArpaModel(seed_arpa), [line for line in read_lines(dev) if line.strip()]
     curve = {}
@@ -146,7 +146,7 @@ def tune_percentile(pairs, specs: list[dict], seed_lm: str | Path, seed_arpa: st
             write_lines(f"{tmp}/text", (t for (_, t), k in zip(pairs, keep) if k))
             build_arpa(f"{tmp}/text", f"{tmp}/lm.arpa", order)
             models = [seed, ArpaModel(f"{tmp}/lm.arpa")]
-            mix_arpa(models, em_weights(models, dev_lines), f"{tmp}/mix.arpa")
+            interpolate(models, dev_lines, "em", f"{tmp}/mix.arpa")
             curve[percentile] = perplexity(f"{tmp}/mix.arpa", dev_lines)["ppl"]
     if not curve:
         raise InputError(f"lm_filter: every candidate percentile {grid} drops every translation")
