@@ -41,6 +41,12 @@ def test_dry_run_lists_every_stage(tmp_path):
     assert STAGES <= listed, STAGES - listed
 
 
+def test_snakemake_lint_is_clean(tmp_path):
+    """Every rule has a log and a conda env, no file mixes rules and functions (snakemake --lint exits 1 on any)."""
+    run = snakemake(tmp_path, "--lint")
+    assert run.returncode == 0, (run.stdout + run.stderr)[-3000:]
+
+
 def test_a_pretrained_general_translator_is_installed_not_trained(tmp_path):
     """nmt.pretrained with corpus: general (another run's general translator): the DAG installs it, trains no
     general translator, and fine-tunes it on the selected pairs (select.finetune_general)."""

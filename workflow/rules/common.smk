@@ -70,7 +70,7 @@ def prepare_config():
 
 
 def entities_config():
-    """What the entities rule reads: the in-domain corpus, its split and tags, the entities section."""
+    """What entities.smk reads: the in-domain corpus, its split and tags, the entities section."""
     return {k: config[k] for k in ("in_domain", "normalize", "split", "entities")}
 
 

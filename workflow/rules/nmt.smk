@@ -168,6 +168,8 @@ if FINETUNE_GENERAL:  # the selected translator continues the general one: same 
         output:
             model=f"{MODELS}/selected/spm/spm.model",
             dict=f"{MODELS}/selected/spm/dict.txt",
+        conda:
+            "../../envs/lmboot.yaml"
         log:
             f"{LOGS}/spm_from_general.log",
         benchmark:
