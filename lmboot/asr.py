@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from lmboot.corpus import atomic_write, read_lines, write_json, write_lines
+from lmboot.errors import InputError
 from lmboot.lm import load_model
 from lmboot.wer import corpus_errors, errors, normalize_text, wer
 
@@ -70,23 +71,46 @@ def synthesize(text: str | Path, out_dir: str | Path, voices: list[str], snr_db:
     (id, voice, wav, text), the manifest last."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    lines = [line for line in read_lines(text) if line.strip()]
-    picked = sorted(random.Random(seed).sample(range(len(lines)), size)) if size and size < len(lines) \
-        else range(len(lines))
     rows, seconds = [], 0.0
     with tempfile.TemporaryDirectory() as tmp:
-        for k, i in enumerate(picked):
+        for k, line in enumerate(speech_sample(text, size, seed)):
             voice, wav = voices[k % len(voices)], out_dir / f"{k:05d}.wav"
             raw, resampled = Path(tmp) / "raw.wav", Path(tmp) / "16k.wav"
-            tts(voice, lines[i], raw)
-            subprocess.run(["sox", str(raw), "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", str(resampled),
+            tts(voice, line, raw)
+            # -R: sox dithers when it resamples (espeak-ng speaks at 22.05 kHz) from a random seed otherwise
+            subprocess.run(["sox", "-R", str(raw), "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", str(resampled),
                             "pad", "0.25", "0.25"], check=True, capture_output=True)
             samples = add_noise(read_wav(resampled), snr_db, np.random.default_rng([seed, k]))
             write_wav(wav, samples)
             seconds += len(samples) / SAMPLE_RATE
-            rows.append(f"{k}\t{voice}\t{wav.name}\t{lines[i]}")
+            rows.append(f"{k}\t{voice}\t{wav.name}\t{line}")
     write_lines(out_dir / "manifest.tsv", rows)
     return {"utterances": len(rows), "audio_seconds": round(seconds, 1), "voices": voices, "snr_db": snr_db}
+
+
+def speech_sample(text: str | Path, size: int | None, seed: int) -> list[str]:
+    """The lines of text that get speech: a seeded sample of `size` non-empty lines, in file order."""
+    lines = [line for line in read_lines(text) if line.strip()]
+    if size and size < len(lines):
+        return [lines[i] for i in sorted(random.Random(seed).sample(range(len(lines)), size))]
+    return lines
+
+
+def reuse_speech(text: str | Path, size: int | None, seed: int, from_dir: str | Path, out_dir: str | Path) -> dict:
+    """Another run's speech for the same text (asr.speech_from: the seed-size runs of a pair share dev/test):
+    out_dir gets its manifest, wav paths made absolute, and its Whisper n-best list. The other run's
+    utterances must be this run's sample of `text`."""
+    from_dir, out_dir = Path(from_dir).resolve(), Path(out_dir)
+    rows, wanted = read_manifest(from_dir / "manifest.tsv"), speech_sample(text, size, seed)
+    if [r["text"] for r in rows] != wanted:
+        first = next((k for k, (r, w) in enumerate(zip(rows, wanted)) if r["text"] != w), min(len(rows), len(wanted)))
+        raise InputError(f"asr.speech_from: {from_dir / 'manifest.tsv'} is not the speech of {text} "
+                         f"({len(rows)} vs {len(wanted)} utterances, first difference at utterance {first})")
+    nbest = (from_dir / "whisper.nbest.jsonl").read_text(encoding="utf-8")
+    with atomic_write(out_dir / "whisper.nbest.jsonl") as f:
+        f.write(nbest)
+    write_lines(out_dir / "manifest.tsv", [f"{r['id']}\t{r['voice']}\t{r['wav']}\t{r['text']}" for r in rows])
+    return {"utterances": len(rows), "from": str(from_dir)}
 
 
 def read_manifest(path: str | Path) -> list[dict]:

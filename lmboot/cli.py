@@ -210,6 +210,11 @@ def cmd_synthesize(a):
                       a.asr["random_seed"])
 
 
+def cmd_reuse_speech(a):
+    from lmboot.asr import reuse_speech
+    return reuse_speech(a.text, a.asr[f"{a.part}_size"], a.asr["random_seed"], a.from_dir, a.out_dir)
+
+
 def cmd_pronunciations(a):
     from lmboot.asr import pronunciations
     return pronunciations(a.arpa, a.out)
@@ -386,6 +391,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = add("synthesize", cmd_synthesize, "speech for a seeded sample of the text (asr.voices, asr.snr_db)")
     for arg in ("--text", "--out-dir"):
+        s.add_argument(arg, required=True)
+    s.add_argument("--part", choices=["dev", "test"], required=True, help="which asr.<part>_size applies")
+    s.add_argument("--asr", type=section("asr"), default="{}")
+
+    s = add("reuse-speech", cmd_reuse_speech, "another run's speech and Whisper n-best lists of the same text")
+    for arg in ("--text", "--from-dir", "--out-dir"):
         s.add_argument(arg, required=True)
     s.add_argument("--part", choices=["dev", "test"], required=True, help="which asr.<part>_size applies")
     s.add_argument("--asr", type=section("asr"), default="{}")

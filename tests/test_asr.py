@@ -9,6 +9,7 @@ import pytest
 
 from conftest import assistant_sentences, make_lm, write_text
 from lmboot import asr
+from lmboot.errors import InputError
 
 CMU_PHONES = set("AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH T TH UH UW V W Y Z "
                  "ZH".split())
@@ -51,6 +52,38 @@ def test_synthesis_rejects_an_unknown_engine(tmp_path):
     write_text(tmp_path / "t.txt", ["hello"])
     with pytest.raises(ValueError, match="asr.voices"):
         asr.synthesize(tmp_path / "t.txt", tmp_path / "wav", ["festival:kal"], None, None, 13)
+
+
+@needs_tts
+@needs_espeak
+def test_synthesis_is_repeatable(tmp_path):
+    """The same text, voices and seed give the same audio (espeak-ng's 22.05 kHz is resampled: no random dither)."""
+    text = write_text(tmp_path / "t.txt", assistant_sentences(3))
+    for out in ("a", "b"):
+        asr.synthesize(text, tmp_path / out, ["espeak-ng:en-us", "flite:slt"], 30, None, 13)
+    for wav in ("00000.wav", "00001.wav", "00002.wav"):
+        assert (tmp_path / "a" / wav).read_bytes() == (tmp_path / "b" / wav).read_bytes(), wav
+
+
+def test_another_runs_speech_is_reused_only_for_the_same_text(tmp_path):
+    lines = [f"utterance number {i}" for i in range(10)]
+    text = write_text(tmp_path / "test.tgt", lines)
+    other = tmp_path / "other" / "test"
+    other.mkdir(parents=True)
+    sample = asr.speech_sample(text, 4, 13)
+    assert len(sample) == 4 and sample == sorted(sample, key=lines.index)
+    write_text(other / "manifest.tsv", [f"{k}\tflite:slt\t{k:05d}.wav\t{line}" for k, line in enumerate(sample)])
+    write_text(other / "whisper.nbest.jsonl", ['{"id": 0, "hyps": []}'])
+
+    stats = asr.reuse_speech(text, 4, 13, other, tmp_path / "mine")
+    rows = asr.read_manifest(tmp_path / "mine" / "manifest.tsv")
+    assert stats["utterances"] == 4 and [r["text"] for r in rows] == sample
+    assert rows[1]["wav"] == str(other.resolve() / "00001.wav")  # the other run's audio, not a copy
+    assert (tmp_path / "mine" / "whisper.nbest.jsonl").read_text() == '{"id": 0, "hyps": []}\n'
+
+    with pytest.raises(InputError, match="asr.speech_from: .*first difference at utterance 0"):
+        asr.reuse_speech(text, 4, 14, other, tmp_path / "wrong")  # another sample of the text
+    assert not (tmp_path / "wrong" / "manifest.tsv").exists()
 
 
 @needs_tts

@@ -67,6 +67,22 @@ def test_a_pretrained_general_translator_is_installed_not_trained(tmp_path):
     assert made_by["models/tiny/selected/spm/spm.model"] == "spm_from_general"
 
 
+def test_another_runs_speech_is_reused_not_made(tmp_path):
+    """asr.speech_from (the seed-size runs of a pair): no synthesis, no Whisper decoding, the WER rules read
+    what reuse_speech made from the other run's files."""
+    for part in ("dev", "test"):
+        (tmp_path / "other" / part).mkdir(parents=True)
+        for name in ("manifest.tsv", "whisper.nbest.jsonl"):
+            (tmp_path / "other" / part / name).write_text("x")
+    overlay = tmp_path / "speech.yaml"
+    overlay.write_text(f"asr: {{speech_from: {tmp_path}/other}}\n")
+    run = snakemake(tmp_path, str(overlay), "-n", "--cores", "1", "all", "ablation")
+    assert run.returncode == 0, run.stderr[-3000:]
+    rules = re.findall(r"^(?:local)?rule (\w+):", run.stdout, re.M)
+    assert rules.count("reuse_speech") == 2 and "sphinx_wer" in rules
+    assert "synthesize" not in rules and "whisper_nbest" not in rules
+
+
 def test_bad_config_is_one_clear_line(tmp_path):
     run = snakemake(tmp_path, "-n", "--cores", "1", "--config", "split={'seed_size': 'many'}")
     assert run.returncode != 0

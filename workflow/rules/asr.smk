@@ -1,51 +1,79 @@
-# asr: synthesized dev/test speech (made once per config), then each LM's WER with PocketSphinx (first
-# pass, LM weight tuned on dev) and with Whisper n-best lists rescored by the LM (alpha/beta tuned on dev)
-# (lmboot/asr.py). {name} is an LM of models/<run>/lm: seed, mix-<variant>, mix-oracle.
+# asr: synthesized dev/test speech (made once per config, or another run's: asr.speech_from), then each
+# LM's WER with PocketSphinx (first pass, LM weight tuned on dev) and with Whisper n-best lists rescored by
+# the LM (alpha/beta tuned on dev) (lmboot/asr.py). {name}: an LM of models/<run>/lm (seed, mix-<variant>, mix-oracle).
 
 
-rule synthesize:
-    input:
-        lambda wc: rules.prepare.output.test if wc.speech == "test" else rules.prepare.output.dev_tgt,
-    output:
-        f"{DATA}/asr/{{speech}}/manifest.tsv",
-    wildcard_constraints:
-        speech="dev|test",
-    params:
-        asr=asr_section("voices", "snr_db", "dev_size", "test_size", "random_seed"),
-    conda:
-        "../../envs/lmboot.yaml"
-    log:
-        f"{LOGS}/synthesize.{{speech}}.log",
-    benchmark:
-        f"{BENCH}/synthesize.{{speech}}.tsv"
-    resources:
-        mem_mb=1000,
-        runtime=60,
-    shell:
-        "lmboot synthesize --text {input} --out-dir $(dirname {output}) --part {wildcards.speech}"
-        " --asr {params.asr:q} > {log} 2>&1"
+SPEECH_TEXT = {"test": rules.prepare.output.test, "dev": rules.prepare.output.dev_tgt}
+SPEECH_FROM = config["asr"]["speech_from"]  # another run's speech of the same dev/test text
 
+if SPEECH_FROM:
 
-rule whisper_nbest:
-    input:
-        rules.synthesize.output,
-    output:
-        f"{DATA}/asr/{{speech}}/whisper.nbest.jsonl",
-    params:
-        asr=asr_section("whisper_model", "whisper_beam", "whisper_nbest"),
-    threads: 2
-    conda:
-        "../../envs/lmboot.yaml"
-    log:
-        f"{LOGS}/whisper_nbest.{{speech}}.log",
-    benchmark:
-        f"{BENCH}/whisper_nbest.{{speech}}.tsv"
-    resources:
-        mem_mb=2000,
-        runtime=120,
-    shell:
-        "lmboot whisper-nbest --manifest {input} --out {output} --asr {params.asr:q} --threads {threads}"
-        " > {log} 2>&1"
+    rule reuse_speech:
+        input:
+            text=lambda wc: SPEECH_TEXT[wc.speech],
+            manifest=f"{SPEECH_FROM}/{{speech}}/manifest.tsv",
+            nbest=f"{SPEECH_FROM}/{{speech}}/whisper.nbest.jsonl",
+        output:
+            manifest=f"{DATA}/asr/{{speech}}/manifest.tsv",
+            nbest=f"{DATA}/asr/{{speech}}/whisper.nbest.jsonl",
+        wildcard_constraints:
+            speech="dev|test",
+        params:
+            asr=asr_section("dev_size", "test_size", "random_seed"),
+        conda:
+            "../../envs/lmboot.yaml"
+        log:
+            f"{LOGS}/reuse_speech.{{speech}}.log",
+        benchmark:
+            f"{BENCH}/reuse_speech.{{speech}}.tsv"
+        shell:
+            "lmboot reuse-speech --text {input.text} --from-dir {SPEECH_FROM}/{wildcards.speech}"
+            " --out-dir $(dirname {output.manifest}) --part {wildcards.speech} --asr {params.asr:q} > {log} 2>&1"
+
+else:
+
+    rule synthesize:
+        input:
+            lambda wc: SPEECH_TEXT[wc.speech],
+        output:
+            f"{DATA}/asr/{{speech}}/manifest.tsv",
+        wildcard_constraints:
+            speech="dev|test",
+        params:
+            asr=asr_section("voices", "snr_db", "dev_size", "test_size", "random_seed"),
+        conda:
+            "../../envs/lmboot.yaml"
+        log:
+            f"{LOGS}/synthesize.{{speech}}.log",
+        benchmark:
+            f"{BENCH}/synthesize.{{speech}}.tsv"
+        resources:
+            mem_mb=1000,
+            runtime=60,
+        shell:
+            "lmboot synthesize --text {input} --out-dir $(dirname {output}) --part {wildcards.speech}"
+            " --asr {params.asr:q} > {log} 2>&1"
+
+    rule whisper_nbest:
+        input:
+            rules.synthesize.output,
+        output:
+            f"{DATA}/asr/{{speech}}/whisper.nbest.jsonl",
+        params:
+            asr=asr_section("whisper_model", "whisper_beam", "whisper_nbest"),
+        threads: 2
+        conda:
+            "../../envs/lmboot.yaml"
+        log:
+            f"{LOGS}/whisper_nbest.{{speech}}.log",
+        benchmark:
+            f"{BENCH}/whisper_nbest.{{speech}}.tsv"
+        resources:
+            mem_mb=2000,
+            runtime=120,
+        shell:
+            "lmboot whisper-nbest --manifest {input} --out {output} --asr {params.asr:q} --threads {threads}"
+            " > {log} 2>&1"
 
 
 rule pronunciations:
