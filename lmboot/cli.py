@@ -132,7 +132,7 @@ def cmd_lm_filter(a):
     from lmboot.lm_filter import lm_filter
     f = a.lm_filter
     return lm_filter(a.src, a.tgt, a.seed_lm, a.out, f.get("filters", []), a.seed_arpa, a.dev,
-                     f.get("grid", [0, 5, 10, 20, 30, 50]), a.order)
+                     f.get("grid", [0, 5, 10, 20, 30, 50]), a.order, a.seed_weight)
 
 
 def cmd_lm(a):
@@ -352,6 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed-arpa", help="seed LM as ARPA, to tune the lm_score percentile")
     s.add_argument("--dev", help="dev text, to tune the lm_score percentile")
     s.add_argument("--order", type=int, default=3, help="n-gram order of the LMs built while tuning")
+    s.add_argument("--seed-weight", type=seed_weight, default="em", help="how the LMs built while tuning are mixed (lm.seed_weight)")
 
     s = add("lm", cmd_lm, "build an ARPA + binary KenLM model from text")
     s.add_argument("--text", required=True)

@@ -127,11 +127,12 @@ def apply_filters(pairs, filters: list[Filter]) -> tuple[np.ndarray, dict]:
 
 
 def tune_percentile(pairs, specs: list[dict], seed_lm: str | Path, seed_arpa: str | Path,
-                    dev: str | Path, grid: list[float], order: int = 3) -> dict:
+                    dev: str | Path, grid: list[float], order: int = 3, seed_weight: float | str = "em") -> dict:
     """The lm_score percentile of the grid that minimizes the dev perplexity of the final LM as it is built
-    (lm.interpolate: seed + filtered-translation LMs, EM weights, written as one back-off ARPA) and measured
-    (KenLM, as the test column). The exact mixture is not what gets written: on es-en its dev perplexity
-    favoured dropping half the translations, which raised the written LM's dev and test perplexity."""
+    (lm.interpolate: seed + filtered-translation LMs mixed as lm.seed_weight says, written as one back-off
+    ARPA) and measured (KenLM, as the test column). The exact mixture is not what gets written: on es-en its
+    dev perplexity favoured dropping half the translations, which raised the written LM's dev and test
+    perplexity."""
     from lmboot.evaluate import perplexity
     from lmboot.lm import ArpaModel, build_arpa, interpolate
 
@@ -146,7 +147,7 @@ def tune_percentile(pairs, specs: list[dict], seed_lm: str | Path, seed_arpa: st
             write_lines(f"{tmp}/text", (t for (_, t), k in zip(pairs, keep) if k))
             build_arpa(f"{tmp}/text", f"{tmp}/lm.arpa", order)
             models = [seed, ArpaModel(f"{tmp}/lm.arpa")]
-            interpolate(models, dev_lines, "em", f"{tmp}/mix.arpa")
+            interpolate(models, dev_lines, seed_weight, f"{tmp}/mix.arpa")
             curve[percentile] = perplexity(f"{tmp}/mix.arpa", dev_lines)["ppl"]
     if not curve:
         raise InputError(f"lm_filter: every candidate percentile {grid} drops every translation")
@@ -156,7 +157,7 @@ def tune_percentile(pairs, specs: list[dict], seed_lm: str | Path, seed_arpa: st
 
 def lm_filter(src: str | Path, tgt: str | Path, seed_lm: str | Path, out_text: str | Path, specs: list[dict],
               seed_arpa: str | Path | None = None, dev: str | Path | None = None,
-              grid: list[float] = (0, 5, 10, 20, 30, 50), order: int = 3) -> dict:
+              grid: list[float] = (0, 5, 10, 20, 30, 50), order: int = 3, seed_weight: float | str = "em") -> dict:
     """Write the translations that pass every filter to out_text; counts to out_text.json.
     An lm_score filter with percentile "tune" takes the grid value chosen on dev (tune_percentile)."""
     pairs = PairFiles(src, tgt)
@@ -164,7 +165,7 @@ def lm_filter(src: str | Path, tgt: str | Path, seed_lm: str | Path, out_text: s
     if any(s.get("percentile") == "tune" for s in specs):
         if not (seed_arpa and dev):
             raise InputError("lm_filter: percentile 'tune' needs the seed ARPA model and the dev text")
-        tuning = tune_percentile(pairs, specs, seed_lm, seed_arpa, dev, list(grid), order)
+        tuning = tune_percentile(pairs, specs, seed_lm, seed_arpa, dev, list(grid), order, seed_weight)
         specs = [dict(s, percentile=tuning["percentile"]) if s.get("percentile") == "tune" else s for s in specs]
     keep, dropped = apply_filters(pairs, build_filters(specs, seed_lm))
     if len(pairs) and not keep.any():

@@ -120,8 +120,10 @@ def test_tuned_percentile_drops_the_garbage_half(tmp_path, tiny_lm):
         lm_filter(src, tgt, f"{tiny_lm}.bin", out, [{"type": "lm_score", "percentile": "tune"}])
 
 
-def test_tuned_dev_perplexity_is_the_built_lms(tmp_path, tiny_lm):
-    """The curve the percentile is chosen on measures the LM that lm.build_mix writes, as evaluate does."""
+@pytest.mark.parametrize("seed_weight", ["em", 0.9])
+def test_tuned_dev_perplexity_is_the_built_lms(tmp_path, tiny_lm, seed_weight):
+    """The curve the percentile is chosen on measures the LM that lm.build_mix writes (EM or fixed weights,
+    lm.seed_weight), as evaluate does."""
     from lmboot.evaluate import perplexity
     from lmboot.lm import build_lm, build_mix
 
@@ -131,8 +133,8 @@ def test_tuned_dev_perplexity_is_the_built_lms(tmp_path, tiny_lm):
     dev = write_text(tmp_path / "dev.txt", assistant_sentences(30, seed=17) + news_sentences(10, seed=9))
     out = tmp_path / "filtered.txt"
     stats = lm_filter(src, tgt, f"{tiny_lm}.bin", out, [{"type": "lm_score", "percentile": "tune"}],
-                      seed_arpa=f"{tiny_lm}.arpa", dev=dev, grid=[0, 20])
+                      seed_arpa=f"{tiny_lm}.arpa", dev=dev, grid=[0, 20], seed_weight=seed_weight)
     build_lm(out, tmp_path / "translated")
-    build_mix(f"{tiny_lm}.arpa", tmp_path / "translated.arpa", dev, tmp_path / "mix")
+    build_mix(f"{tiny_lm}.arpa", tmp_path / "translated.arpa", dev, tmp_path / "mix", seed_weight)
     built = perplexity(tmp_path / "mix.arpa", (tmp_path / "dev.txt").read_text().splitlines())["ppl"]
     assert stats["tuning"]["dev_ppl"][str(stats["tuning"]["percentile"])] == pytest.approx(built, abs=1e-3)

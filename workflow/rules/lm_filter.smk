@@ -1,6 +1,10 @@
 # lm_filter: drop improbable translations (seed-LM score, length ratio, repetition; the LM-score cut
 # tuned on dev when configured); "unfiltered" keeps them all (lmboot/lm_filter.py)
 
+# Candidates are mixed with the seed LM as the final LM is (lm.seed_weight); the default, EM, needs no
+# argument (so that runs made before the option existed are not re-run).
+SEED_WEIGHT_ARG = "" if config["lm"]["seed_weight"] == "em" else f" --seed-weight {config['lm']['seed_weight']}"
+
 
 rule lm_filter:
     input:
@@ -27,4 +31,4 @@ rule lm_filter:
     shell:
         "lmboot lm-filter --src {input.src} --tgt {input.tgt} --seed-lm {input.seed_lm} --out {output.text}"
         " --seed-arpa {input.seed_arpa} --dev {input.dev} --order {params.order}"
-        " --lm-filter {params.lm_filter:q} > {log} 2>&1"
+        " --lm-filter {params.lm_filter:q}" + SEED_WEIGHT_ARG + " > {log} 2>&1"
