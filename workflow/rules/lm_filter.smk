@@ -1,11 +1,6 @@
 # lm_filter: drop improbable translations (seed-LM score, length ratio, repetition; the LM-score cut
 # tuned on dev when configured); "unfiltered" keeps them all (lmboot/lm_filter.py)
 
-# Candidates are mixed with the seed LM as the final LM is (lm.seed_weight); the default, EM, needs no
-# argument (so that runs made before the option existed are not re-run).
-SEED_WEIGHT_ARG = "" if config["lm"]["seed_weight"] == "em" else f" --seed-weight {config['lm']['seed_weight']}"
-
-
 rule lm_filter:
     input:
         src=rules.prepare.output.pool,
@@ -19,6 +14,7 @@ rule lm_filter:
     params:
         lm_filter=lambda wc: as_json("lm_filter") if wc.filter == "filtered" else json.dumps({"filters": []}),
         order=config["lm"]["order"],
+        seed_weight=config["lm"]["seed_weight"],  # candidates are mixed with the seed LM as the final LM is
     conda:
         "../../envs/lmboot.yaml"
     log:
@@ -31,4 +27,4 @@ rule lm_filter:
     shell:
         "lmboot lm-filter --src {input.src} --tgt {input.tgt} --seed-lm {input.seed_lm} --out {output.text}"
         " --seed-arpa {input.seed_arpa} --dev {input.dev} --order {params.order}"
-        " --lm-filter {params.lm_filter:q}" + SEED_WEIGHT_ARG + " > {log} 2>&1"
+        " --lm-filter {params.lm_filter:q} --seed-weight {params.seed_weight} > {log} 2>&1"
