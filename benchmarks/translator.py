@@ -1,7 +1,8 @@
 """The translator under a budget, and what its translations do to the LM, in one run: runs the workflow
 for a config (its translator, self-training, rescoring, filtering and LMs) and prints words/s, updates,
 dev BLEU/chrF of each round (sacrebleu), test perplexity of seed-only / seed+translated / seed+oracle
-LMs and the fraction of the seed -> seed+oracle perplexity gap that the translations close.
+LMs and the fraction of the seed -> seed+oracle perplexity gap that the translations close (KenLM's own
+perplexity, and the one over the LMs' common vocabulary).
 
     .venv/bin/python benchmarks/translator.py --configfile config/es-en.yaml
     .venv/bin/python benchmarks/translator.py --configfile config/es-en.yaml my-recipe.yaml --general
@@ -19,6 +20,7 @@ import yaml
 from snakemake.utils import update_config
 
 from lmboot.config import validate
+from lmboot.evaluate import gap_closed
 
 
 def summary(cfg: dict, general: bool) -> dict:
@@ -33,11 +35,14 @@ def summary(cfg: dict, general: bool) -> dict:
                              "words_per_second": training.get("words_per_second"),
                              "train_seconds": training.get("seconds"), "self_training": scores.get("self_training")}
     lms = metrics["lms"]
-    seed, mixed = lms["seed"]["ppl"], lms["mix-translated"]["ppl"]
-    oracle = lms.get("mix-oracle", {}).get("ppl")
-    return {"run": run, "translators": translators,
-            "test_ppl": {"seed": seed, "seed+translated": mixed, "seed+oracle": oracle},
-            "gap_closed": (seed - mixed) / (seed - oracle) if oracle and seed != oracle else None}
+    result = {"run": run, "translators": translators}
+    for key, suffix in (("ppl", ""), ("ppl_common", "_common_vocabulary")):
+        if "mix-oracle" in lms and key in lms["seed"]:
+            ppl = {"seed": lms["seed"][key], "seed+translated": lms["mix-translated"][key],
+                   "seed+oracle": lms["mix-oracle"][key]}
+            result[f"test_ppl{suffix}"] = ppl
+            result[f"gap_closed{suffix}"] = gap_closed(*({"ppl": v} for v in ppl.values()))
+    return result
 
 
 def main() -> int:
@@ -62,9 +67,11 @@ def main() -> int:
     for name, t in result["translators"].items():
         print(f"{name:<17} dev BLEU {t['bleu']:5.1f}  chrF {t['chrf']:5.1f}  updates {t['updates']}  "
               f"words/s {t['words_per_second']}  train {t['train_seconds']} s  {t['self_training'] or ''}")
-    ppl = result["test_ppl"]
-    print(f"test PPL: seed-only {ppl['seed']:.1f}  seed+translated {ppl['seed+translated']:.1f}  "
-          f"seed+oracle {ppl['seed+oracle']:.1f}  gap closed {100 * result['gap_closed']:.1f} %")
+    for suffix, name in (("", "test PPL"), ("_common_vocabulary", "test PPL, common vocabulary")):
+        if f"test_ppl{suffix}" in result:
+            ppl = result[f"test_ppl{suffix}"]
+            print(f"{name}: seed-only {ppl['seed']:.1f}  seed+translated {ppl['seed+translated']:.1f}  "
+                  f"seed+oracle {ppl['seed+oracle']:.1f}  gap closed {100 * result[f'gap_closed{suffix}']:.1f} %")
     print(f"(written to {out})")
     return 0
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from lmboot.corpus import atomic_write, read_lines, write_json, write_lines
 from lmboot.errors import InputError
-from lmboot.lm import load_model
+from lmboot.lm import arpa_vocabulary, load_model
 from lmboot.wer import corpus_errors, errors, normalize_text, wer
 
 SAMPLE_RATE = 16000
@@ -165,21 +165,6 @@ def read_cmudict(path: str | Path) -> dict[str, list[str]]:
         word, *phones = line.split()
         if "(" not in word:
             words.setdefault(word.lower(), phones)
-    return words
-
-
-def arpa_vocabulary(arpa: str | Path) -> list[str]:
-    """The words of an ARPA LM's unigram section (sentence markers and <unk> left out)."""
-    words, inside = [], False
-    for line in read_lines(arpa):
-        if line.startswith("\\1-grams:"):
-            inside = True
-        elif inside and line.startswith("\\"):
-            break
-        elif inside and line.strip():
-            word = line.split("\t")[1]
-            if word not in ("<s>", "</s>", "<unk>"):
-                words.append(word)
     return words
 
 

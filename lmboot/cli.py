@@ -171,7 +171,7 @@ def cmd_evaluate(a):
     from lmboot.evaluate import evaluate
     models = dict(a.lm)
     stats = {name: json.loads(Path(path).read_text()) for name, path in a.stats}
-    return evaluate(models, a.test, a.out, stats)
+    return evaluate(models, a.test, a.out, stats, a.vocabulary_from)
 
 
 def cmd_ablation(a):
@@ -370,6 +370,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True)
     s.add_argument("--stats", nargs="*", type=name_path, default=[], metavar="NAME=JSON",
                    help="stage statistics (JSON files) to record beside the metrics")
+    s.add_argument("--vocabulary-from", nargs="*", default=None, metavar="ARPA",
+                   help="the LMs as ARPA files: also the perplexity over their common vocabulary")
 
     s = add("ablation", cmd_ablation, "the ablation table: test perplexity of each row's LM with its stage figures")
     s.add_argument("--rows", required=True, help="JSON list of rows (see lmboot.evaluate.ablation)")

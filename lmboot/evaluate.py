@@ -2,40 +2,66 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import json
+import math
+from pathlib import Path
 
 from lmboot.corpus import atomic_write, iter_lines, read_lines, write_json
 from lmboot.errors import InputError
-from lmboot.lm import load_model
+from lmboot.lm import arpa_vocabulary, load_model
 from lmboot.wer import RECOGNIZERS, wer_cells, wer_columns
 
 
-def perplexity(model_path: str | Path, sentences: list[str]) -> dict:
+def perplexity(model_path: str | Path, sentences: list[str], vocabulary: set[str] | None = None) -> dict:
     """Corpus perplexity over words and </s> (OOVs scored as <unk>, as KenLM does), the perplexity
-    over in-vocabulary tokens only, and the OOV rate over words."""
+    over in-vocabulary tokens only, and the OOV rate over words.
+
+    With a common `vocabulary` (the union of the compared LMs' words) also `ppl_common`, comparable across
+    LMs of different vocabularies: a word of the common vocabulary that this LM lacks costs p(<unk>) / k,
+    k being how many common words it lacks (<unk>'s mass shared among them, as KenLM's --vocab_pad does),
+    and words outside the common vocabulary are left out for every LM (`common_oov_rate`)."""
     model = load_model(model_path)
-    total = total_iv = 0.0
-    tokens = iv_tokens = words = oov = 0
+    unk_share = 0.0
+    if vocabulary is not None:
+        lacking = sum(w not in model for w in vocabulary)
+        unk_share = math.log10(lacking) if lacking else 0.0
+    total = total_iv = total_common = 0.0
+    tokens = iv_tokens = common_tokens = words = oov = common_oov = 0
     for sentence in sentences:
-        for logprob, _, is_oov in model.full_scores(sentence, bos=True, eos=True):
+        split = sentence.split()
+        for i, (logprob, _, is_oov) in enumerate(model.full_scores(sentence, bos=True, eos=True)):
             total += logprob
             tokens += 1
             if not is_oov:
                 total_iv += logprob
                 iv_tokens += 1
-        n = len(sentence.split())
-        words += n
-        oov += sum(w not in model for w in sentence.split())
-    return {"ppl": 10 ** (-total / tokens), "ppl_in_vocab": 10 ** (-total_iv / max(iv_tokens, 1)),
-            "oov_rate": oov / max(words, 1), "words": words, "sentences": len(sentences)}
+            if vocabulary is not None and (i == len(split) or split[i] in vocabulary):
+                total_common += logprob - unk_share if is_oov else logprob
+                common_tokens += 1
+        words += len(split)
+        oov += sum(w not in model for w in split)
+        if vocabulary is not None:
+            common_oov += sum(w not in vocabulary for w in split)
+    result = {"ppl": 10 ** (-total / tokens), "ppl_in_vocab": 10 ** (-total_iv / max(iv_tokens, 1)),
+              "oov_rate": oov / max(words, 1), "words": words, "sentences": len(sentences)}
+    if vocabulary is not None:
+        result.update(ppl_common=10 ** (-total_common / max(common_tokens, 1)),
+                      common_oov_rate=common_oov / max(words, 1), common_vocabulary=len(vocabulary))
+    return result
 
 
-def evaluate(models: dict[str, str | Path], test: str | Path, out_json: str | Path, stats: dict | None = None) -> dict:
-    """Score each named LM on the test text; write out_json and a Markdown table beside it (.md)."""
+def common_vocabulary(arpas: list[str | Path]) -> set[str]:
+    """The union of the words of ARPA LMs: the vocabulary their perplexities are compared over."""
+    return set().union(*(arpa_vocabulary(path) for path in arpas))
+
+
+def evaluate(models: dict[str, str | Path], test: str | Path, out_json: str | Path, stats: dict | None = None,
+             arpas: list[str | Path] | None = None) -> dict:
+    """Score each named LM on the test text; write out_json and a Markdown table beside it (.md). With
+    `arpas` (the models as ARPA files) also the perplexity over their common vocabulary."""
     sentences = [s for s in read_lines(test) if s.strip()]
-    rows = {name: perplexity(path, sentences) for name, path in models.items()}
+    vocabulary = common_vocabulary(arpas) if arpas else None
+    rows = {name: perplexity(path, sentences, vocabulary) for name, path in models.items()}
     base = rows.get("seed", {}).get("ppl")
     for row in rows.values():
         row["ppl_change_vs_seed"] = (row["ppl"] - base) / base if base else None
@@ -47,23 +73,27 @@ def evaluate(models: dict[str, str | Path], test: str | Path, out_json: str | Pa
 
 
 def markdown_table(rows: dict[str, dict]) -> str:
-    lines = ["| LM | test PPL | PPL (in-vocab) | OOV | PPL vs seed-only |", "|---|---:|---:|---:|---:|"]
+    common = all("ppl_common" in r for r in rows.values())
+    header = "| LM | test PPL | PPL (in-vocab) | OOV | PPL vs seed-only |" + (" PPL, common vocabulary |" if common else "")
+    lines = [header, "|---|" + "---:|" * (header.count("|") - 2)]
     for name, r in rows.items():
         change = "" if r["ppl_change_vs_seed"] is None else f"{100 * r['ppl_change_vs_seed']:+.1f} %"
-        lines.append(f"| {name} | {r['ppl']:.1f} | {r['ppl_in_vocab']:.1f} | {100 * r['oov_rate']:.1f} % | {change} |")
+        cells = [name, f"{r['ppl']:.1f}", f"{r['ppl_in_vocab']:.1f}", f"{100 * r['oov_rate']:.1f} %", change]
+        lines.append("| " + " | ".join(cells + ([f"{r['ppl_common']:.1f}"] if common else [])) + " |")
     return "\n".join(lines) + "\n"
-
 
 
 def ablation(rows: list[dict], test: str | Path, out_json: str | Path, samples: int = 1000) -> dict:
     """One row per way of making the LM: {"label", "lm", optional "translator" (dev_scores.json),
     "mix" (weights json), "filter" (lm_filter json), "bitext" (file whose lines are the translator's
-    training pairs), "sphinx" / "whisper" (WER JSON of lmboot.asr: adds WER columns with bootstrap CIs
+    training pairs), "arpa" (the LM as ARPA: with it on every row, perplexity over the rows' common
+    vocabulary too), "sphinx" / "whisper" (WER JSON of lmboot.asr: adds WER columns with bootstrap CIs
     and paired tests against the first row, `samples` resamples)}. Writes out_json and a Markdown table beside it (.md)."""
     sentences = [s for s in read_lines(test) if s.strip()]
+    vocabulary = common_vocabulary([row["arpa"] for row in rows]) if all(row.get("arpa") for row in rows) else None
     table = []
     for row in rows:
-        entry = {"label": row["label"], **perplexity(row["lm"], sentences)}
+        entry = {"label": row["label"], **perplexity(row["lm"], sentences, vocabulary)}
         if row.get("translator"):
             scores = json.loads(Path(row["translator"]).read_text())
             entry.update(dev_bleu=scores["bleu"], dev_chrf=scores["chrf"])
@@ -77,6 +107,8 @@ def ablation(rows: list[dict], test: str | Path, out_json: str | Path, samples: 
     base = table[0]["ppl"]
     for entry in table:
         entry["ppl_change_vs_first"] = (entry["ppl"] - base) / base
+        if vocabulary is not None:
+            entry["ppl_common_change_vs_first"] = entry["ppl_common"] / table[0]["ppl_common"] - 1
     if any(row.get("sphinx") or row.get("whisper") for row in rows):
         for entry, columns in zip(table, wer_columns(rows, samples)):
             entry.update(columns)
@@ -90,23 +122,37 @@ def ablation_table(table: list[dict]) -> str:
     def cell(entry, key, fmt):
         return fmt.format(entry[key]) if key in entry else ""
 
+    common = "ppl_common" in table[0]
     wer_keys = [k for k in RECOGNIZERS if k in table[0]]
-    header = "| LM | test PPL | OOV | vs seed-only | dev BLEU | dev chrF | seed weight | bitext pairs | translations kept |"
+    header = "| LM | test PPL | OOV | vs seed-only |"
+    header += " PPL, common vocabulary | vs seed-only |" if common else ""
+    header += " dev BLEU | dev chrF | seed weight | bitext pairs | translations kept |"
     header += "".join(f" {RECOGNIZERS[k]} WER % [95 % CI] | vs seed-only (paired p) |" for k in wer_keys)
     lines = [header, "|---|" + "---:|" * (header.count("|") - 2)]
     for e in table:
-        lines.append(f"| {e['label']} | {e['ppl']:.1f} | {100 * e['oov_rate']:.1f} % | "
-                     f"{100 * e['ppl_change_vs_first']:+.1f} % | {cell(e, 'dev_bleu', '{:.1f}')} | "
-                     f"{cell(e, 'dev_chrf', '{:.1f}')} | {cell(e, 'seed_weight', '{:.2f}')} | "
-                     f"{cell(e, 'bitext_pairs', '{:,}')} | {cell(e, 'translations_kept', '{:,}')} |"
-                     + "".join(f" {c} |" for k in wer_keys for c in wer_cells(e, k)))
-    return "\n".join(lines) + "\n"
+        cells = [e["label"], f"{e['ppl']:.1f}", f"{100 * e['oov_rate']:.1f} %", f"{100 * e['ppl_change_vs_first']:+.1f} %"]
+        if common:
+            cells += [f"{e['ppl_common']:.1f}", f"{100 * e['ppl_common_change_vs_first']:+.1f} %"]
+        cells += [cell(e, "dev_bleu", "{:.1f}"), cell(e, "dev_chrf", "{:.1f}"), cell(e, "seed_weight", "{:.2f}"),
+                  cell(e, "bitext_pairs", "{:,}"), cell(e, "translations_kept", "{:,}")]
+        cells += [c for k in wer_keys for c in wer_cells(e, k)]
+        lines.append("| " + " | ".join(cells) + " |")
+    note = (f"\nPPL, common vocabulary: over the {table[0]['common_vocabulary']:,} words of all rows' LMs; a word an LM "
+            f"lacks costs its p(<unk>) shared among the common words it lacks; the {100 * table[0]['common_oov_rate']:.1f} % "
+            "of test words outside that vocabulary are left out for every row.\n") if common else ""
+    return "\n".join(lines) + "\n" + note
+
+
+def gap_closed(seed: dict, full: dict, oracle: dict, key: str = "ppl") -> float:
+    """The share of the seed-only → oracle perplexity gap that the pipeline closes."""
+    return (seed[key] - full[key]) / (seed[key] - oracle[key]) if seed[key] != oracle[key] else 0.0
 
 
 def seed_sizes(ablations: dict[int, str | Path], out_md: str | Path) -> dict:
     """One table over seed sizes from their runs' ablation.json: seed-only, the configured pipeline (the
     last row before the oracle) and the oracle, by test perplexity (and the share of the seed-to-oracle
-    gap the pipeline closes) and by WER (relative change vs seed-only with the paired p)."""
+    gap the pipeline closes, also over the common vocabulary when the tables have it) and by WER (relative
+    change vs seed-only with the paired p)."""
     tables = {}
     for size, path in sorted(ablations.items()):
         rows = json.loads(Path(path).read_text())["rows"]
@@ -115,18 +161,23 @@ def seed_sizes(ablations: dict[int, str | Path], out_md: str | Path) -> dict:
             raise InputError(f"{path}: not an ablation table (seed-only first, oracle last; rows {labels})")
         tables[size] = rows
     keys = [k for k in RECOGNIZERS if k in tables[min(tables)][0]]  # the recognizers of the columns
+    common = all("ppl_common" in rows[0] for rows in tables.values())
     lines = []
     for size, rows in tables.items():
         seed, full, oracle = rows[0], rows[-2], rows[-1]
-        gap = (seed["ppl"] - full["ppl"]) / (seed["ppl"] - oracle["ppl"]) if seed["ppl"] != oracle["ppl"] else 0.0
+        ppl = [f"{seed['ppl']:.1f}", f"{full['ppl']:.1f}", f"{oracle['ppl']:.1f}", f"{100 * gap_closed(seed, full, oracle, 'ppl'):.0f} %"]
+        if common:
+            ppl += [f"{seed['ppl_common']:.1f} → {full['ppl_common']:.1f} ({oracle['ppl_common']:.1f})",
+                    f"{100 * gap_closed(seed, full, oracle, 'ppl_common'):.0f} %"]
         wer = [cell for key in keys
                for cell in (wer_cells(seed, key)[0], *wer_cells(full, key), wer_cells(oracle, key)[0])]
         if "sphinx" in keys:  # the method row with the lowest first-pass WER (which stages to keep)
             best = min(rows[1:-1], key=lambda row: row["sphinx"]["wer"])
             wer.append(f"{best['label']}: {wer_cells(best, 'sphinx')[1]}")
-        lines.append(f"| {size:,} | {seed['ppl']:.1f} | {full['ppl']:.1f} | {oracle['ppl']:.1f} | {100 * gap:.0f} % |"
-                     + "".join(f" {c} |" for c in wer))
-    header = "| seed size | PPL seed-only | PPL pipeline | PPL oracle | gap closed |" + "".join(
+        lines.append("| " + " | ".join([f"{size:,}", *ppl, *wer]) + " |")
+    header = "| seed size | PPL seed-only | PPL pipeline | PPL oracle | gap closed |"
+    header += " PPL common vocabulary seed-only → pipeline (oracle) | gap closed |" if common else ""
+    header += "".join(
         f" {RECOGNIZERS[k]} WER seed-only | pipeline | vs seed-only (paired p) | oracle |" for k in keys)
     header += " best row by PocketSphinx WER |" if "sphinx" in keys else ""
     text = "\n".join([header, "|" + "---:|" * (header.count("|") - 1), *lines]) + "\n"

@@ -57,6 +57,21 @@ def load_model(path: str | Path):
         raise InputError(f"{path}: not a KenLM model ({str(e).splitlines()[0]})") from None
 
 
+def arpa_vocabulary(arpa: str | Path) -> list[str]:
+    """The words of an ARPA LM's unigram section (sentence markers and <unk> left out)."""
+    words, inside = [], False
+    for line in iter_lines(arpa):
+        if line.startswith("\\1-grams:"):
+            inside = True
+        elif inside and line.startswith("\\"):
+            break
+        elif inside and line.strip():
+            word = line.split("\t")[1]
+            if word not in ("<s>", "</s>", "<unk>"):
+                words.append(word)
+    return words
+
+
 class ArpaModel:
     """A back-off n-gram model held in dicts: prob[ngram] = log10 p, bow[context] = log10 back-off."""
 

@@ -5,7 +5,7 @@ import pytest
 
 from conftest import assistant_sentences, make_lm, news_sentences, write_text
 from lmboot.errors import InputError
-from lmboot.evaluate import evaluate, perplexity
+from lmboot.evaluate import common_vocabulary, evaluate, perplexity
 
 TEST = ["play hello by adele", "set an alarm for noon in zanzibar", "turn on the flux capacitor"]
 
@@ -119,3 +119,68 @@ def test_seed_size_table_reads_each_runs_ablation(tmp_path):
     (tmp_path / "bad.json").write_text(json.dumps({"rows": [row("seed-only", 100.0, 0.4, 0.0)]}))
     with pytest.raises(InputError, match="bad.json: not an ablation table"):
         seed_sizes({1000: tmp_path / "bad.json"}, tmp_path / "x.md")
+    common = [{**r, "ppl_common": c} for r, c in zip(rows, (300.0, 200.0, 180.0, 100.0))]  # the 2,000 rows
+    (tmp_path / "common.json").write_text(json.dumps({"rows": common}))
+    seed_sizes({2000: tmp_path / "common.json"}, tmp_path / "common.md")
+    lines = (tmp_path / "common.md").read_text().splitlines()
+    assert "common vocabulary" in lines[0]
+    assert lines[2].startswith("| 2,000 | 100.0 | 90.0 | 60.0 | 25 % | 300.0 → 180.0 (100.0) | 60 % |")
+
+
+def unigram_arpa(path, logprobs: dict[str, float]):
+    """An ARPA file whose words have the given log10 probabilities whatever the context (KenLM needs a
+    bigram section: one, "</s> </s>", that no sentence reaches)."""
+    entries = {"<s>": -99.0, **logprobs}
+    lines = ["\\data\\", f"ngram 1={len(entries)}", "ngram 2=1", "", "\\1-grams:"]
+    lines += [f"{p}\t{w}\t0" for w, p in entries.items()]
+    lines += ["", "\\2-grams:", "-0.1\t</s> </s>", "", "\\end\\"]
+    return write_text(path, lines)
+
+
+def test_common_vocabulary_perplexity_by_hand(tmp_path):
+    """A common word an LM lacks costs p(<unk>) / (number of common words it lacks); words outside the
+    common vocabulary count for no LM."""
+    import math
+
+    small = unigram_arpa(tmp_path / "small.arpa", {"<unk>": -1.0, "</s>": -0.5, "a": -0.5, "b": -1.0})
+    large = unigram_arpa(tmp_path / "large.arpa", {"<unk>": -2.0, "</s>": -0.5, "a": -0.5, "b": -1.0,
+                                                   "c": -1.0, "d": -1.5})
+    vocabulary = {"a", "b", "c", "d"}
+    test = ["a c", "z"]  # c: lacked by small (which lacks c and d); z: outside the common vocabulary
+    s, l = (perplexity(path, test, vocabulary) for path in (small, large))
+    assert s["ppl_common"] == pytest.approx(10 ** ((0.5 + 1.0 + math.log10(2) + 0.5 + 0.5) / 4))
+    assert l["ppl_common"] == pytest.approx(10 ** ((0.5 + 1.0 + 0.5 + 0.5) / 4))
+    assert s["ppl"] == pytest.approx(10 ** ((0.5 + 1.0 + 0.5 + 1.0 + 0.5) / 5))  # KenLM's own: z and c as <unk>
+    assert s["common_oov_rate"] == l["common_oov_rate"] == pytest.approx(1 / 3)
+    assert "ppl_common" not in perplexity(small, test)
+
+
+def test_ablation_adds_common_vocabulary_columns(tmp_path):
+    from lmboot.evaluate import ablation
+
+    small = unigram_arpa(tmp_path / "small.arpa", {"<unk>": -0.3, "</s>": -0.5, "a": -0.5})
+    large = unigram_arpa(tmp_path / "large.arpa", {"<unk>": -3.0, "</s>": -0.5, "a": -0.5, "b": -0.4, "c": -0.4})
+    test = write_text(tmp_path / "test.txt", ["a b", "a c", "a"])
+    rows = [{"label": "seed-only", "lm": small, "arpa": small}, {"label": "big", "lm": large, "arpa": large}]
+    ablation(rows, test, tmp_path / "ablation.json")
+    table = json.loads((tmp_path / "ablation.json").read_text())["rows"]
+    # KenLM's own perplexity flatters the small LM (an OOV costs it only p(<unk>) = 0.5); shared among
+    # the two common words it lacks, its OOVs cost more than the large LM's real probabilities.
+    assert table[0]["ppl"] < table[1]["ppl"] and table[0]["ppl_common"] > table[1]["ppl_common"]
+    assert table[1]["ppl_common_change_vs_first"] == pytest.approx(table[1]["ppl_common"] / table[0]["ppl_common"] - 1)
+    md = (tmp_path / "ablation.md").read_text()
+    assert "PPL, common vocabulary" in md.splitlines()[0] and "over the 3 words" in md
+    rows_without = [{k: v for k, v in row.items() if k != "arpa"} for row in rows]
+    ablation(rows_without, test, tmp_path / "plain.json")
+    assert "ppl_common" not in json.loads((tmp_path / "plain.json").read_text())["rows"][0]
+
+
+def test_evaluate_over_the_common_vocabulary_of_its_arpas(tmp_path, tiny_lm):
+    other = make_lm(tmp_path, news_sentences(60), "news")
+    test = write_text(tmp_path / "test.tgt", TEST)
+    arpas = [f"{tiny_lm}.arpa", f"{other}.arpa"]
+    metrics = evaluate({"seed": f"{tiny_lm}.bin", "news": f"{other}.bin"}, test, tmp_path / "m.json", arpas=arpas)
+    vocabulary = common_vocabulary(arpas)
+    assert metrics["lms"]["news"]["ppl_common"] == perplexity(f"{other}.bin", TEST, vocabulary)["ppl_common"]
+    assert metrics["lms"]["seed"]["common_vocabulary"] == len(vocabulary)
+    assert (tmp_path / "m.md").read_text().splitlines()[0].endswith("| PPL, common vocabulary |")

@@ -202,15 +202,16 @@ def lm_text(wildcards):
 
 def ablation_rows():
     """Rows of the ablation table: seed-only, each cumulative variant interpolated with the seed, oracle."""
-    rows = [{"label": "seed-only", "lm": f"{MODELS}/lm/seed.bin"}]
+    rows = [{"label": "seed-only", "lm": f"{MODELS}/lm/seed.bin", "arpa": f"{MODELS}/lm/seed.arpa"}]
     for label, variant in ABLATION.items():
         v = variant_parts(variant)
-        rows.append({"label": label, "lm": f"{MODELS}/lm/mix-{variant}.bin", "mix": f"{MODELS}/lm/mix-{variant}.json",
+        rows.append({"label": label, "lm": f"{MODELS}/lm/mix-{variant}.bin", "arpa": f"{MODELS}/lm/mix-{variant}.arpa",
+                     "mix": f"{MODELS}/lm/mix-{variant}.json",
                      "translator": f"{MODELS}/{v['corpus']}/round{v['r']}/dev_scores.json",
                      "filter": f"{DATA}/variants/{variant}.json",
                      "bitext": bitext(v["corpus"])["src"]})
     rows.append({"label": "oracle (real pool text)", "lm": f"{MODELS}/lm/mix-oracle.bin",
-                 "mix": f"{MODELS}/lm/mix-oracle.json"})
+                 "arpa": f"{MODELS}/lm/mix-oracle.arpa", "mix": f"{MODELS}/lm/mix-oracle.json"})
     if config["asr"]["enabled"]:  # WER columns: asr.smk decodes each row's LM
         for row in rows:
             name = os.path.basename(row["lm"])[: -len(".bin")]

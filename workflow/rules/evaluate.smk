@@ -18,6 +18,7 @@ STAGE_STATS = {
 rule evaluate:
     input:
         lms=[f"{MODELS}/lm/{name}.bin" for name in EVAL_LMS.values()],
+        arpas=[f"{MODELS}/lm/{name}.arpa" for name in EVAL_LMS.values()],
         test=rules.prepare.output.test,
         stats=list(STAGE_STATS.values()),
     output:
@@ -37,7 +38,7 @@ rule evaluate:
         runtime=30,
     shell:
         "lmboot evaluate --lm {params.lms} --test {input.test} --out {output.json}"
-        " --stats {params.stats} > {log} 2>&1"
+        " --stats {params.stats} --vocabulary-from {input.arpas} > {log} 2>&1"
 
 
 rule ablation:
