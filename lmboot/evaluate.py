@@ -80,7 +80,13 @@ def markdown_table(rows: dict[str, dict]) -> str:
         change = "" if r["ppl_change_vs_seed"] is None else f"{100 * r['ppl_change_vs_seed']:+.1f} %"
         cells = [name, f"{r['ppl']:.1f}", f"{r['ppl_in_vocab']:.1f}", f"{100 * r['oov_rate']:.1f} %", change]
         lines.append("| " + " | ".join(cells + ([f"{r['ppl_common']:.1f}"] if common else [])) + " |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + (common_vocabulary_note(next(iter(rows.values()))) if common else "")
+
+
+def common_vocabulary_note(row: dict) -> str:
+    return (f"\nPPL, common vocabulary: over the {row['common_vocabulary']:,} words of all these LMs; a word an LM lacks "
+            f"costs its p(<unk>) shared among the common words it lacks; the {100 * row['common_oov_rate']:.1f} % of test "
+            "words outside that vocabulary are left out for every LM.\n")
 
 
 def ablation(rows: list[dict], test: str | Path, out_json: str | Path, samples: int = 1000) -> dict:
@@ -137,10 +143,7 @@ def ablation_table(table: list[dict]) -> str:
                   cell(e, "bitext_pairs", "{:,}"), cell(e, "translations_kept", "{:,}")]
         cells += [c for k in wer_keys for c in wer_cells(e, k)]
         lines.append("| " + " | ".join(cells) + " |")
-    note = (f"\nPPL, common vocabulary: over the {table[0]['common_vocabulary']:,} words of all rows' LMs; a word an LM "
-            f"lacks costs its p(<unk>) shared among the common words it lacks; the {100 * table[0]['common_oov_rate']:.1f} % "
-            "of test words outside that vocabulary are left out for every row.\n") if common else ""
-    return "\n".join(lines) + "\n" + note
+    return "\n".join(lines) + "\n" + (common_vocabulary_note(table[0]) if common else "")
 
 
 def gap_closed(seed: dict, full: dict, oracle: dict, key: str = "ppl") -> float:

@@ -169,7 +169,7 @@ def test_ablation_adds_common_vocabulary_columns(tmp_path):
     assert table[0]["ppl"] < table[1]["ppl"] and table[0]["ppl_common"] > table[1]["ppl_common"]
     assert table[1]["ppl_common_change_vs_first"] == pytest.approx(table[1]["ppl_common"] / table[0]["ppl_common"] - 1)
     md = (tmp_path / "ablation.md").read_text()
-    assert "PPL, common vocabulary" in md.splitlines()[0] and "over the 3 words" in md
+    assert "PPL, common vocabulary" in md.splitlines()[0] and "over the 3 words of all these LMs" in md
     rows_without = [{k: v for k, v in row.items() if k != "arpa"} for row in rows]
     ablation(rows_without, test, tmp_path / "plain.json")
     assert "ppl_common" not in json.loads((tmp_path / "plain.json").read_text())["rows"][0]
@@ -183,4 +183,5 @@ def test_evaluate_over_the_common_vocabulary_of_its_arpas(tmp_path, tiny_lm):
     vocabulary = common_vocabulary(arpas)
     assert metrics["lms"]["news"]["ppl_common"] == perplexity(f"{other}.bin", TEST, vocabulary)["ppl_common"]
     assert metrics["lms"]["seed"]["common_vocabulary"] == len(vocabulary)
-    assert (tmp_path / "m.md").read_text().splitlines()[0].endswith("| PPL, common vocabulary |")
+    md = (tmp_path / "m.md").read_text()
+    assert md.splitlines()[0].endswith("| PPL, common vocabulary |") and f"over the {len(vocabulary):,} words" in md
