@@ -104,13 +104,15 @@ def test_workflow_end_to_end(tmp_path):
     pool = (tmp_path / "data/tiny/prepared/pool.src").read_text().splitlines()
     assert [r["src"] for r in nbest] == pool and all(1 <= len(r["hyps"]) <= 3 for r in nbest)
     assert len((tmp_path / "data/tiny/variants/selected.r1.plain.rescored.tgt").read_text().splitlines()) == len(pool)
-    assert (tmp_path / "results/tiny/metrics.md").read_text().count("\n") == 2 + len(metrics["lms"])
+    table = [line for line in (tmp_path / "results/tiny/metrics.md").read_text().splitlines() if line.startswith("|")]
+    assert len(table) == 2 + len(metrics["lms"]) and table[0].endswith("| PPL, common vocabulary |")
     assert assistant_share(tmp_path, kept=True) > 2 * assistant_share(tmp_path, kept=False)
     ablation = json.loads((tmp_path / "results/tiny/ablation.json").read_text())["rows"]
     assert [r["label"] for r in ablation] == ["seed-only", "+ raw translation", "+ embedding selection",
                                                "+ self-training", "+ n-best rescoring", "+ LM filtering",
                                                "+ entity protection", "oracle (real pool text)"]
-    assert all(math.isfinite(r["ppl"]) for r in ablation)
+    assert all(math.isfinite(r["ppl"]) and math.isfinite(r["ppl_common"]) for r in ablation)
+    assert len({r["common_vocabulary"] for r in ablation}) == 1  # one vocabulary for every row
     assert ablation[1]["bitext_pairs"] > ablation[2]["bitext_pairs"]  # raw: the whole general corpus
     assert ablation[5]["ppl"] == pytest.approx(metrics["lms"]["mix-translated"]["ppl"])  # protect: false
     assert ablation[4]["translations_kept"] == len(pool) >= ablation[5]["translations_kept"]
