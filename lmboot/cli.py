@@ -132,7 +132,7 @@ def cmd_lm_filter(a):
     from lmboot.lm_filter import lm_filter
     f = a.lm_filter
     return lm_filter(a.src, a.tgt, a.seed_lm, a.out, f.get("filters", []), a.seed_arpa, a.dev,
-                     f.get("grid", [0, 5, 10, 20, 30, 50]), a.order, a.seed_weight)
+                     f.get("grid", [0, 5, 10, 20, 30, 50]), a.order, a.seed_weight, f.get("tune_on", "ppl_common"))
 
 
 def cmd_lm(a):

@@ -126,17 +126,28 @@ def apply_filters(pairs, filters: list[Filter]) -> tuple[np.ndarray, dict]:
     return keep, dropped
 
 
+TUNE_ON = ("ppl", "ppl_common")
+
+
 def tune_percentile(pairs, specs: list[dict], seed_lm: str | Path, seed_arpa: str | Path,
-                    dev: str | Path, grid: list[float], order: int = 3, seed_weight: float | str = "em") -> dict:
+                    dev: str | Path, grid: list[float], order: int = 3, seed_weight: float | str = "em",
+                    tune_on: str = "ppl_common") -> dict:
     """The lm_score percentile of the grid that minimizes the dev perplexity of the final LM as it is built
     (lm.interpolate: seed + filtered-translation LMs mixed as lm.seed_weight says, written as one back-off
-    ARPA) and measured (KenLM, as the test column). The exact mixture is not what gets written: on es-en its
-    dev perplexity favoured dropping half the translations, which raised the written LM's dev and test
-    perplexity."""
+    ARPA) and measured as evaluate does. The exact mixture is not what gets written: on es-en its dev
+    perplexity favoured dropping half the translations, which raised the written LM's dev and test perplexity.
+    tune_on "ppl_common" scores every candidate over one vocabulary (the seed's and all translations' words);
+    "ppl" is KenLM's perplexity, which charges each LM its own p(<unk>) and so rewards dropping words (on
+    en-de it dropped half the translations and raised the common-vocabulary test perplexity 169 -> 190)."""
     from lmboot.evaluate import perplexity
-    from lmboot.lm import ArpaModel, build_arpa, interpolate
+    from lmboot.lm import ArpaModel, arpa_vocabulary, build_arpa, interpolate
 
+    if tune_on not in TUNE_ON:
+        raise InputError(f"lm_filter.tune_on: {tune_on!r} is not one of {', '.join(TUNE_ON)}")
     seed, dev_lines = ArpaModel(seed_arpa), [line for line in read_lines(dev) if line.strip()]
+    vocabulary = None
+    if tune_on == "ppl_common":
+        vocabulary = set(arpa_vocabulary(seed_arpa)).union(*(t.split() for _, t in pairs))
     curve = {}
     with tempfile.TemporaryDirectory() as tmp:
         for percentile in grid:
@@ -148,16 +159,17 @@ def tune_percentile(pairs, specs: list[dict], seed_lm: str | Path, seed_arpa: st
             build_arpa(f"{tmp}/text", f"{tmp}/lm.arpa", order)
             models = [seed, ArpaModel(f"{tmp}/lm.arpa")]
             interpolate(models, dev_lines, seed_weight, f"{tmp}/mix.arpa")
-            curve[percentile] = perplexity(f"{tmp}/mix.arpa", dev_lines)["ppl"]
+            curve[percentile] = perplexity(f"{tmp}/mix.arpa", dev_lines, vocabulary)[tune_on]
     if not curve:
         raise InputError(f"lm_filter: every candidate percentile {grid} drops every translation")
     best = min(curve, key=lambda p: (curve[p], p))
-    return {"percentile": best, "dev_ppl": {str(p): round(v, 3) for p, v in curve.items()}}
+    return {"percentile": best, "tune_on": tune_on, "dev_ppl": {str(p): round(v, 3) for p, v in curve.items()}}
 
 
 def lm_filter(src: str | Path, tgt: str | Path, seed_lm: str | Path, out_text: str | Path, specs: list[dict],
               seed_arpa: str | Path | None = None, dev: str | Path | None = None,
-              grid: list[float] = (0, 5, 10, 20, 30, 50), order: int = 3, seed_weight: float | str = "em") -> dict:
+              grid: list[float] = (0, 5, 10, 20, 30, 50), order: int = 3, seed_weight: float | str = "em",
+              tune_on: str = "ppl_common") -> dict:
     """Write the translations that pass every filter to out_text; counts to out_text.json.
     An lm_score filter with percentile "tune" takes the grid value chosen on dev (tune_percentile)."""
     pairs = PairFiles(src, tgt)
@@ -165,7 +177,7 @@ def lm_filter(src: str | Path, tgt: str | Path, seed_lm: str | Path, out_text: s
     if any(s.get("percentile") == "tune" for s in specs):
         if not (seed_arpa and dev):
             raise InputError("lm_filter: percentile 'tune' needs the seed ARPA model and the dev text")
-        tuning = tune_percentile(pairs, specs, seed_lm, seed_arpa, dev, list(grid), order, seed_weight)
+        tuning = tune_percentile(pairs, specs, seed_lm, seed_arpa, dev, list(grid), order, seed_weight, tune_on)
         specs = [dict(s, percentile=tuning["percentile"]) if s.get("percentile") == "tune" else s for s in specs]
     keep, dropped = apply_filters(pairs, build_filters(specs, seed_lm))
     if len(pairs) and not keep.any():

@@ -133,8 +133,37 @@ def test_tuned_dev_perplexity_is_the_built_lms(tmp_path, tiny_lm, seed_weight):
     dev = write_text(tmp_path / "dev.txt", assistant_sentences(30, seed=17) + news_sentences(10, seed=9))
     out = tmp_path / "filtered.txt"
     stats = lm_filter(src, tgt, f"{tiny_lm}.bin", out, [{"type": "lm_score", "percentile": "tune"}],
-                      seed_arpa=f"{tiny_lm}.arpa", dev=dev, grid=[0, 20], seed_weight=seed_weight)
+                      seed_arpa=f"{tiny_lm}.arpa", dev=dev, grid=[0, 20], seed_weight=seed_weight, tune_on="ppl")
     build_lm(out, tmp_path / "translated")
     build_mix(f"{tiny_lm}.arpa", tmp_path / "translated.arpa", dev, tmp_path / "mix", seed_weight)
     built = perplexity(tmp_path / "mix.arpa", (tmp_path / "dev.txt").read_text().splitlines())["ppl"]
     assert stats["tuning"]["dev_ppl"][str(stats["tuning"]["percentile"])] == pytest.approx(built, abs=1e-3)
+
+
+def test_tuning_on_the_common_vocabulary_scores_as_evaluate_does(tmp_path, tiny_lm):
+    """tune_on ppl_common: each candidate's dev perplexity is evaluate's common-vocabulary one over the seed's
+    and all translations' words, so a candidate that drops words the dev text uses pays for them."""
+    from lmboot.evaluate import perplexity
+    from lmboot.lm import arpa_vocabulary, build_lm, build_mix
+
+    targets = assistant_sentences(40, seed=11) + news_sentences(40, seed=6)
+    src = write_text(tmp_path / "p.src", ["x y z"] * len(targets))
+    tgt = write_text(tmp_path / "p.tgt", targets)
+    dev_lines = assistant_sentences(30, seed=17) + news_sentences(10, seed=9)
+    dev = write_text(tmp_path / "dev.txt", dev_lines)
+    spec = [{"type": "lm_score", "percentile": "tune"}]
+    common = lm_filter(src, tgt, f"{tiny_lm}.bin", tmp_path / "c.txt", spec, seed_arpa=f"{tiny_lm}.arpa",
+                       dev=dev, grid=[0, 50], tune_on="ppl_common")["tuning"]
+    plain = lm_filter(src, tgt, f"{tiny_lm}.bin", tmp_path / "p.txt", spec, seed_arpa=f"{tiny_lm}.arpa",
+                      dev=dev, grid=[0, 50], tune_on="ppl")["tuning"]
+    assert (common["tune_on"], plain["tune_on"]) == ("ppl_common", "ppl")
+    assert common["dev_ppl"]["50"] > plain["dev_ppl"]["50"]  # the dropped news words are charged
+    vocabulary = set(arpa_vocabulary(f"{tiny_lm}.arpa")).union(*(t.split() for t in targets))
+    lm_filter(src, tgt, f"{tiny_lm}.bin", tmp_path / "half.txt", [{"type": "lm_score", "percentile": 50}])
+    build_lm(tmp_path / "half.txt", tmp_path / "half")
+    build_mix(f"{tiny_lm}.arpa", tmp_path / "half.arpa", dev, tmp_path / "mix", "em")
+    built = perplexity(tmp_path / "mix.arpa", dev_lines, vocabulary)["ppl_common"]
+    assert common["dev_ppl"]["50"] == pytest.approx(built, abs=1e-3)
+    with pytest.raises(InputError, match="tune_on"):
+        lm_filter(src, tgt, f"{tiny_lm}.bin", tmp_path / "x.txt", spec, seed_arpa=f"{tiny_lm}.arpa", dev=dev,
+                  tune_on="bleu")
