@@ -20,13 +20,13 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import random
 import re
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
+
+from lmboot.corpus import atomic_write
 
 GENDERS = ("m", "f", "mp", "fp")
 MARKS = {  # indexed by GENDERS
@@ -752,15 +752,8 @@ def _general(rng: random.Random, n: int, n_assistant: int, in_domain_en: set[str
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    with atomic_write(path, "wb") as f:
+        f.write(text.encode("utf-8"))
 
 
 def generate(out_dir, seed: int = 13, n_in_domain: int = 3000, n_general: int = 8000,

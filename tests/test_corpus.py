@@ -1,6 +1,8 @@
 import json
 import lzma
+import os
 import re
+import stat
 import unicodedata
 
 import pytest
@@ -165,3 +167,16 @@ def test_massive_locale_missing_is_named(tmp_path):
     spec = {"format": "massive", "path": str(massive_dir(tmp_path)), "source_locale": "de-DE", "target_locale": "en-US"}
     with pytest.raises(InputError, match="no MASSIVE file de-DE.jsonl"):
         read_pairs(spec)
+
+
+def test_atomic_write_gives_the_umask_permissions(tmp_path):
+    """mkstemp makes owner-only files; a written output must be readable as any file the user creates."""
+    old = os.umask(0o022)
+    try:
+        with atomic_write(tmp_path / "out.txt") as f:
+            f.write("x\n")
+        (tmp_path / "plain.txt").write_text("x\n")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "out.txt").stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "out.txt").stat().st_mode) == stat.S_IMODE((tmp_path / "plain.txt").stat().st_mode)
