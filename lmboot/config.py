@@ -84,6 +84,18 @@ def check_together(config: dict, source: str) -> None:
                              "fairseq weights): set 0, or give nmt.pretrained.checkpoint instead")
 
 
+TUNE_HOURS, TUNE_UPDATES = 0.25, 20000  # a select.tune candidate's budget when its block sets neither
+
+
+def tune_budget(tune: dict) -> dict:
+    """The training budget of each select.tune candidate: what the block sets (either or both of
+    stop_time_hours and max_updates); neither set, TUNE_HOURS of wall clock."""
+    hours, updates = tune.get("stop_time_hours"), tune.get("max_updates")
+    if hours is None and updates is None:
+        hours = TUNE_HOURS
+    return {"stop_time_hours": hours, "max_updates": updates or TUNE_UPDATES}
+
+
 def load(path_or_json: str | Path) -> dict:
     """A config from a YAML/JSON file (validated) or an inline JSON object (a section, not validated)."""
     text = str(path_or_json)

@@ -129,3 +129,15 @@ def test_pretrained_general_translator_is_fine_tuned_only_from_fairseq_weights()
     config.validate(dict(minimal(), nmt={"pretrained": ct2, "translator": "ctranslate2", "self_training_rounds": 1}))
     with pytest.raises(InputError, match=r"nmt.pretrained: .* is not valid"):
         config.validate(dict(minimal(), nmt={"pretrained": dict(fairseq, corpus="oracle")}))
+
+
+def test_a_tuning_block_trains_its_candidates_under_the_budget_it_sets():
+    def budget(**tune):
+        cfg = config.validate(dict(minimal(), select={"tune": {"candidates": [{"top_k": 5}, {"top_k": 9}], **tune}}))
+        return config.tune_budget(cfg["select"]["tune"])
+    assert budget(max_updates=900) == {"stop_time_hours": None, "max_updates": 900}  # no hidden time cap
+    assert budget(stop_time_hours=0.5) == {"stop_time_hours": 0.5, "max_updates": config.TUNE_UPDATES}
+    assert budget(stop_time_hours=0.5, max_updates=900) == {"stop_time_hours": 0.5, "max_updates": 900}
+    assert budget() == {"stop_time_hours": config.TUNE_HOURS, "max_updates": config.TUNE_UPDATES}
+    with pytest.raises(InputError, match="select.tune.max_updates: 0 is less than the minimum of 1"):
+        budget(max_updates=0)
