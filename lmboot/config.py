@@ -55,6 +55,7 @@ def validate(config: dict, schema_path: str | Path = SCHEMA, source: str = "conf
         where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
         hint = f" ({error.schema['description']})" if error.validator == "oneOf" and "description" in error.schema else ""
         raise InputError(f"{source}: {where}: {error.message}{hint}")
+    fill_tune_budget(config)
     check_together(config, source)
     return config
 
@@ -87,13 +88,16 @@ def check_together(config: dict, source: str) -> None:
 TUNE_HOURS, TUNE_UPDATES = 0.25, 20000  # a select.tune candidate's budget when its block sets neither
 
 
-def tune_budget(tune: dict) -> dict:
-    """The training budget of each select.tune candidate: what the block sets (either or both of
-    stop_time_hours and max_updates); neither set, TUNE_HOURS of wall clock."""
-    hours, updates = tune.get("stop_time_hours"), tune.get("max_updates")
-    if hours is None and updates is None:
-        hours = TUNE_HOURS
-    return {"stop_time_hours": hours, "max_updates": updates or TUNE_UPDATES}
+def fill_tune_budget(config: dict) -> None:
+    """select.tune's candidates train under whichever of stop_time_hours and max_updates the block sets
+    (both: the first reached); neither set, TUNE_HOURS of wall clock. A default that depends on another
+    field, so the schema cannot give it."""
+    tune = config["select"]["tune"]
+    if tune is None:
+        return
+    if tune["stop_time_hours"] is None and tune["max_updates"] is None:
+        tune["stop_time_hours"] = TUNE_HOURS
+    tune["max_updates"] = tune["max_updates"] or TUNE_UPDATES
 
 
 def load(path_or_json: str | Path) -> dict:

@@ -134,7 +134,7 @@ def test_pretrained_general_translator_is_fine_tuned_only_from_fairseq_weights()
 def test_a_tuning_block_trains_its_candidates_under_the_budget_it_sets():
     def budget(**tune):
         cfg = config.validate(dict(minimal(), select={"tune": {"candidates": [{"top_k": 5}, {"top_k": 9}], **tune}}))
-        return config.tune_budget(cfg["select"]["tune"])
+        return {k: cfg["select"]["tune"][k] for k in ("stop_time_hours", "max_updates")}
     assert budget(max_updates=900) == {"stop_time_hours": None, "max_updates": 900}  # no hidden time cap
     assert budget(stop_time_hours=0.5) == {"stop_time_hours": 0.5, "max_updates": config.TUNE_UPDATES}
     assert budget(stop_time_hours=0.5, max_updates=900) == {"stop_time_hours": 0.5, "max_updates": 900}

@@ -14,7 +14,6 @@ import json
 import os
 from pathlib import Path
 
-from lmboot.config import tune_budget
 from lmboot.corpus import hash_bytes
 from lmboot.download import is_archive
 
@@ -60,7 +59,8 @@ def nmt_config(corpus):
     """The nmt section for a translator: a select.tune candidate trains under the tuning budget."""
     if not corpus.startswith("cut"):
         return as_json("nmt")
-    return json.dumps({**config["nmt"], **tune_budget(TUNE)}, sort_keys=True)
+    budget = {"stop_time_hours": TUNE["stop_time_hours"], "max_updates": TUNE["max_updates"]}
+    return json.dumps({**config["nmt"], **budget}, sort_keys=True)
 
 
 def prepare_config():
