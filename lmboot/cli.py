@@ -164,7 +164,21 @@ def name_path(value: str) -> tuple[str, str]:
 
 def cmd_mix(a):
     from lmboot.lm import build_mix
-    return build_mix(a.seed_arpa, a.other_arpa, a.dev, a.out_prefix, a.seed_weight)
+    components = dict(a.lm)
+    if len(components) != len(a.lm):
+        raise InputError(f"mix --lm: a component name is given twice ({' '.join(name for name, _ in a.lm)})")
+    return build_mix(components, a.dev, a.out_prefix, a.seed_weight)
+
+
+def cmd_topk(a):
+    from lmboot.topk import topk_text
+    return topk_text(a.nbest, a.src, a.seed_lm, a.seed_arpa, a.dev, a.rescore_stats, a.filter_stats,
+                     a.lm_filter.get("filters", []), a.k, a.out, a.order, a.seed_weight)
+
+
+def cmd_lm_component(a):
+    from lmboot.lm_vocab import build_component
+    return build_component(a.text, a.out_prefix, a.order, a.min_count, a.seed_arpa, a.dev, a.seed_weight)
 
 
 def cmd_evaluate(a):
@@ -359,10 +373,29 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out-prefix", required=True)
     s.add_argument("--order", type=int, default=3)
 
-    s = add("mix", cmd_mix, "interpolate the seed LM with another into one ARPA")
-    for arg in ("--seed-arpa", "--other-arpa", "--dev", "--out-prefix"):
+    s = add("mix", cmd_mix, "interpolate the seed LM with any number of others into one ARPA")
+    s.add_argument("--lm", nargs="+", type=name_path, required=True, metavar="NAME=ARPA",
+                   help="the LMs to mix, the seed first")
+    for arg in ("--dev", "--out-prefix"):
         s.add_argument(arg, required=True)
-    s.add_argument("--seed-weight", type=seed_weight, default="em", help="'em' (estimated on dev) or a number in [0, 1]")
+    s.add_argument("--seed-weight", type=seed_weight, default="em", help="'em' (all weights by EM on dev) or the seed's weight in [0, 1]")
+
+    s = add("topk", cmd_topk, "the top-k rescored hypotheses of each pool n-best list as LM data, k chosen on dev")
+    for arg in ("--nbest", "--src", "--seed-lm", "--seed-arpa", "--dev", "--rescore-stats", "--filter-stats", "--out"):
+        s.add_argument(arg, required=True)
+    s.add_argument("--lm-filter", type=section("lm_filter"), default={})
+    s.add_argument("--k", type=int, nargs="+", required=True, help="candidate k (lm.nbest_k)")
+    s.add_argument("--order", type=int, default=3)
+    s.add_argument("--seed-weight", type=seed_weight, default="em")
+
+    s = add("lm-component", cmd_lm_component, "an LM of a text component, its vocabulary cut chosen on dev")
+    for arg in ("--text", "--out-prefix"):
+        s.add_argument(arg, required=True)
+    s.add_argument("--order", type=int, required=True)
+    s.add_argument("--min-count", type=int, nargs="+", required=True, help="candidate cuts (lm.vocab_min_count)")
+    s.add_argument("--seed-arpa", help="seed LM as ARPA, to choose the cut")
+    s.add_argument("--dev", help="dev text, to choose the cut")
+    s.add_argument("--seed-weight", type=seed_weight, default="em", help="how candidates are mixed (lm.seed_weight)")
 
     s = add("evaluate", cmd_evaluate, "test perplexity and OOV rate of each LM")
     s.add_argument("--lm", nargs="+", type=name_path, required=True, metavar="NAME=PATH")

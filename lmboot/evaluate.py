@@ -9,7 +9,7 @@ from pathlib import Path
 from lmboot.corpus import atomic_write, iter_lines, read_lines, write_json
 from lmboot.errors import InputError
 from lmboot.lm import arpa_vocabulary, load_model
-from lmboot.wer import RECOGNIZERS, wer_cells, wer_columns
+from lmboot.wer import RECOGNIZERS, baseline_note, wer_cells, wer_columns
 
 
 def perplexity(model_path: str | Path, sentences: list[str], vocabulary: set[str] | None = None) -> dict:
@@ -104,7 +104,10 @@ def ablation(rows: list[dict], test: str | Path, out_json: str | Path, samples: 
             scores = json.loads(Path(row["translator"]).read_text())
             entry.update(dev_bleu=scores["bleu"], dev_chrf=scores["chrf"])
         if row.get("mix"):
-            entry["seed_weight"] = json.loads(Path(row["mix"]).read_text())["weights"]["seed"]
+            weights = json.loads(Path(row["mix"]).read_text())["weights"]
+            entry.update(seed_weight=weights["seed"], weights=weights)
+        if row.get("baseline"):
+            entry["baseline"] = True
         if row.get("filter"):
             entry["translations_kept"] = json.loads(Path(row["filter"]).read_text())["kept"]
         if row.get("bitext"):
@@ -130,10 +133,12 @@ def ablation_table(table: list[dict]) -> str:
 
     common = "ppl_common" in table[0]
     wer_keys = [k for k in RECOGNIZERS if k in table[0]]
+    vs_baseline = any(e.get("baseline") for e in table)
     header = "| LM | test PPL | OOV | vs seed-only |"
     header += " PPL, common vocabulary | vs seed-only |" if common else ""
     header += " dev BLEU | dev chrF | seed weight | bitext pairs | translations kept |"
-    header += "".join(f" {RECOGNIZERS[k]} WER % [95 % CI] | vs seed-only (paired p) |" for k in wer_keys)
+    header += "".join(f" {RECOGNIZERS[k]} WER % [95 % CI] | vs seed-only (paired p) |"
+                      + (" vs best baseline (paired p) |" if vs_baseline else "") for k in wer_keys)
     lines = [header, "|---|" + "---:|" * (header.count("|") - 2)]
     for e in table:
         cells = [e["label"], f"{e['ppl']:.1f}", f"{100 * e['oov_rate']:.1f} %", f"{100 * e['ppl_change_vs_first']:+.1f} %"]
@@ -141,9 +146,10 @@ def ablation_table(table: list[dict]) -> str:
             cells += [f"{e['ppl_common']:.1f}", f"{100 * e['ppl_common_change_vs_first']:+.1f} %"]
         cells += [cell(e, "dev_bleu", "{:.1f}"), cell(e, "dev_chrf", "{:.1f}"), cell(e, "seed_weight", "{:.2f}"),
                   cell(e, "bitext_pairs", "{:,}"), cell(e, "translations_kept", "{:,}")]
-        cells += [c for k in wer_keys for c in wer_cells(e, k)]
+        cells += [c for k in wer_keys for c in wer_cells(e, k, vs_baseline)]
         lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n" + (common_vocabulary_note(table[0]) if common else "")
+    notes = (common_vocabulary_note(table[0]) if common else "") + (baseline_note(table) if vs_baseline and wer_keys else "")
+    return "\n".join(lines) + "\n" + notes
 
 
 def gap_closed(seed: dict, full: dict, oracle: dict, key: str = "ppl") -> float:

@@ -1,6 +1,6 @@
 """KenLM n-gram models: lmplz/build_binary wrappers, ARPA reading, scoring, and linear interpolation of
-two back-off models into one ARPA, with weights given or estimated by EM on dev (like SRILM's
-compute-best-mix + ngram -mix-lm)."""
+any number of back-off models into one ARPA, with weights estimated by EM on dev (like SRILM's
+compute-best-mix + ngram -mix-lm) or the seed's given."""
 
 from __future__ import annotations
 
@@ -25,15 +25,18 @@ def kenlm_tool(name: str) -> str:
     return found
 
 
-def build_arpa(text: str | Path, arpa: str | Path, order: int = 3, memory: str = "1G") -> None:
-    """Estimate a modified Kneser-Ney ARPA model with lmplz (--discount_fallback: small data)."""
+def build_arpa(text: str | Path, arpa: str | Path, order: int = 3, memory: str = "1G",
+               limit_vocab: str | Path | None = None) -> None:
+    """Estimate a modified Kneser-Ney ARPA model with lmplz (--discount_fallback: small data); with
+    limit_vocab (a file of words), n-grams holding other words are left out."""
     if not any(line.strip() for line in iter_lines(text)):
         raise InputError(f"{text}: no text to build a language model from")
     arpa = Path(arpa)
     with tempfile.TemporaryDirectory(dir=arpa.parent if arpa.parent.exists() else None) as tmp, \
             open(text, "rb") as fin, atomic_write(arpa, "wb") as fout:
+        limit = ["--limit_vocab_file", str(limit_vocab)] if limit_vocab else []
         run = subprocess.run([kenlm_tool("lmplz"), "-o", str(order), "-S", memory, "-T", tmp,
-                              "--discount_fallback"], stdin=fin, stdout=fout, stderr=subprocess.PIPE)
+                              "--discount_fallback", *limit], stdin=fin, stdout=fout, stderr=subprocess.PIPE)
         if run.returncode:
             raise RuntimeError(f"lmplz failed on {text}: {run.stderr.decode(errors='replace')[-2000:]}")
 
@@ -219,24 +222,30 @@ def build_lm(text: str | Path, out_prefix: str | Path, order: int = 3) -> None:
 
 
 def interpolate(models: list[ArpaModel], dev_lines: list[str], seed_weight: float | str, out_arpa: str | Path) -> list[float]:
-    """Write the mixed ARPA of [seed, translated] with EM weights on dev (seed_weight "em") or the given
-    seed weight; returns the weights. What the final LM is, so what the LM filter is tuned on."""
+    """Write the linear mixture of [seed, other, ...] as one ARPA; returns the weights. seed_weight "em":
+    every weight by EM on dev (N components, as SRILM's compute-best-mix); a number: the seed's weight,
+    the others share the rest in the proportions EM gives them on dev. What the final LM is, so what the
+    LM filter and the vocabulary cut are tuned on."""
     if seed_weight == "em":
         weights = em_weights(models, dev_lines)
     else:
-        weights = [float(seed_weight), 1.0 - float(seed_weight)]
+        others = em_weights(models[1:], dev_lines) if len(models) > 2 else [1.0]
+        weights = [float(seed_weight)] + [(1.0 - float(seed_weight)) * w for w in others]
     mix_arpa(models, weights, out_arpa)
     return weights
 
 
-def build_mix(seed_arpa: str | Path, translated_arpa: str | Path, dev: str | Path, out_prefix: str | Path,
+def build_mix(components: dict[str, str | Path], dev: str | Path, out_prefix: str | Path,
               seed_weight: float | str = "em") -> dict:
-    """Interpolate the seed and translated LMs into out_prefix.{arpa,bin}; weights in out_prefix.json."""
-    models = [ArpaModel(seed_arpa), ArpaModel(translated_arpa)]
+    """Interpolate named ARPA LMs (the first is the seed) into out_prefix.{arpa,bin}; the weights by name,
+    how they were set and the exact mixture's dev perplexity in out_prefix.json."""
+    if len(components) < 2:
+        raise InputError(f"mix: needs the seed and at least one other LM (got {', '.join(components) or 'none'})")
+    models = [ArpaModel(path) for path in components.values()]
     dev_lines = [line for line in iter_lines(dev) if line.strip()]
     weights = interpolate(models, dev_lines, seed_weight, f"{out_prefix}.arpa")
     build_binary(f"{out_prefix}.arpa", f"{out_prefix}.bin")
-    info = {"weights": {"seed": weights[0], "translated": weights[1]},
+    info = {"weights": dict(zip(components, weights)),
             "method": "em" if seed_weight == "em" else "fixed",
             "dev_perplexity": mixture_perplexity(models, weights, dev_lines)}
     write_json(f"{out_prefix}.json", info)

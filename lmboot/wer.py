@@ -132,43 +132,71 @@ RECOGNIZERS = {"sphinx": "PocketSphinx", "whisper": "Whisper n-best"}
 
 
 def wer_columns(rows: list[dict], samples: int = 1000) -> list[dict]:
-    """For rows {"label", "sphinx": json, "whisper": json} (asr.sphinx_wer / asr.whisper_wer outputs):
-    each recognizer's test WER with its bootstrap CI and the paired bootstrap against the first row."""
+    """For rows {"label", "sphinx": json, "whisper": json, optional "baseline": true} (asr.sphinx_wer /
+    asr.whisper_wer outputs): each recognizer's test WER with its bootstrap CI, the paired bootstrap against
+    the first row and, when rows are marked as baselines, against the best of them by that recognizer's WER."""
     loaded = [{k: json.loads(Path(row[k]).read_text()) for k in RECOGNIZERS if row.get(k)} for row in rows]
+    counts = [{k: np.array(r["counts"]).reshape(-1, 2) for k, r in result.items()} for result in loaded]
+    baselines = [i for i, row in enumerate(rows) if row.get("baseline")]
     out = []
-    for result in loaded:
+    for result, own in zip(loaded, counts):
         entry = {}
         for key, r in result.items():
-            counts, base = np.array(r["counts"]).reshape(-1, 2), np.array(loaded[0][key]["counts"]).reshape(-1, 2)
-            entry[key] = {**bootstrap_ci(counts, samples), "vs_first": paired_bootstrap(counts, base, samples),
+            entry[key] = {**bootstrap_ci(own[key], samples), "vs_first": paired_bootstrap(own[key], counts[0][key], samples),
                           **{k: r[k] for k in ("lw", "alpha", "beta", "rtf", "test_wer_1best", "test_wer_oracle")
                              if k in r}}
+            scored = [i for i in baselines if key in counts[i]]
+            if scored:
+                best = min(scored, key=lambda i: wer(counts[i][key]))
+                entry[key]["vs_best_baseline"] = {"label": rows[best]["label"],
+                                                  **paired_bootstrap(own[key], counts[best][key], samples)}
         out.append(entry)
     return out
 
 
-def wer_cells(entry: dict, key: str) -> list[str]:
-    """Markdown cells of one recognizer: 'WER [CI]' and 'relative change (paired p)'."""
-    if key not in entry:
-        return ["", ""]
-    w, pair = entry[key], entry[key]["vs_first"]
+def relative_change(w: dict, pair: dict) -> str:
+    """'relative change (paired p)' of a system against the system a paired test compared it with."""
     base = w["wer"] - pair["delta"]
-    change = f"{100 * pair['delta'] / base:+.1f} % (p {pair['p_not_better']:.2f})" if base else ""
-    return [f"{100 * w['wer']:.1f} [{100 * w['ci_low']:.1f}, {100 * w['ci_high']:.1f}]", change]
+    return f"{100 * pair['delta'] / base:+.1f} % (p {pair['p_not_better']:.2f})" if base else ""
+
+
+def wer_cells(entry: dict, key: str, best_baseline: bool = False) -> list[str]:
+    """Markdown cells of one recognizer: 'WER [CI]', 'relative change vs the first row (paired p)' and,
+    with best_baseline, the same against the best baseline row."""
+    if key not in entry:
+        return ["", "", ""] if best_baseline else ["", ""]
+    w = entry[key]
+    cells = [f"{100 * w['wer']:.1f} [{100 * w['ci_low']:.1f}, {100 * w['ci_high']:.1f}]", relative_change(w, w["vs_first"])]
+    if best_baseline:
+        cells.append(relative_change(w, w["vs_best_baseline"]) if "vs_best_baseline" in w else "")
+    return cells
 
 
 def wer_table(rows: list[dict], out_json: str, samples: int = 1000) -> dict:
-    """results/<run>/wer.{json,md}: WER of each LM with both recognizers, CIs and paired tests vs row 1."""
+    """results/<run>/wer.{json,md}: WER of each LM with both recognizers, CIs and paired tests vs row 1
+    (and vs the best baseline row when rows are marked as baselines)."""
     columns = wer_columns(rows, samples)
     table = [{"label": row["label"], **entry} for row, entry in zip(rows, columns)]
     write_json(out_json, {"rows": table})
-    lines = ["| LM | PocketSphinx WER % [95 % CI] | vs first row | Whisper n-best WER % [95 % CI] | vs first row |",
-             "|---|---:|---:|---:|---:|"]
-    lines += [f"| {e['label']} | " + " | ".join(wer_cells(e, "sphinx") + wer_cells(e, "whisper")) + " |" for e in table]
+    vs_baseline = any(row.get("baseline") for row in rows)
+    extra = " vs best baseline |" if vs_baseline else ""
+    header = "| LM |" + "".join(f" {name} WER % [95 % CI] | vs first row |{extra}" for name in RECOGNIZERS.values())
+    lines = [header, "|---|" + "---:|" * (header.count("|") - 2)]
+    lines += [f"| {e['label']} | " + " | ".join(c for key in RECOGNIZERS for c in wer_cells(e, key, vs_baseline)) + " |"
+              for e in table]
     whisper = table[0].get("whisper")
     if whisper:
         lines.append(f"\nWhisper without an LM (its own 1-best): {100 * whisper['test_wer_1best']:.1f} %; "
                      f"best hypothesis in each n-best list (oracle): {100 * whisper['test_wer_oracle']:.1f} %.")
+    if vs_baseline:
+        lines.append(baseline_note(table))
     with atomic_write(Path(out_json).with_suffix(".md")) as f:
         f.write("\n".join(lines) + "\n")
     return {"rows": len(table)}
+
+
+def baseline_note(table: list[dict]) -> str:
+    """Which row each 'vs best baseline' column compares with (the baseline with the lowest test WER)."""
+    named = {RECOGNIZERS[k]: e[k]["vs_best_baseline"]["label"] for e in table[:1] for k in RECOGNIZERS
+             if k in e and "vs_best_baseline" in e[k]}
+    return "\nvs best baseline: paired against " + "; ".join(f"{name}: {label}" for name, label in named.items()) + "."

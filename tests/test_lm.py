@@ -74,6 +74,51 @@ def test_em_weights_known_mixture():
     assert em_weights([a, unknown], ["x y"])[1] == pytest.approx(0, abs=1e-6)
 
 
+def test_em_weights_three_components_known_mixture():
+    """Three unigram models over x, y, z (p(</s>) = .4 each); each puts .5 of its .6 word mass on its own
+    word and .05 on each other one, so p_i(w) = .05 + .45 [w = w_i]. With word shares f = (.5, .3, .2) the
+    dev likelihood is maximal where the mixture's word probabilities equal .6 f: .05 + .45 w_i = .6 f_i,
+    i.e. w = (25, 13, 7) / 45."""
+
+    class Unigram:
+        order = 1
+
+        def __init__(self, own):
+            self.probs = {w: (0.5 if w == own else 0.05) for w in "xyz"} | {"</s>": 0.4}
+            self.vocab = set(self.probs)
+
+        def logprob(self, word, context):
+            return math.log10(self.probs[word])
+
+    models = [Unigram("x"), Unigram("y"), Unigram("z")]
+    dev = ["x x x x x y y y z z"] * 3  # shares .5 / .3 / .2 among the words
+    weights = em_weights(models, dev, iterations=5000, tol=1e-12)
+    assert weights == pytest.approx([25 / 45, 13 / 45, 7 / 45], abs=1e-3)
+
+
+def test_build_mix_three_components(tmp_path, two_models):
+    """An N-way mix is written as one ARPA whose n-gram probabilities are the weighted sum of the three
+    models', with one weight per named component estimated by EM (the seed first)."""
+    a, b, A, B = two_models
+    c = make_lm(tmp_path, assistant_sentences(60, seed=21) + news_sentences(20, seed=22), "c")
+    dev = write_text(tmp_path / "dev.txt", assistant_sentences(20, seed=9) + news_sentences(10, seed=9))
+    info = build_mix({"seed": f"{a}.arpa", "news": f"{b}.arpa", "both": f"{c}.arpa"}, dev, tmp_path / "mix")
+    assert list(info["weights"]) == ["seed", "news", "both"]
+    assert sum(info["weights"].values()) == pytest.approx(1, abs=1e-9) and min(info["weights"].values()) > 0
+    models, weights = [A, B, ArpaModel(f"{c}.arpa")], list(info["weights"].values())
+    M = ArpaModel(tmp_path / "mix.arpa")
+    for ngram in [("play",), ("<s>", "play"), ("the",)]:
+        if ngram in M.prob:
+            assert M.prob[ngram] == pytest.approx(_mixture(models, weights, ngram[-1], ngram[:-1]), abs=1e-5)
+    fixed = build_mix({"seed": f"{a}.arpa", "news": f"{b}.arpa", "both": f"{c}.arpa"}, dev, tmp_path / "fixed", 0.5)
+    rest = fixed["weights"]["news"] + fixed["weights"]["both"]
+    assert fixed["weights"]["seed"] == 0.5 and rest == pytest.approx(0.5)
+    assert em_weights([B, models[2]], [line for line in dev.read_text().splitlines()])[0] == pytest.approx(
+        fixed["weights"]["news"] / rest, abs=1e-6)  # the others share the rest as EM on them alone says
+    with pytest.raises(InputError, match="at least one other"):
+        build_mix({"seed": f"{a}.arpa"}, dev, tmp_path / "one")
+
+
 def test_em_weights_no_dev(two_models):
     _, _, A, B = two_models
     with pytest.raises(InputError, match="dev"):
@@ -126,7 +171,7 @@ def test_mix_arpa_bad_weights(tmp_path, two_models, weights):
 def test_build_mix_fixed_weight(tmp_path, two_models):
     a, b, _, _ = two_models
     dev = write_text(tmp_path / "dev.txt", TEXT_A[:5])
-    info = build_mix(f"{a}.arpa", f"{b}.arpa", dev, tmp_path / "mix", 0.25)
+    info = build_mix({"seed": f"{a}.arpa", "translated": f"{b}.arpa"}, dev, tmp_path / "mix", 0.25)
     saved = json.loads((tmp_path / "mix.json").read_text())
     assert saved == info
     assert info["weights"] == {"seed": 0.25, "translated": 0.75} and info["method"] == "fixed"
@@ -138,7 +183,7 @@ def test_build_mix_fixed_weight(tmp_path, two_models):
 def test_build_mix_em(tmp_path, two_models):
     a, b, _, _ = two_models
     dev = write_text(tmp_path / "dev.txt", [s for s in assistant_sentences(120, seed=9) if s not in TEXT_A][:30])
-    info = build_mix(f"{a}.arpa", f"{b}.arpa", dev, tmp_path / "mix")
+    info = build_mix({"seed": f"{a}.arpa", "translated": f"{b}.arpa"}, dev, tmp_path / "mix")
     assert info["method"] == "em" and info["weights"]["seed"] > 0.8
     assert sum(info["weights"].values()) == pytest.approx(1, abs=1e-9)
     assert json.loads((tmp_path / "mix.json").read_text()) == info
@@ -147,7 +192,7 @@ def test_build_mix_em(tmp_path, two_models):
 def test_em_mix_has_the_lowest_dev_perplexity(tmp_path, two_models):
     a, b, _, _ = two_models
     dev = write_text(tmp_path / "dev.txt", [s for s in assistant_sentences(120, seed=9) if s not in TEXT_A][:30])
-    em = build_mix(f"{a}.arpa", f"{b}.arpa", dev, tmp_path / "em")
+    em = build_mix({"seed": f"{a}.arpa", "translated": f"{b}.arpa"}, dev, tmp_path / "em")
     for weight in (0.1, 0.5, 0.95):
-        fixed = build_mix(f"{a}.arpa", f"{b}.arpa", dev, tmp_path / f"w{weight}", weight)
+        fixed = build_mix({"seed": f"{a}.arpa", "translated": f"{b}.arpa"}, dev, tmp_path / f"w{weight}", weight)
         assert em["dev_perplexity"] <= fixed["dev_perplexity"] + 1e-9, weight

@@ -135,7 +135,7 @@ def test_tuned_dev_perplexity_is_the_built_lms(tmp_path, tiny_lm, seed_weight):
     stats = lm_filter(src, tgt, f"{tiny_lm}.bin", out, [{"type": "lm_score", "percentile": "tune"}],
                       seed_arpa=f"{tiny_lm}.arpa", dev=dev, grid=[0, 20], seed_weight=seed_weight, tune_on="ppl")
     build_lm(out, tmp_path / "translated")
-    build_mix(f"{tiny_lm}.arpa", tmp_path / "translated.arpa", dev, tmp_path / "mix", seed_weight)
+    build_mix({"seed": f"{tiny_lm}.arpa", "translated": tmp_path / "translated.arpa"}, dev, tmp_path / "mix", seed_weight)
     built = perplexity(tmp_path / "mix.arpa", (tmp_path / "dev.txt").read_text().splitlines())["ppl"]
     assert stats["tuning"]["dev_ppl"][str(stats["tuning"]["percentile"])] == pytest.approx(built, abs=1e-3)
 
@@ -161,7 +161,7 @@ def test_tuning_on_the_common_vocabulary_scores_as_evaluate_does(tmp_path, tiny_
     vocabulary = set(arpa_vocabulary(f"{tiny_lm}.arpa")).union(*(t.split() for t in targets))
     lm_filter(src, tgt, f"{tiny_lm}.bin", tmp_path / "half.txt", [{"type": "lm_score", "percentile": 50}])
     build_lm(tmp_path / "half.txt", tmp_path / "half")
-    build_mix(f"{tiny_lm}.arpa", tmp_path / "half.arpa", dev, tmp_path / "mix", "em")
+    build_mix({"seed": f"{tiny_lm}.arpa", "translated": tmp_path / "half.arpa"}, dev, tmp_path / "mix", "em")
     built = perplexity(tmp_path / "mix.arpa", dev_lines, vocabulary)["ppl_common"]
     assert common["dev_ppl"]["50"] == pytest.approx(built, abs=1e-3)
     with pytest.raises(InputError, match="tune_on"):

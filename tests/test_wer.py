@@ -71,3 +71,25 @@ def test_wer_table_compares_rows_with_the_first(tmp_path):
     assert table[1]["sphinx"]["wer"] == 0.25 and table[1]["sphinx"]["vs_first"]["delta"] == -0.25
     md = (tmp_path / "wer.md").read_text()
     assert "| mixed | 25.0 [25.0, 25.0] | -50.0 % (p 0.00) |" in md and "oracle): 10.0 %" in md
+
+
+def test_every_row_is_paired_with_the_best_baseline(tmp_path):
+    """Rows marked as baselines: each row also gets the paired test against the baseline with the lowest WER
+    (per recognizer), named in the table's note."""
+    def result(name, counts):
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps({"counts": counts, "test_wer_1best": 0.3, "test_wer_oracle": 0.1}))
+        return str(path)
+
+    rows = [{"label": "seed-only", "sphinx": result("s0", [[3, 4]] * 20)},
+            {"label": "weak baseline", "sphinx": result("s1", [[2, 4]] * 20), "baseline": True},
+            {"label": "strong baseline", "sphinx": result("s2", [[1, 4]] * 10 + [[2, 4]] * 10), "baseline": True},
+            {"label": "configured", "sphinx": result("s3", [[1, 4]] * 20)}]
+    wer_table(rows, str(tmp_path / "wer.json"), samples=200)
+    table = json.loads((tmp_path / "wer.json").read_text())["rows"]
+    assert {row["sphinx"]["vs_best_baseline"]["label"] for row in table} == {"strong baseline"}
+    assert table[3]["sphinx"]["vs_best_baseline"]["delta"] == pytest.approx(0.25 - 0.375)
+    assert table[2]["sphinx"]["vs_best_baseline"]["delta"] == 0
+    md = (tmp_path / "wer.md").read_text()
+    assert "| configured | 25.0 [25.0, 25.0] | -66.7 % (p 0.00) | -33.3 % (p 0.00) |" in md
+    assert "vs best baseline: paired against PocketSphinx: strong baseline." in md

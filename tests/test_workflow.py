@@ -17,7 +17,7 @@ from lmboot.corpus import normalize
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "config" / "tiny.yaml"
 STAGES = {"demo_data", "prepare", "select", "spm", "train", "pseudo_pairs", "translate", "rescore", "lm_filter",
-          "lm", "mix", "evaluate", "entities", "restore_entities", "synthesize", "whisper_nbest", "pronunciations",
+          "lm", "lm_component", "topk", "mix", "evaluate", "entities", "restore_entities", "synthesize", "whisper_nbest", "pronunciations",
           "sphinx_wer", "whisper_wer", "wer", "select_cut", "choose_cut",
           "spm_from_general"}
 
@@ -94,12 +94,17 @@ def test_workflow_end_to_end(tmp_path):
     run = snakemake(tmp_path, "--cores", "2", "all", "ablation")
     assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
     metrics = json.loads((tmp_path / "results/tiny/metrics.json").read_text())
-    assert set(metrics["lms"]) == {"seed", "translated", "mix-translated", "oracle", "mix-oracle"}
+    assert set(metrics["lms"]) == {"seed", "translated", "mix-translated", "mix-general", "mix-selected", "configured",
+                                   "oracle", "mix-oracle"}
     for name, row in metrics["lms"].items():
         assert math.isfinite(row["ppl"]) and row["ppl"] > 1, name
         assert 0 <= row["oov_rate"] < 1, name
     weights = metrics["stages"]["mix"]["weights"]
-    assert abs(weights["seed"] + weights["translated"] - 1) < 1e-9
+    assert list(weights) == ["seed", "selected.r1.plain.rescored.filtered"] and abs(sum(weights.values()) - 1) < 1e-9
+    configured = metrics["stages"]["configured_mix"]["weights"]  # lm.components: translated + general (default)
+    assert list(configured) == ["seed", "selected.r1.plain.rescored.filtered", "general"]
+    assert abs(sum(configured.values()) - 1) < 1e-9 and min(configured.values()) > 0
+    assert metrics["stages"]["general_lm"]["min_count"] in (1, 2, 3)  # the vocabulary cut chosen on dev
     nbest = [json.loads(line) for line in (tmp_path / "data/tiny/selected/translate/r1.pool.nbest.jsonl").open()]
     pool = (tmp_path / "data/tiny/prepared/pool.src").read_text().splitlines()
     assert [r["src"] for r in nbest] == pool and all(1 <= len(r["hyps"]) <= 3 for r in nbest)
@@ -108,14 +113,22 @@ def test_workflow_end_to_end(tmp_path):
     assert len(table) == 2 + len(metrics["lms"]) and table[0].endswith("| PPL, common vocabulary |")
     assert assistant_share(tmp_path, kept=True) > 2 * assistant_share(tmp_path, kept=False)
     ablation = json.loads((tmp_path / "results/tiny/ablation.json").read_text())["rows"]
-    assert [r["label"] for r in ablation] == ["seed-only", "+ raw translation", "+ embedding selection",
-                                               "+ self-training", "+ n-best rescoring", "+ LM filtering",
-                                               "+ entity protection", "oracle (real pool text)"]
+    assert [r["label"] for r in ablation] == ["seed-only", "seed + general text (baseline)",
+                                               "seed + selected text (baseline)", "+ raw translation",
+                                               "+ embedding selection", "+ self-training", "+ n-best rescoring",
+                                               "+ LM filtering", "+ entity protection",
+                                               "+ top-k translations (k on dev)",
+                                               "configured: seed + translations + general text",
+                                               "oracle (real pool text)"]
+    assert [r.get("baseline", False) for r in ablation[:4]] == [False, True, True, False]
+    assert ablation[-2]["ppl"] == pytest.approx(metrics["lms"]["configured"]["ppl"])
+    assert ablation[-2]["oov_rate"] <= min(ablation[8]["oov_rate"], ablation[1]["oov_rate"])  # the union of both
+    assert ablation[-3]["translations_kept"] >= ablation[8]["translations_kept"]  # k >= 1 hypotheses each
     assert all(math.isfinite(r["ppl"]) and math.isfinite(r["ppl_common"]) for r in ablation)
     assert len({r["common_vocabulary"] for r in ablation}) == 1  # one vocabulary for every row
-    assert ablation[1]["bitext_pairs"] > ablation[2]["bitext_pairs"]  # raw: the whole general corpus
-    assert ablation[5]["ppl"] == pytest.approx(metrics["lms"]["mix-translated"]["ppl"])  # protect: false
-    assert ablation[4]["translations_kept"] == len(pool) >= ablation[5]["translations_kept"]
+    assert ablation[3]["bitext_pairs"] > ablation[4]["bitext_pairs"]  # raw: the whole general corpus
+    assert ablation[8]["ppl"] == pytest.approx(metrics["lms"]["mix-translated"]["ppl"])  # protect: false
+    assert ablation[7]["translations_kept"] == len(pool) >= ablation[8]["translations_kept"]
     check_select_tuning(tmp_path)
     check_entity_protection(tmp_path, pool)
     check_wer(tmp_path, ablation)
@@ -192,8 +205,14 @@ def check_wer(workdir: Path, ablation: list[dict]) -> None:
             w = row[recognizer]
             assert 0 <= w["ci_low"] <= w["wer"] <= w["ci_high"] and w["utterances"] == 10, (row["label"], recognizer)
     assert ablation[0]["sphinx"]["vs_first"]["delta"] == 0
+    baselines = [row for row in ablation if row.get("baseline")]
+    best = min(baselines, key=lambda row: row["sphinx"]["wer"])  # each row is also paired with the best baseline
+    assert all(row["sphinx"]["vs_best_baseline"]["label"] == best["label"] for row in ablation)
+    assert best["sphinx"]["vs_best_baseline"]["delta"] == 0
     table = (workdir / "results/tiny/wer.md").read_text()
-    assert all(label in table for label in ("seed-only", "seed + translated", "seed + oracle"))
+    assert all(label in table for label in ("seed-only", "seed + general text (baseline)", "seed + translated",
+                                            "configured: seed + translations + general text", "seed + oracle"))
+    assert "vs best baseline" in table
     manifest = (workdir / "data/tiny/asr/test/manifest.tsv").read_text().splitlines()
     assert len(manifest) == 10 and {line.split("\t")[1] for line in manifest} == {"flite:slt", "espeak-ng:en-us"}
 

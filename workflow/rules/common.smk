@@ -38,6 +38,20 @@ ABLATION = {  # the paper's cumulative rows
 }
 if config["in_domain"].get("source_tags_field"):  # slot markup: entity protection gets its row
     ABLATION["+ entity protection"] = f"selected.r{ROUNDS}.protected.rescored.filtered"
+TOPK_ROW = "+ top-k translations (k on dev)"  # the pipeline's top-k hypotheses instead of its 1-best
+
+# LM components mixed with the seed LM (lm.components): the pipeline's translations, their top-k
+# hypotheses, the new-language side of the whole general bitext or of the selected pairs. A mixture is
+# models/<run>/lm/mix-<component>+<component>...(seed first, implicit).
+TEXT_COMPONENTS = ("general", "selected", "nbest")  # built by rule lm_component (vocabulary cut on dev)
+COMPONENT_LM = {"translated": FULL, "nbest": "nbest", "general": "general", "selected": "selected"}
+CONFIGURED = "mix-{}".format("+".join(COMPONENT_LM[c] for c in config["lm"]["components"]))  # the LM lmboot ships
+COMPONENT_LABEL = {"translated": "translations", "nbest": "top-k translations", "general": "general text",
+                   "selected": "selected text"}
+BASELINES = {  # what a speech engineer tries first: the new-language text already held, no translator
+    "seed + general text (baseline)": "mix-general",
+    "seed + selected text (baseline)": "mix-selected",
+}
 
 
 TUNE = config["select"]["tune"]  # choose the selection's cut on dev (select.smk)
@@ -184,6 +198,7 @@ def variant_parts(variant):
 
 
 VARIANT_RE = r"(selected|general|cut\d+)\.r\d+\.(plain|protected)\.(rescored|1best)\.(filtered|unfiltered)"
+MIX_PART = f"(general|selected|nbest|{VARIANT_RE})"  # what mix-<part>+<part>... may hold besides the seed
 
 
 def translations(wildcards, part):
@@ -200,18 +215,47 @@ def lm_text(wildcards):
     return f"{DATA}/variants/{wildcards.name}.tgt"
 
 
+def component_text(wildcards):
+    """The text of a component LM built with a vocabulary cut (rule lm_component)."""
+    if wildcards.name == "general":
+        return rules.prepare.output.general_tgt
+    if wildcards.name == "selected":
+        return bitext("selected")["tgt"]
+    return f"{DATA}/variants/nbest.tgt"
+
+
+def mix_inputs(wildcards):
+    """The ARPA files a mixture mix-<a>+<b>... is made of, the seed first."""
+    return [f"{MODELS}/lm/{part}.arpa" for part in ["seed", *wildcards.name.split("+")]]
+
+
+def configured_label():
+    parts = [COMPONENT_LABEL[c] for c in config["lm"]["components"]]
+    return "configured: " + " + ".join(["seed", *parts])
+
+
+def lm_row(label, name, **extra):
+    """An LM row of a table: the binary and ARPA model, its mixture weights when it is a mixture."""
+    row = {"label": label, "lm": f"{MODELS}/lm/{name}.bin", "arpa": f"{MODELS}/lm/{name}.arpa", **extra}
+    if name.startswith("mix-"):
+        row["mix"] = f"{MODELS}/lm/{name}.json"
+    return row
+
+
 def ablation_rows():
-    """Rows of the ablation table: seed-only, each cumulative variant interpolated with the seed, oracle."""
-    rows = [{"label": "seed-only", "lm": f"{MODELS}/lm/seed.bin", "arpa": f"{MODELS}/lm/seed.arpa"}]
+    """Rows of the ablation table: seed-only, the baselines without translation, each cumulative variant
+    interpolated with the seed, the top-k translations, the configured LM, the oracle."""
+    rows = [lm_row("seed-only", "seed")]
+    rows += [lm_row(label, name, baseline=True) for label, name in BASELINES.items()]
     for label, variant in ABLATION.items():
         v = variant_parts(variant)
-        rows.append({"label": label, "lm": f"{MODELS}/lm/mix-{variant}.bin", "arpa": f"{MODELS}/lm/mix-{variant}.arpa",
-                     "mix": f"{MODELS}/lm/mix-{variant}.json",
-                     "translator": f"{MODELS}/{v['corpus']}/round{v['r']}/dev_scores.json",
-                     "filter": f"{DATA}/variants/{variant}.json",
-                     "bitext": bitext(v["corpus"])["src"]})
-    rows.append({"label": "oracle (real pool text)", "lm": f"{MODELS}/lm/mix-oracle.bin",
-                 "arpa": f"{MODELS}/lm/mix-oracle.arpa", "mix": f"{MODELS}/lm/mix-oracle.json"})
+        rows.append(lm_row(label, f"mix-{variant}",
+                           translator=f"{MODELS}/{v['corpus']}/round{v['r']}/dev_scores.json",
+                           filter=f"{DATA}/variants/{variant}.json", bitext=bitext(v["corpus"])["src"]))
+    rows.append(lm_row(TOPK_ROW, "mix-nbest", filter=f"{DATA}/variants/nbest.json"))
+    if CONFIGURED not in (f"mix-{FULL}", "mix-nbest"):
+        rows.append(lm_row(configured_label(), CONFIGURED))
+    rows.append(lm_row("oracle (real pool text)", "mix-oracle"))
     if config["asr"]["enabled"]:  # WER columns: asr.smk decodes each row's LM
         for row in rows:
             name = os.path.basename(row["lm"])[: -len(".bin")]
@@ -219,11 +263,18 @@ def ablation_rows():
     return rows
 
 
-def wer_rows(lms):
-    """Rows of a WER table: each LM's PocketSphinx and Whisper results (asr.smk)."""
-    return [{"label": label, "sphinx": f"{DATA}/asr/sphinx/{name}.json", "whisper": f"{DATA}/asr/whisper/{name}.json"}
+def wer_rows(lms, baselines=()):
+    """Rows of a WER table: each LM's PocketSphinx and Whisper results (asr.smk); labels in baselines are
+    marked as baseline rows (each row is also compared with the best of them)."""
+    return [{"label": label, "sphinx": f"{DATA}/asr/sphinx/{name}.json", "whisper": f"{DATA}/asr/whisper/{name}.json",
+             **({"baseline": True} if label in baselines else {})}
             for label, name in lms.items()]
 
 
+def row_files(rows):
+    """The files a table's rows read (every value but the label and the baseline flag)."""
+    return sorted({path for row in rows for key, path in row.items() if key not in ("label", "baseline")})
+
+
 def ablation_files():
-    return sorted({path for row in ablation_rows() for key, path in row.items() if key != "label"})
+    return row_files(ablation_rows())

@@ -1,7 +1,8 @@
 # evaluate: test perplexity and OOV of every LM -> results/<run>/metrics.{json,md}; the ablation table
 # (snakemake ablation) -> results/<run>/ablation.{json,md} (lmboot/evaluate.py)
 
-EVAL_LMS = {"seed": "seed", "translated": FULL, "mix-translated": f"mix-{FULL}"}
+EVAL_LMS = {"seed": "seed", "translated": FULL, "mix-translated": f"mix-{FULL}", "mix-general": "mix-general",
+            "mix-selected": "mix-selected", "configured": CONFIGURED}
 if config["lm"]["oracle"]:
     EVAL_LMS.update({"oracle": "oracle", "mix-oracle": "mix-oracle"})
 STAGE_STATS = {
@@ -10,6 +11,8 @@ STAGE_STATS = {
     "rescore": f"{DATA}/variants/selected.r{ROUNDS}.{ENTS}.rescored.json",
     "lm_filter": f"{DATA}/variants/{FULL}.json",
     "mix": f"{MODELS}/lm/mix-{FULL}.json",
+    "configured_mix": f"{MODELS}/lm/{CONFIGURED}.json",
+    "general_lm": f"{MODELS}/lm/general.json",
     "translator": f"{MODELS}/selected/round{ROUNDS}/dev_scores.json",
     "translator_round0": f"{MODELS}/selected/round0/dev_scores.json",
 }

@@ -1,5 +1,7 @@
-# lm: KenLM models of the seed, of each translated variant and of the oracle; seed + other interpolated
-# into one ARPA with weights by EM on dev (lmboot/lm.py)
+# lm: KenLM models of the seed, of each translated variant and of the oracle; the text components
+# (general / selected new-language text, top-k translations) with a vocabulary cut chosen on dev
+# (lmboot/lm_vocab.py); the seed mixed with any number of them into one ARPA, weights by EM on dev
+# (lmboot/lm.py): mix-<a>+<b>...
 
 rule lm:
     input:
@@ -25,19 +27,50 @@ rule lm:
         "lmboot lm --text {input} --out-prefix {params.prefix} --order {params.order} > {log} 2>&1"
 
 
+rule lm_component:
+    input:
+        text=component_text,
+        seed=f"{MODELS}/lm/seed.arpa",
+        dev=rules.prepare.output.dev_tgt,
+    output:
+        arpa=f"{MODELS}/lm/{{name}}.arpa",
+        binary=f"{MODELS}/lm/{{name}}.bin",
+        stats=f"{MODELS}/lm/{{name}}.json",
+    wildcard_constraints:
+        name="|".join(TEXT_COMPONENTS),
+    params:
+        prefix=lambda wc, output: output.arpa[: -len(".arpa")],
+        order=config["lm"]["order"],
+        min_count=lambda wc: " ".join(map(str, [1] if wc.name == "nbest" else config["lm"]["vocab_min_count"])),
+        seed_weight=config["lm"]["seed_weight"],
+    conda:
+        "../../envs/lmboot.yaml"
+    log:
+        f"{LOGS}/lm_component.{{name}}.log",
+    benchmark:
+        f"{BENCH}/lm_component.{{name}}.tsv"
+    resources:
+        mem_mb=8000,
+        runtime=60,
+    shell:
+        "lmboot lm-component --text {input.text} --out-prefix {params.prefix} --order {params.order}"
+        " --min-count {params.min_count} --seed-arpa {input.seed} --dev {input.dev}"
+        " --seed-weight {params.seed_weight} > {log} 2>&1"
+
+
 rule mix:
     input:
-        seed=f"{MODELS}/lm/seed.arpa",
-        other=f"{MODELS}/lm/{{name}}.arpa",
+        arpas=mix_inputs,
         dev=rules.prepare.output.dev_tgt,
     output:
         arpa=f"{MODELS}/lm/mix-{{name}}.arpa",
         binary=f"{MODELS}/lm/mix-{{name}}.bin",
         weights=f"{MODELS}/lm/mix-{{name}}.json",
     wildcard_constraints:
-        name=f"oracle|{VARIANT_RE}",
+        name=f"oracle|{MIX_PART}(\\+{MIX_PART})*",
     params:
         prefix=lambda wc, output: output.arpa[: -len(".arpa")],
+        lms=lambda wc, input: " ".join(f"{name}={path}" for name, path in zip(["seed"] + wc.name.split("+"), input.arpas)),
         weight=config["lm"]["seed_weight"],
     conda:
         "../../envs/lmboot.yaml"
@@ -46,8 +79,8 @@ rule mix:
     benchmark:
         f"{BENCH}/mix.{{name}}.tsv"
     resources:
-        mem_mb=4000,
+        mem_mb=8000,
         runtime=60,
     shell:
-        "lmboot mix --seed-arpa {input.seed} --other-arpa {input.other} --dev {input.dev}"
-        " --out-prefix {params.prefix} --seed-weight {params.weight} > {log} 2>&1"
+        "lmboot mix --lm {params.lms} --dev {input.dev} --out-prefix {params.prefix} --seed-weight {params.weight}"
+        " > {log} 2>&1"

@@ -1,7 +1,10 @@
-# wer: results/<run>/wer.{json,md}, the WER of the seed-only, configured-pipeline and oracle LMs with both
-# recognizers, bootstrap CIs and paired tests against seed-only (lmboot/wer.py). `snakemake wer`.
+# wer: results/<run>/wer.{json,md}, the WER of the seed-only LM, the baselines without translation (seed +
+# general / selected new-language text), the pipeline, the configured LM and the oracle with both
+# recognizers, bootstrap CIs and paired tests against seed-only and the best baseline (lmboot/wer.py).
 
-WER_LMS = {"seed-only": "seed", "seed + translated": f"mix-{FULL}"}
+WER_LMS = {"seed-only": "seed", **BASELINES, "seed + translated": f"mix-{FULL}"}
+if CONFIGURED != f"mix-{FULL}":
+    WER_LMS[configured_label()] = CONFIGURED
 if config["lm"]["oracle"]:
     WER_LMS["seed + oracle"] = "mix-oracle"
 
@@ -9,12 +12,12 @@ if config["lm"]["oracle"]:
 
 rule wer:
     input:
-        [path for row in wer_rows(WER_LMS) for key, path in row.items() if key != "label"],
+        row_files(wer_rows(WER_LMS, BASELINES)),
     output:
         json=f"{RESULTS}/wer.json",
         md=report(f"{RESULTS}/wer.md", caption="../report/wer.rst", category="Results"),
     params:
-        rows=json.dumps(wer_rows(WER_LMS)),
+        rows=json.dumps(wer_rows(WER_LMS, BASELINES)),
         asr=asr_section("bootstrap"),
     conda:
         "../../envs/lmboot.yaml"

@@ -1,0 +1,78 @@
+"""Text components of the final LM (the new-language side of the general bitext or of the selected pairs)
+with a vocabulary cut chosen on dev: words seen fewer than min_count times are left out of the component
+(lmplz --limit_vocab_file), so that a first-pass recognizer is not offered tens of thousands of rare words.
+Each candidate cut is scored as the final LM is built (mixed with the seed LM, written as one ARPA) by dev
+perplexity over one vocabulary; the test set is never read."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from lmboot.corpus import iter_lines, read_lines, write_json, write_lines
+from lmboot.errors import InputError
+from lmboot.lm import ArpaModel, arpa_vocabulary, build_arpa, build_binary, interpolate
+
+
+def word_counts(text: str | Path) -> Counter:
+    counts: Counter = Counter()
+    for line in iter_lines(text):
+        counts.update(line.split())
+    return counts
+
+
+def vocabulary_cut(counts: Counter, min_count: int) -> list[str]:
+    """The words seen at least min_count times, most frequent first."""
+    return [word for word, n in counts.most_common() if n >= min_count]
+
+
+def build_cut(text: str | Path, arpa: str | Path, counts: Counter, min_count: int, order: int) -> int:
+    """An ARPA LM of text over the words seen at least min_count times; returns that vocabulary's size."""
+    words = vocabulary_cut(counts, min_count)
+    if not words:
+        raise InputError(f"lm.vocab_min_count: no word of {text} is seen {min_count} times")
+    if min_count <= 1:
+        build_arpa(text, arpa, order)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            write_lines(f"{tmp}/vocab.txt", words)
+            build_arpa(text, arpa, order, limit_vocab=f"{tmp}/vocab.txt")
+    return len(words)
+
+
+def build_component(text: str | Path, out_prefix: str | Path, order: int, grid: list[int],
+                    seed_arpa: str | Path | None = None, dev: str | Path | None = None,
+                    seed_weight: float | str = "em") -> dict:
+    """out_prefix.{arpa,bin} from text with the vocabulary cut of the grid that gives the lowest dev
+    perplexity (over the seed's and the whole text's words) when mixed with the seed LM; the curve and the
+    choice in out_prefix.json. A one-value grid builds that cut without tuning."""
+    from lmboot.evaluate import perplexity
+
+    grid = sorted(set(grid))
+    if not grid or grid[0] < 1:
+        raise InputError(f"lm.vocab_min_count: counts must be integers >= 1 (got {grid})")
+    counts = word_counts(text)
+    curve, sizes = {}, {}
+    with tempfile.TemporaryDirectory(dir=Path(out_prefix).parent) as tmp:
+        if len(grid) > 1:
+            if not (seed_arpa and dev):
+                raise InputError("lm.vocab_min_count: choosing among several cuts needs the seed ARPA and the dev text")
+            seed, dev_lines = ArpaModel(seed_arpa), [line for line in read_lines(dev) if line.strip()]
+            vocabulary = set(arpa_vocabulary(seed_arpa)) | set(counts)
+            for c in grid:
+                sizes[c] = build_cut(text, f"{tmp}/cut{c}.arpa", counts, c, order)
+                interpolate([seed, ArpaModel(f"{tmp}/cut{c}.arpa")], dev_lines, seed_weight, f"{tmp}/mix.arpa")
+                curve[c] = perplexity(f"{tmp}/mix.arpa", dev_lines, vocabulary)["ppl_common"]
+            best = min(grid, key=lambda c: (curve[c], -c))  # ties: the smaller vocabulary
+        else:
+            best = grid[0]
+            sizes[best] = build_cut(text, f"{tmp}/cut{best}.arpa", counts, best, order)
+        shutil.move(f"{tmp}/cut{best}.arpa", f"{out_prefix}.arpa")
+    build_binary(f"{out_prefix}.arpa", f"{out_prefix}.bin")
+    info = {"min_count": best, "vocabulary": sizes[best], "words_in_text": len(counts),
+            "dev_ppl_common": {str(c): round(v, 3) for c, v in curve.items()},
+            "vocabulary_by_cut": {str(c): n for c, n in sizes.items()}}
+    write_json(f"{out_prefix}.json", info)
+    return info
