@@ -158,10 +158,10 @@ def gap_closed(seed: dict, full: dict, oracle: dict, key: str = "ppl") -> float:
 
 
 def seed_sizes(ablations: dict[int, str | Path], out_md: str | Path) -> dict:
-    """One table over seed sizes from their runs' ablation.json: seed-only, the configured pipeline (the
-    last row before the oracle) and the oracle, by test perplexity (and the share of the seed-to-oracle
+    """One table over seed sizes from their runs' ablation.json: seed-only, the configured LM (the last row
+    before the oracle) and the oracle, by test perplexity (and the share of the seed-to-oracle
     gap the pipeline closes, also over the common vocabulary when the tables have it) and by WER (relative
-    change vs seed-only with the paired p)."""
+    change vs seed-only with the paired p, and vs the best baseline row when the tables have baselines)."""
     tables = {}
     for size, path in sorted(ablations.items()):
         rows = json.loads(Path(path).read_text())["rows"]
@@ -171,6 +171,7 @@ def seed_sizes(ablations: dict[int, str | Path], out_md: str | Path) -> dict:
         tables[size] = rows
     keys = [k for k in RECOGNIZERS if k in tables[min(tables)][0]]  # the recognizers of the columns
     common = all("ppl_common" in rows[0] for rows in tables.values())
+    vs_baseline = all(any(row.get("baseline") for row in rows) for rows in tables.values())
     lines = []
     for size, rows in tables.items():
         seed, full, oracle = rows[0], rows[-2], rows[-1]
@@ -179,7 +180,7 @@ def seed_sizes(ablations: dict[int, str | Path], out_md: str | Path) -> dict:
             ppl += [f"{seed['ppl_common']:.1f} → {full['ppl_common']:.1f} ({oracle['ppl_common']:.1f})",
                     f"{100 * gap_closed(seed, full, oracle, 'ppl_common'):.0f} %"]
         wer = [cell for key in keys
-               for cell in (wer_cells(seed, key)[0], *wer_cells(full, key), wer_cells(oracle, key)[0])]
+               for cell in (wer_cells(seed, key)[0], *wer_cells(full, key, vs_baseline), wer_cells(oracle, key)[0])]
         if "sphinx" in keys:  # the method row with the lowest first-pass WER (which stages to keep)
             best = min(rows[1:-1], key=lambda row: row["sphinx"]["wer"])
             wer.append(f"{best['label']}: {wer_cells(best, 'sphinx')[1]}")
@@ -187,7 +188,8 @@ def seed_sizes(ablations: dict[int, str | Path], out_md: str | Path) -> dict:
     header = "| seed size | PPL seed-only | PPL pipeline | PPL oracle | gap closed |"
     header += " PPL common vocabulary seed-only → pipeline (oracle) | gap closed |" if common else ""
     header += "".join(
-        f" {RECOGNIZERS[k]} WER seed-only | pipeline | vs seed-only (paired p) | oracle |" for k in keys)
+        f" {RECOGNIZERS[k]} WER seed-only | pipeline | vs seed-only (paired p) |"
+        + (" vs best baseline (paired p) |" if vs_baseline else "") + " oracle |" for k in keys)
     header += " best row by PocketSphinx WER |" if "sphinx" in keys else ""
     text = "\n".join([header, "|" + "---:|" * (header.count("|") - 1), *lines]) + "\n"
     with atomic_write(out_md) as f:

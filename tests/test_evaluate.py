@@ -125,6 +125,13 @@ def test_seed_size_table_reads_each_runs_ablation(tmp_path):
     lines = (tmp_path / "common.md").read_text().splitlines()
     assert "common vocabulary" in lines[0]
     assert lines[2].startswith("| 2,000 | 100.0 | 90.0 | 60.0 | 25 % | 300.0 → 180.0 (100.0) | 60 % |")
+    rows[1] = {**rows[1], "baseline": True}  # with a baseline row, the configured LM is also paired with it
+    rows[2]["sphinx"]["vs_best_baseline"] = {"label": rows[1]["label"], "delta": 0.06, "p_not_better": 0.99}
+    (tmp_path / "baseline.json").write_text(json.dumps({"rows": rows}))
+    seed_sizes({2000: tmp_path / "baseline.json"}, tmp_path / "baseline.md")
+    lines = (tmp_path / "baseline.md").read_text().splitlines()
+    assert "| vs seed-only (paired p) | vs best baseline (paired p) | oracle |" in lines[0]
+    assert "| 36.0 [34.0, 38.0] | -10.0 % (p 0.01) | +20.0 % (p 0.99) | 20.0 [18.0, 22.0] |" in lines[2]
 
 
 def unigram_arpa(path, logprobs: dict[str, float]):
