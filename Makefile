@@ -72,5 +72,6 @@ $(VENV)/.setup-done: $(VENV)/.apt-done $(VENV)/.runtime-done $(BIN)/lmplz
 	$(BIN)/python -c "import fairseq, kenlm, sentence_transformers, ctranslate2, lmboot" 2>/dev/null
 	touch $@
 
+# Outputs only: each run's benchmark files sit in benchmarks/<run>/ beside the tracked benchmark scripts.
 clean:
-	rm -rf data models results logs benchmarks resources/demo .snakemake build cache
+	rm -rf data models results logs benchmarks/*/ resources/demo .snakemake build cache   # benchmarks/*.py are tracked

@@ -5,6 +5,7 @@
 # seed-only, configured and oracle LMs with PocketSphinx and Whisper; in all when asr.enabled).
 import json
 import os
+import sys
 
 from snakemake.utils import min_version
 
@@ -26,6 +27,9 @@ report: "workflow/report/workflow.rst"
 # lmboot's validator (JSON schema + defaults) gives one-line errors naming the bad field.
 config.update(validate(config, f"{workflow.basedir}/workflow/schemas/config.schema.yaml"))
 
+# Rules call the lmboot CLI (and KenLM's tools) from the environment of the Python that runs Snakemake,
+# whether or not that environment is activated.
+os.environ.update(PATH=os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "1")
 

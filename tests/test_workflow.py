@@ -41,6 +41,39 @@ def test_dry_run_lists_every_stage(tmp_path):
     assert STAGES <= listed, STAGES - listed
 
 
+def test_rules_find_the_cli_without_the_venv_on_path(tmp_path):
+    """The venv's snakemake, run with a PATH that lacks the venv (not activated): the DAG is built and a real
+    rule (demo_data, which calls `lmboot demo-data`) runs."""
+    venv_bin = Path(sys.executable).parent
+    path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep)
+                           if p and Path(p).resolve() != venv_bin.resolve() and not (Path(p) / "lmboot").exists())
+    env = dict(os.environ, PATH=path)
+    base = [str(venv_bin / "snakemake"), "--snakefile", str(ROOT / "Snakefile"), "--directory", str(tmp_path),
+            "--configfile", str(TINY), "--cores", "1"]
+    dry = subprocess.run(base + ["-n"], env=env, capture_output=True, text=True)
+    assert dry.returncode == 0, dry.stderr[-3000:]
+    real = subprocess.run(base + ["resources/tiny/general.tsv"], env=env, capture_output=True, text=True)
+    assert real.returncode == 0, (real.stdout + real.stderr)[-3000:]
+    assert (tmp_path / "resources/tiny/in_domain.jsonl").stat().st_size > 0
+
+
+def test_make_clean_removes_outputs_only(tmp_path):
+    """make clean after a run: the run's outputs are gone and no tracked file is (benchmarks/*.py stay)."""
+    tracked = ["Makefile", *(str(p.relative_to(ROOT)) for p in (ROOT / "benchmarks").glob("*.py"))]
+    for name in tracked:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes((ROOT / name).read_bytes())
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(tmp_path)]
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "tracked"]):
+        subprocess.run(git + args, check=True)
+    for output in ("benchmarks/tiny/train.tsv", "data/tiny/x", "models/tiny/x", "results/tiny/x", "logs/tiny/x.log"):
+        (tmp_path / output).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / output).write_text("x")
+    subprocess.run(["make", "-C", str(tmp_path), "clean"], check=True, capture_output=True)
+    status = subprocess.run(git + ["status", "--porcelain", "--untracked-files=all"], capture_output=True, text=True)
+    assert status.stdout == "" and len(tracked) > 1
+
+
 def test_snakemake_lint_is_clean(tmp_path):
     """Every rule has a log and a conda env, no file mixes rules and functions (snakemake --lint exits 1 on any)."""
     run = snakemake(tmp_path, "--lint")
