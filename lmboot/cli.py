@@ -259,6 +259,11 @@ def cmd_check_config(a):
     return cfg.load(a.config)
 
 
+def cmd_config_doc(a):
+    from lmboot.config_doc import write_reference
+    return write_reference(a.out)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="lmboot", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -277,6 +282,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = add("check-config", cmd_check_config, "validate a config file and print it with defaults")
     s.add_argument("config")
+
+    s = add("config-doc", cmd_config_doc, "write the config reference (Markdown) from the schema")
+    s.add_argument("--out", required=True)
 
     s = add("download", cmd_download, "fetch a corpus from a URL, verify its sha256, unpack archives")
     s.add_argument("--url", required=True)
