@@ -124,3 +124,19 @@ def test_inline_sections_get_the_schema_defaults():
 
     asr = section("asr")('{"alpha": [0, 2]}')
     assert asr["alpha"] == [0, 2] and asr["sphinx_lw"] == [3, 4.5, 6.5, 10] and asr["voices"][0] == "flite:slt"
+
+
+def test_mix_names_each_component_once(tmp_path, tiny_lm):
+    """lmboot mix takes NAME=ARPA pairs, the seed first; a name given twice or a bad pair is one clear line,
+    and nothing is written."""
+    dev = write_text(tmp_path / "dev.txt", EN[:10])
+    twice = run("mix", "--lm", f"seed={tiny_lm}.arpa", f"seed={tiny_lm}.arpa", "--dev", dev, "--out-prefix",
+                tmp_path / "m", cwd=tmp_path)
+    assert_one_line_error(twice, "mix --lm", "given twice")
+    bad = run("mix", "--lm", f"{tiny_lm}.arpa", "--dev", dev, "--out-prefix", tmp_path / "m", cwd=tmp_path)
+    assert bad.returncode == 2 and "NAME=PATH" in bad.stderr
+    assert not list(tmp_path.glob("m.*"))
+    ok = run("mix", "--lm", f"seed={tiny_lm}.arpa", f"other={tiny_lm}.arpa", "--dev", dev, "--out-prefix",
+             tmp_path / "m", cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    assert list(json.loads((tmp_path / "m.json").read_text())["weights"]) == ["seed", "other"]
