@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from lmboot.corpus import read_lines, write_lines
-from lmboot.nmt import convert_ct2, one_best, translate
+from lmboot.translate import convert_ct2, one_best, translate
 
 
 def main() -> int:

@@ -71,25 +71,15 @@ def cmd_spm(a):
 
 
 def cmd_train(a):
-    from lmboot.corpus import write_json
-    from lmboot.nmt import dev_scores, keep_if_improved, train
-    ckpt, scores = train(a.train_src, a.train_tgt, a.dev_src, a.dev_tgt, a.spm_dir, a.out, a.nmt, a.threads,
+    from lmboot.selftrain import train_round
+    scores = train_round(a.train_src, a.train_tgt, a.dev_src, a.dev_tgt, a.spm_dir, a.out, a.nmt, a.threads,
                          restore=a.restore, max_updates=a.max_updates, seed=a.seed)
-    out = Path(a.out) / "dev_scores.json"
-    if scores is None:  # checkpoint_choice: loss scored nothing on dev yet
-        scores = dev_scores(ckpt, a.spm_dir, a.dev_src, a.dev_tgt, out, a.nmt, a.threads)
-    if a.restore and a.nmt.get("self_training_keep", "improved") == "improved":
-        previous = Path(a.restore).parent / "dev_scores.json"
-        if not previous.is_file():
-            raise InputError(f"{previous}: missing: the guard compares the fine-tuned dev chrF with it")
-        scores = keep_if_improved(ckpt, Path(a.restore), scores, json.loads(previous.read_text()))
-    scores["training"] = json.loads((Path(a.out) / "training.json").read_text())
-    write_json(out, scores)
     return {k: v for k, v in scores.items() if k != "examples"}
 
 
 def cmd_pretrained(a):
-    from lmboot.nmt import dev_scores, use_pretrained, use_pretrained_ct2
+    from lmboot.pretrained import use_pretrained, use_pretrained_ct2
+    from lmboot.translate import dev_scores
     if bool(a.checkpoint) == bool(a.ct2_model) or (a.checkpoint and not a.dict):
         raise InputError("lmboot pretrained: give --checkpoint with --dict (fairseq) or --ct2-model (CTranslate2)")
     if a.ct2_model:
@@ -101,22 +91,22 @@ def cmd_pretrained(a):
 
 
 def cmd_translate(a):
-    from lmboot.nmt import translate
+    from lmboot.translate import translate
     return {"translated": translate(a.checkpoint, a.spm_dir, a.input, a.out, a.nmt, a.threads, a.nbest)}
 
 
 def cmd_split(a):
-    from lmboot.nmt import split_lines
+    from lmboot.translate import split_lines
     return {"sizes": split_lines(a.input, a.outputs)}
 
 
 def cmd_gather(a):
-    from lmboot.nmt import gather_nbest
+    from lmboot.translate import gather_nbest
     return {"records": gather_nbest(a.inputs, a.out)}
 
 
 def cmd_pseudo_pairs(a):
-    from lmboot.nmt import pseudo_pairs
+    from lmboot.selftrain import pseudo_pairs
     return pseudo_pairs(a.pool_src, a.nbest, a.bitext_src, a.bitext_tgt, a.out_prefix,
                         a.nmt.get("self_training_filters", []), a.seed_lm, a.nmt.get("self_training_mix"), a.seed)
 
@@ -219,18 +209,18 @@ def cmd_restore_entities(a):
 
 
 def cmd_synthesize(a):
-    from lmboot.asr import synthesize
+    from lmboot.speech import synthesize
     return synthesize(a.text, a.out_dir, a.asr["voices"], a.asr["snr_db"], a.asr[f"{a.part}_size"],
                       a.asr["random_seed"])
 
 
 def cmd_reuse_speech(a):
-    from lmboot.asr import reuse_speech
+    from lmboot.speech import reuse_speech
     return reuse_speech(a.text, a.asr[f"{a.part}_size"], a.asr["random_seed"], a.from_dir, a.out_dir)
 
 
 def cmd_pronunciations(a):
-    from lmboot.asr import pronunciations
+    from lmboot.pronounce import pronunciations
     return pronunciations(a.arpa, a.out)
 
 

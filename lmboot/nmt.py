@@ -1,10 +1,6 @@
-"""NMT: a joint sentencepiece model, fairseq training (round 0 on the selected bitext, then self-training
-rounds fine-tuned on bitext + filtered pseudo-pairs), and n-best translation.
-
-n-best records (one JSON object a line, input order):
-  {"id": i, "src": ..., "score_scale": "log2_per_token", "hyps": [{"text", "score", "tokens"}, ...]}
-where score is fairseq's length-normalized log2 probability per target token (incl. </s>).
-"""
+"""NMT training: a joint sentencepiece model and fairseq training (round 0 on the bitext, later rounds
+fine-tuned on bitext + pseudo-pairs, selftrain.py), the checkpoint chosen by dev chrF (translate.py scores
+the candidates)."""
 
 from __future__ import annotations
 
@@ -12,45 +8,16 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from lmboot.corpus import atomic_write, read_lines, write_json, write_lines
+from lmboot.corpus import read_lines, write_json, write_lines
 from lmboot.errors import InputError
+from lmboot.fairseq_run import device_args, encode, run_logged, run_tool
+from lmboot.translate import dev_scores
 
 SPECIALS = {"<unk>", "<s>", "</s>", "<pad>"}
-
-
-def fairseq_env(threads: int) -> dict:
-    """Environment for fairseq subprocesses: one BLAS/OpenMP thread per granted core, old-style
-    checkpoint loading (torch >= 2.6 defaults to weights_only), no hub access."""
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads),
-               TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD="1", HF_HUB_OFFLINE="1")
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    return env
-
-
-def run_tool(cmd: list[str], threads: int, **kwargs) -> subprocess.CompletedProcess:
-    """Run a fairseq command; its log goes to our stderr (the rule's log file)."""
-    print("+", " ".join(cmd), file=sys.stderr, flush=True)
-    return subprocess.run(cmd, env=fairseq_env(threads), check=True, **kwargs)
-
-
-def run_logged(cmd: list[str], threads: int) -> list[str]:
-    """Run a command, copying its output to our stderr as it comes; returns the output lines."""
-    print("+", " ".join(cmd), file=sys.stderr, flush=True)
-    lines = []
-    with subprocess.Popen(cmd, env=fairseq_env(threads), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True) as proc:
-        for line in proc.stdout:
-            sys.stderr.write(line)
-            lines.append(line)
-    if proc.returncode:
-        raise subprocess.CalledProcessError(proc.returncode, cmd)
-    return lines
 
 
 def training_speed(log_lines: list[str]) -> dict:
@@ -78,13 +45,6 @@ def train_spm(texts: list[str | Path], out_dir: str | Path, vocab_size: int, thr
         os.replace(f"{tmp}/spm.model", out / "spm.model")
 
 
-def encode(spm_model: str | Path, lines: list[str]) -> list[str]:
-    import sentencepiece as spm
-
-    processor = spm.SentencePieceProcessor(model_file=str(spm_model))
-    return [" ".join(p) for p in processor.encode(lines, out_type=str)]
-
-
 def arch_args(cfg: dict) -> list[str]:
     """fairseq model arguments from the nmt config (sizes for encoder and decoder alike)."""
     dim, layers = str(cfg["embed_dim"]), str(cfg["layers"])
@@ -101,17 +61,6 @@ def arch_args(cfg: dict) -> list[str]:
                 "--encoder-embed-dim", dim, "--decoder-embed-dim", dim, "--decoder-out-embed-dim", dim,
                 "--encoder-hidden-size", hidden, "--decoder-hidden-size", hidden]
     raise InputError(f"nmt.arch: unknown architecture {cfg['arch']!r} (transformer or lstm)")
-
-
-def device_args(cfg: dict) -> list[str]:
-    device = cfg.get("device", "auto")
-    if device == "cpu":
-        return ["--cpu"]
-    import torch
-
-    if device == "cuda" and not torch.cuda.is_available():
-        raise InputError("nmt.device: cuda requested but torch sees no GPU")
-    return [] if torch.cuda.is_available() else ["--cpu"]
 
 
 def binarize(pairs: dict[str, tuple[str | Path, str | Path]], spm_dir: str | Path, dest: str | Path,
@@ -234,217 +183,3 @@ def choose_checkpoint(work: Path, spm_dir, dev_src, dev_tgt, cfg: dict, threads:
     (work / "checkpoint_average.pt").unlink(missing_ok=True)
     write_json(work / "choice.json", {"chosen": chosen, "dev_chrf": {k: v["chrf"] for k, v in scores.items()}})
     return best, scores[chosen]
-
-
-def keep_if_improved(finetuned: Path, previous: Path, scores: dict, previous_scores: dict) -> dict:
-    """Guarded self-training: keep the fine-tuned checkpoint only if its dev chrF beats the checkpoint it
-    was fine-tuned from; otherwise put the previous one in its place. Returns the scores that now hold."""
-    kept = scores["chrf"] > previous_scores["chrf"]
-    guard = {"kept": kept, "finetuned_chrf": scores["chrf"], "previous_chrf": previous_scores["chrf"]}
-    if not kept:
-        shutil.copyfile(previous, finetuned.with_name(".previous.pt"))
-        os.replace(finetuned.with_name(".previous.pt"), finetuned)
-        scores = {k: v for k, v in previous_scores.items() if k not in ("training", "self_training")}
-    return {**scores, "self_training": guard}
-
-
-def parse_interactive(stdout: str) -> dict[int, list[dict]]:
-    """n-best lists from fairseq-interactive output (H- and P- lines), by input id."""
-    hyps: dict[int, list[dict]] = {}
-    for line in stdout.splitlines():
-        tag, _, rest = line.partition("\t")
-        if tag.startswith("H-"):
-            score, _, text = rest.partition("\t")
-            hyps.setdefault(int(tag[2:]), []).append({"text": text.strip(), "score": float(score)})
-        elif tag.startswith("P-"):
-            hyps[int(tag[2:])][-1]["tokens"] = len(rest.split())
-    return hyps
-
-
-def translate(checkpoint, spm_dir, input_text, out_jsonl, cfg: dict, threads: int = 1, nbest: int | None = None) -> int:
-    """Translate input_text (one sentence a line) into n-best records with fairseq or CTranslate2
-    (config `translator`); returns the count."""
-    if Path(checkpoint).is_dir() and cfg.get("translator", "fairseq") != "ctranslate2":
-        raise InputError(f"{checkpoint}: a CTranslate2 model directory translates only with translator: ctranslate2")
-    spm_dir = Path(spm_dir)
-    nbest = nbest or cfg["nbest"]
-    sources = read_lines(input_text)
-    pieces = encode(spm_dir / "spm.model", sources)
-    if cfg.get("translator", "fairseq") == "ctranslate2":
-        hyps, scale = translate_ct2(checkpoint, spm_dir, pieces, cfg, threads, nbest), "ln_per_token"
-    else:
-        hyps, scale = translate_fairseq(checkpoint, spm_dir, pieces, cfg, threads, nbest), "log2_per_token"
-    if len(hyps) != len(sources):
-        raise RuntimeError(f"the translator returned {len(hyps)} n-best lists for {len(sources)} inputs")
-    with atomic_write(out_jsonl) as f:
-        for i, src in enumerate(sources):
-            record = {"id": i, "src": src, "score_scale": scale, "hyps": hyps[i]}
-            f.write(json.dumps(record, ensure_ascii=False) + "\n")
-    return len(sources)
-
-
-def data_dir_for(spm_dir: Path, tmp: str) -> str:
-    """A data dir holding dict.src.txt and dict.tgt.txt, as fairseq tools expect."""
-    for side in ("src", "tgt"):
-        shutil.copy(spm_dir / "dict.txt", Path(tmp) / f"dict.{side}.txt")
-    return tmp
-
-
-def translate_fairseq(checkpoint, spm_dir: Path, pieces: list[str], cfg: dict, threads: int, nbest: int):
-    with tempfile.TemporaryDirectory() as tmp:
-        write_lines(Path(tmp) / "input", pieces)
-        run = run_tool(["fairseq-interactive", data_dir_for(spm_dir, tmp), "--path", str(checkpoint),
-                        "--task", "translation", "-s", "src", "-t", "tgt", "--input", str(Path(tmp) / "input"),
-                        *device_args(cfg), "--beam", str(max(cfg["beam"], nbest)), "--nbest", str(nbest),
-                        # output length bound (tokens): a*source + b, against runaway repetition
-                        "--max-len-a", str(cfg.get("max_len_a", 1.5)), "--max-len-b", str(cfg.get("max_len_b", 10)),
-                        "--batch-size", str(cfg.get("batch_size", 64)), "--buffer-size", "1024",
-                        "--post-process", "sentencepiece", "--no-progress-bar"],
-                       threads, capture_output=True, text=True)
-    return parse_interactive(run.stdout)
-
-
-def convert_ct2(checkpoint, spm_dir: Path, threads: int) -> Path:
-    """The CTranslate2 conversion of a fairseq checkpoint, made once beside it (ct2-<checkpoint name>/)."""
-    checkpoint = Path(checkpoint)
-    out = checkpoint.parent / f"ct2-{checkpoint.stem}"
-    if (out / "model.bin").is_file() and (out / "model.bin").stat().st_mtime >= checkpoint.stat().st_mtime:
-        return out
-    tmp_out = checkpoint.parent / f".{out.name}.tmp"
-    from ctranslate2.converters import FairseqConverter  # in-process: fairseq is imported once, not per call
-
-    with tempfile.TemporaryDirectory() as tmp:
-        print(f"+ CTranslate2 conversion of {checkpoint}", file=sys.stderr, flush=True)
-        FairseqConverter(str(checkpoint), data_dir_for(spm_dir, tmp), source_lang="src", target_lang="tgt",
-                         unsafe_deserialization=True).convert(str(tmp_out), force=True)
-    shutil.rmtree(out, ignore_errors=True)
-    tmp_out.rename(out)
-    return out
-
-
-def translate_ct2(checkpoint, spm_dir: Path, pieces: list[str], cfg: dict, threads: int, nbest: int):
-    """n-best with CTranslate2 (from a fairseq checkpoint, converted once, or a CTranslate2 model
-    directory); scores are its length-normalized natural-log probabilities."""
-    import ctranslate2
-    import sentencepiece as spm
-
-    device = "cuda" if cfg.get("device", "auto") != "cpu" and ctranslate2.get_cuda_device_count() else "cpu"
-    model = checkpoint if Path(checkpoint).is_dir() else convert_ct2(checkpoint, spm_dir, threads)
-    translator = ctranslate2.Translator(str(model), device=device, intra_threads=threads)
-    decoder = spm.SentencePieceProcessor(model_file=str(spm_dir / "spm.model"))
-    tokens = [p.split() for p in pieces]
-    batch_size = cfg.get("batch_size", 64)
-    # Batches of equal-length sources (no padding), so that each sentence's output length cap and its
-    # result do not depend on its neighbours: chunked and unchunked translation agree byte for byte.
-    by_length: dict[int, list[int]] = {}
-    for i, t in enumerate(tokens):
-        by_length.setdefault(len(t), []).append(i)
-    hyps = {}
-    for length, rows in sorted(by_length.items()):
-        for start in range(0, len(rows), batch_size):
-            batch = rows[start:start + batch_size]
-            cap = int(cfg.get("max_len_a", 1.5) * length + cfg.get("max_len_b", 10))
-            results = translator.translate_batch([tokens[i] for i in batch], beam_size=max(cfg["beam"], nbest),
-                                                 num_hypotheses=nbest, return_scores=True, max_decoding_length=cap)
-            for i, result in zip(batch, results):
-                hyps[i] = [{"text": decoder.decode_pieces(h), "score": s, "tokens": len(h) + 1}
-                           for h, s in zip(result.hypotheses, result.scores)]
-    return hyps
-
-
-def split_lines(text: str | Path, outputs: list[str | Path]) -> list[int]:
-    """Split a text file into len(outputs) contiguous chunks of near-equal size; returns their sizes."""
-    lines, n = read_lines(text), len(outputs)
-    bounds = [round(i * len(lines) / n) for i in range(n + 1)]
-    for out, start, end in zip(outputs, bounds, bounds[1:]):
-        write_lines(out, lines[start:end])
-    return [end - start for start, end in zip(bounds, bounds[1:])]
-
-
-def gather_nbest(chunks: list[str | Path], out_jsonl: str | Path) -> int:
-    """Concatenate chunked n-best files in order, numbering the records afresh."""
-    count = 0
-    with atomic_write(out_jsonl) as f:
-        for chunk in chunks:
-            for line in read_lines(chunk):
-                f.write(json.dumps({**json.loads(line), "id": count}, ensure_ascii=False) + "\n")
-                count += 1
-    return count
-
-
-def one_best(nbest_jsonl: str | Path) -> list[str]:
-    return [json.loads(line)["hyps"][0]["text"] for line in read_lines(nbest_jsonl)]
-
-
-def dev_scores(checkpoint, spm_dir, dev_src, dev_tgt, out_json, cfg: dict, threads: int = 1) -> dict:
-    """BLEU and chrF (sacrebleu) of the 1-best translation of dev against its references."""
-    import sacrebleu
-
-    with tempfile.TemporaryDirectory() as tmp:
-        translate(checkpoint, spm_dir, dev_src, f"{tmp}/dev.jsonl", cfg, threads, nbest=1)
-        hyps = one_best(f"{tmp}/dev.jsonl")
-    refs = [read_lines(dev_tgt)]
-    scores = {"bleu": round(sacrebleu.corpus_bleu(hyps, refs).score, 2),
-              "chrf": round(sacrebleu.corpus_chrf(hyps, refs).score, 2), "sentences": len(hyps),
-              "examples": [{"hyp": h, "ref": r} for h, r in list(zip(hyps, refs[0]))[:5]]}
-    write_json(out_json, scores)
-    return scores
-
-
-def use_pretrained(checkpoint, spm_model, dictionary, spm_dir, round_dir) -> Path:
-    """Install an existing fairseq translator (checkpoint, joint sentencepiece model, joint dictionary)
-    where lmboot's own round-0 training would put it; returns the checkpoint's new path."""
-    for path, what in ((checkpoint, "checkpoint"), (spm_model, "spm_model"), (dictionary, "dict")):
-        if not Path(path).is_file():
-            raise InputError(f"nmt.pretrained.{what}: {path}: file not found")
-    spm_dir, round_dir = Path(spm_dir), Path(round_dir)
-    for src, dst in ((spm_model, spm_dir / "spm.model"), (dictionary, spm_dir / "dict.txt"),
-                     (checkpoint, round_dir / "checkpoint_best.pt")):
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dst.with_name(f".{dst.name}.tmp")
-        shutil.copyfile(src, tmp)
-        tmp.replace(dst)
-    return round_dir / "checkpoint_best.pt"
-
-
-def use_pretrained_ct2(ct2_model, spm_model, spm_dir, round_dir) -> Path:
-    """Install an existing CTranslate2 model directory (and its sentencepiece model) as round 0's
-    translator, round_dir/ct2-model; returns that directory."""
-    if not (Path(ct2_model) / "model.bin").is_file():
-        raise InputError(f"nmt.pretrained.ct2_model: {ct2_model}: not a CTranslate2 model directory (no model.bin)")
-    if not Path(spm_model).is_file():
-        raise InputError(f"nmt.pretrained.spm_model: {spm_model}: file not found")
-    spm_dir, out = Path(spm_dir), Path(round_dir) / "ct2-model"
-    spm_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(spm_model, spm_dir / ".spm.model.tmp")
-    os.replace(spm_dir / ".spm.model.tmp", spm_dir / "spm.model")
-    tmp = out.with_name(".ct2-model.tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    shutil.copytree(ct2_model, tmp)
-    shutil.rmtree(out, ignore_errors=True)
-    tmp.rename(out)
-    return out
-
-
-def pseudo_pairs(pool_src, nbest_jsonl, bitext_src, bitext_tgt, out_prefix, filter_specs: list[dict],
-                 seed_lm: str | Path | None = None, mix: float | None = None, seed: int = 13) -> dict:
-    """Self-training data: the pool's 1-best translations that pass the guard filters, mixed with the
-    bitext: all of it (mix None) or a random sample of `mix` bitext pairs per kept pseudo-pair."""
-    import random
-
-    from lmboot.lm_filter import apply_filters, build_filters
-
-    sources, translations = read_lines(pool_src), one_best(nbest_jsonl)
-    if len(sources) != len(translations):
-        raise InputError(f"{pool_src} has {len(sources)} lines but {nbest_jsonl} has {len(translations)} n-best records")
-    pairs = list(zip(sources, translations))
-    keep, dropped = apply_filters(pairs, build_filters(filter_specs, seed_lm))
-    kept = [p for p, k in zip(pairs, keep) if k]
-    bitext = list(zip(read_lines(bitext_src), read_lines(bitext_tgt)))
-    if mix is not None and round(mix * len(kept)) < len(bitext):
-        bitext = random.Random(seed).sample(bitext, round(mix * len(kept)))
-    write_lines(f"{out_prefix}.src", [s for s, _ in bitext + kept])
-    write_lines(f"{out_prefix}.tgt", [t for _, t in bitext + kept])
-    stats = {"pseudo_pairs": len(pairs), "kept": len(kept), "dropped_by": dropped, "bitext_pairs": len(bitext)}
-    write_json(f"{out_prefix}.json", stats)
-    return stats

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from conftest import assistant_sentences, make_lm, write_text
-from lmboot import asr
+from lmboot import asr, pronounce, speech
 from lmboot.errors import InputError
 
 CMU_PHONES = set("AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH T TH UH UW V W Y Z "
@@ -23,17 +23,17 @@ needs_tts = pytest.mark.skipif(not (shutil.which("flite") and shutil.which("sox"
 
 
 def test_ipa_maps_to_cmu_phones():
-    assert asr.ipa_to_cmu("tʃ_ˈɜː_tʃ") == ["CH", "ER", "CH"]
-    assert asr.ipa_to_cmu("k_ˈɑːɹ_z") == ["K", "AA", "R", "Z"]
-    assert asr.ipa_to_cmu("f_ˈaɪ_v") == ["F", "AY", "V"]
+    assert pronounce.ipa_to_cmu("tʃ_ˈɜː_tʃ") == ["CH", "ER", "CH"]
+    assert pronounce.ipa_to_cmu("k_ˈɑːɹ_z") == ["K", "AA", "R", "Z"]
+    assert pronounce.ipa_to_cmu("f_ˈaɪ_v") == ["F", "AY", "V"]
 
 
 @needs_espeak
 @needs_sphinx
 def test_g2p_pronounces_a_word_missing_from_cmudict():
-    cmudict = asr.read_cmudict(asr.sphinx_model_dir() / "cmudict-en-us.dict")
+    cmudict = pronounce.read_cmudict(pronounce.sphinx_model_dir() / "cmudict-en-us.dict")
     assert "cookingforu" not in cmudict and cmudict["cooking"] == ["K", "UH", "K", "IH", "NG"]
-    phones = asr.g2p("cookingforu")
+    phones = pronounce.g2p("cookingforu")
     assert phones[:5] == ["K", "UH", "K", "IH", "NG"] and set(phones) <= CMU_PHONES
 
 
@@ -41,7 +41,7 @@ def test_g2p_pronounces_a_word_missing_from_cmudict():
 @needs_sphinx
 def test_pronunciations_cover_every_lm_word(tmp_path):
     prefix = make_lm(tmp_path, ["play zorblax in the kitchen", "turn on the lights"])
-    stats = asr.pronunciations(f"{prefix}.arpa", tmp_path / "lm.dict")
+    stats = pronounce.pronunciations(f"{prefix}.arpa", tmp_path / "lm.dict")
     entries = dict(line.split(" ", 1) for line in (tmp_path / "lm.dict").read_text().splitlines())
     assert set(entries) == {"play", "zorblax", "in", "the", "kitchen", "turn", "on", "lights"}
     assert stats["g2p"] == 1 and entries["kitchen"] == "K IH CH AH N"
@@ -51,7 +51,7 @@ def test_pronunciations_cover_every_lm_word(tmp_path):
 def test_synthesis_rejects_an_unknown_engine(tmp_path):
     write_text(tmp_path / "t.txt", ["hello"])
     with pytest.raises(ValueError, match="asr.voices"):
-        asr.synthesize(tmp_path / "t.txt", tmp_path / "wav", ["festival:kal"], None, None, 13)
+        speech.synthesize(tmp_path / "t.txt", tmp_path / "wav", ["festival:kal"], None, None, 13)
 
 
 @needs_tts
@@ -60,7 +60,7 @@ def test_synthesis_is_repeatable(tmp_path):
     """The same text, voices and seed give the same audio (espeak-ng's 22.05 kHz is resampled: no random dither)."""
     text = write_text(tmp_path / "t.txt", assistant_sentences(3))
     for out in ("a", "b"):
-        asr.synthesize(text, tmp_path / out, ["espeak-ng:en-us", "flite:slt"], 30, None, 13)
+        speech.synthesize(text, tmp_path / out, ["espeak-ng:en-us", "flite:slt"], 30, None, 13)
     for wav in ("00000.wav", "00001.wav", "00002.wav"):
         assert (tmp_path / "a" / wav).read_bytes() == (tmp_path / "b" / wav).read_bytes(), wav
 
@@ -70,19 +70,19 @@ def test_another_runs_speech_is_reused_only_for_the_same_text(tmp_path):
     text = write_text(tmp_path / "test.tgt", lines)
     other = tmp_path / "other" / "test"
     other.mkdir(parents=True)
-    sample = asr.speech_sample(text, 4, 13)
+    sample = speech.speech_sample(text, 4, 13)
     assert len(sample) == 4 and sample == sorted(sample, key=lines.index)
     write_text(other / "manifest.tsv", [f"{k}\tflite:slt\t{k:05d}.wav\t{line}" for k, line in enumerate(sample)])
     write_text(other / "whisper.nbest.jsonl", ['{"id": 0, "hyps": []}'])
 
-    stats = asr.reuse_speech(text, 4, 13, other, tmp_path / "mine")
-    rows = asr.read_manifest(tmp_path / "mine" / "manifest.tsv")
+    stats = speech.reuse_speech(text, 4, 13, other, tmp_path / "mine")
+    rows = speech.read_manifest(tmp_path / "mine" / "manifest.tsv")
     assert stats["utterances"] == 4 and [r["text"] for r in rows] == sample
     assert rows[1]["wav"] == str(other.resolve() / "00001.wav")  # the other run's audio, not a copy
     assert (tmp_path / "mine" / "whisper.nbest.jsonl").read_text() == '{"id": 0, "hyps": []}\n'
 
     with pytest.raises(InputError, match="asr.speech_from: .*first difference at utterance 0"):
-        asr.reuse_speech(text, 4, 14, other, tmp_path / "wrong")  # another sample of the text
+        speech.reuse_speech(text, 4, 14, other, tmp_path / "wrong")  # another sample of the text
     assert not (tmp_path / "wrong" / "manifest.tsv").exists()
 
 
@@ -94,16 +94,16 @@ def test_decode_synthesized_speech_with_both_recognizers(tmp_path):
     texts = assistant_sentences(60)
     dev, test = write_text(tmp_path / "dev.txt", texts[:4]), write_text(tmp_path / "test.txt", texts[4:10])
     voices = ["flite:slt", "flite:rms"]
-    stats = asr.synthesize(test, tmp_path / "test", voices, 30, None, 13)
-    asr.synthesize(dev, tmp_path / "dev", voices, 30, None, 13)
-    rows = asr.read_manifest(tmp_path / "test" / "manifest.tsv")
+    stats = speech.synthesize(test, tmp_path / "test", voices, 30, None, 13)
+    speech.synthesize(dev, tmp_path / "dev", voices, 30, None, 13)
+    rows = speech.read_manifest(tmp_path / "test" / "manifest.tsv")
     assert stats["utterances"] == 6 and [r["voice"] for r in rows[:2]] == voices and rows[0]["text"] == texts[4]
 
     in_domain = make_lm(tmp_path / "in", texts)
     unrelated = make_lm(tmp_path / "out", ["the minister said the economy grew", "prices of steel fell sharply"])
     results = {}
     for name, prefix in (("in", in_domain), ("out", unrelated)):
-        asr.pronunciations(f"{prefix}.arpa", tmp_path / f"{name}.dict")
+        pronounce.pronunciations(f"{prefix}.arpa", tmp_path / f"{name}.dict")
         results[name] = asr.sphinx_wer(f"{prefix}.arpa", tmp_path / f"{name}.dict", tmp_path / "dev" / "manifest.tsv",
                                        tmp_path / "test" / "manifest.tsv", [6.5, 10], tmp_path / f"{name}.json", 2)
     assert results["in"]["test_wer"] <= 0.25 < results["out"]["test_wer"]  # the LM decides first-pass WER

@@ -4,7 +4,10 @@ import pytest
 
 from conftest import write_text
 from lmboot.errors import InputError
-from lmboot.nmt import arch_args, device_args, fairseq_env, one_best, parse_interactive, pseudo_pairs
+from lmboot.fairseq_run import device_args, fairseq_env
+from lmboot.nmt import arch_args
+from lmboot.selftrain import pseudo_pairs
+from lmboot.translate import one_best, parse_interactive
 
 INTERACTIVE = "\n".join([
     "2024-05-01 10:00:00 | INFO | fairseq_cli.interactive | NOTE: hypothesis and token scores are output in base 2",
@@ -122,7 +125,7 @@ def test_pseudo_pairs_mix_samples_the_bitext_and_the_lm_guard_drops_the_improbab
 
 
 def test_keep_if_improved_restores_the_previous_round(tmp_path):
-    from lmboot.nmt import keep_if_improved
+    from lmboot.selftrain import keep_if_improved
 
     previous, finetuned = write_text(tmp_path / "r0.pt", "round0"), write_text(tmp_path / "r1.pt", "round1")
     worse = keep_if_improved(finetuned, previous, {"chrf": 30.0, "bleu": 5.0}, {"chrf": 31.0, "bleu": 6.0})
@@ -167,7 +170,7 @@ def test_pseudo_pairs_count_mismatch(tmp_path):
 
 
 def test_split_and_gather_round_trip(tmp_path):
-    from lmboot.nmt import gather_nbest, split_lines
+    from lmboot.translate import gather_nbest, split_lines
 
     lines = [f"frase {i}" for i in range(10)]
     text = write_text(tmp_path / "pool.src", lines)
@@ -185,7 +188,7 @@ def test_split_and_gather_round_trip(tmp_path):
 
 
 def test_use_pretrained_installs_the_translator(tmp_path):
-    from lmboot.nmt import use_pretrained
+    from lmboot.pretrained import use_pretrained
 
     files = {name: write_text(tmp_path / "given" / name, [name]) for name in ("ckpt.pt", "sp.model", "dict.txt")}
     ckpt = use_pretrained(files["ckpt.pt"], files["sp.model"], files["dict.txt"], tmp_path / "spm", tmp_path / "round0")
@@ -197,7 +200,8 @@ def test_use_pretrained_installs_the_translator(tmp_path):
 
 
 def test_ctranslate2_model_directories_need_their_translator(tmp_path):
-    from lmboot.nmt import translate, use_pretrained_ct2
+    from lmboot.pretrained import use_pretrained_ct2
+    from lmboot.translate import translate
 
     model, spm = tmp_path / "ct2", write_text(tmp_path / "sp.model", "x")
     model.mkdir()

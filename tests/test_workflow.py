@@ -297,7 +297,7 @@ def check_resume_after_kill(workdir: Path) -> None:
 def check_fairseq_and_ctranslate2_agree(workdir: Path) -> None:
     """The fairseq-interactive path gives (mostly) the same 1-best as CTranslate2 on the same checkpoint,
     and its log2 scores are CTranslate2's ln scores once rescaled."""
-    from lmboot.nmt import translate
+    from lmboot.translate import translate
 
     cfg = {"translator": "fairseq", "beam": 3, "nbest": 3, "device": "cpu"}
     models = workdir / "models/tiny/selected"

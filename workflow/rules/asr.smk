@@ -1,6 +1,6 @@
-# asr: synthesized dev/test speech (made once per config, or another run's: asr.speech_from), then each
-# LM's WER with PocketSphinx (first pass, LM weight tuned on dev) and with Whisper n-best lists rescored by
-# the LM (alpha/beta tuned on dev) (lmboot/asr.py). {name}: an LM of models/<run>/lm (seed, mix-<variant>, mix-oracle).
+# asr: synthesized dev/test speech (made once per config, or another run's: asr.speech_from; lmboot/speech.py),
+# each LM's pronunciation dictionary (lmboot/pronounce.py), then its WER with PocketSphinx (first pass, LM
+# weight tuned on dev) and with Whisper n-best lists rescored by the LM (alpha/beta tuned on dev) (lmboot/asr.py). {name}: an LM of models/<run>/lm (seed, mix-<variant>, mix-oracle).
 
 
 SPEECH_TEXT = {"test": rules.prepare.output.test, "dev": rules.prepare.output.dev_tgt}
