@@ -153,7 +153,7 @@ def name_path(value: str) -> tuple[str, str]:
 
 
 def cmd_mix(a):
-    from lmboot.lm import build_mix
+    from lmboot.lm_mix import build_mix
     components = dict(a.lm)
     if len(components) != len(a.lm):
         raise InputError(f"mix --lm: a component name is given twice ({' '.join(name for name, _ in a.lm)})")

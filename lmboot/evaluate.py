@@ -3,56 +3,12 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 from lmboot.corpus import atomic_write, iter_lines, read_lines, write_json
 from lmboot.errors import InputError
-from lmboot.lm import arpa_vocabulary, load_model
+from lmboot.lm import common_vocabulary, perplexity
 from lmboot.wer import RECOGNIZERS, baseline_note, wer_cells, wer_columns
-
-
-def perplexity(model_path: str | Path, sentences: list[str], vocabulary: set[str] | None = None) -> dict:
-    """Corpus perplexity over words and </s> (OOVs scored as <unk>, as KenLM does), the perplexity
-    over in-vocabulary tokens only, and the OOV rate over words.
-
-    With a common `vocabulary` (the union of the compared LMs' words) also `ppl_common`, comparable across
-    LMs of different vocabularies: a word of the common vocabulary that this LM lacks costs p(<unk>) / k,
-    k being how many common words it lacks (<unk>'s mass shared among them, as KenLM's --vocab_pad does),
-    and words outside the common vocabulary are left out for every LM (`common_oov_rate`)."""
-    model = load_model(model_path)
-    unk_share = 0.0
-    if vocabulary is not None:
-        lacking = sum(w not in model for w in vocabulary)
-        unk_share = math.log10(lacking) if lacking else 0.0
-    total = total_iv = total_common = 0.0
-    tokens = iv_tokens = common_tokens = words = oov = common_oov = 0
-    for sentence in sentences:
-        split = sentence.split()
-        for i, (logprob, _, is_oov) in enumerate(model.full_scores(sentence, bos=True, eos=True)):
-            total += logprob
-            tokens += 1
-            if not is_oov:
-                total_iv += logprob
-                iv_tokens += 1
-            if vocabulary is not None and (i == len(split) or split[i] in vocabulary):
-                total_common += logprob - unk_share if is_oov else logprob
-                common_tokens += 1
-        words += len(split)
-        oov += sum(w not in model for w in split)
-        if vocabulary is not None:
-            common_oov += sum(w not in vocabulary for w in split)
-    result = {"ppl": 10 ** (-total / tokens), "ppl_in_vocab": 10 ** (-total_iv / max(iv_tokens, 1)),
-              "oov_rate": oov / max(words, 1), "words": words, "sentences": len(sentences)}
-    if vocabulary is not None:
-        result.update(ppl_common=10 ** (-total_common / max(common_tokens, 1)),
-                      common_oov_rate=common_oov / max(words, 1), common_vocabulary=len(vocabulary))
-    return result
-
-
-def common_vocabulary(arpas: list[str | Path]) -> set[str]:
-    """The union of the words of ARPA LMs: the vocabulary their perplexities are compared over."""
-    return set().union(*(arpa_vocabulary(path) for path in arpas))
 
 
 def evaluate(models: dict[str, str | Path], test: str | Path, out_json: str | Path, stats: dict | None = None,

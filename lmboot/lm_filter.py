@@ -12,7 +12,8 @@ import numpy as np
 
 from lmboot.corpus import count_lines, iter_lines, read_lines, write_json, write_lines
 from lmboot.errors import InputError
-from lmboot.lm import load_model
+from lmboot.lm import ArpaModel, arpa_vocabulary, build_arpa, load_model, perplexity
+from lmboot.lm_mix import interpolate
 
 
 class Filter:
@@ -139,9 +140,6 @@ def tune_percentile(pairs, specs: list[dict], seed_lm: str | Path, seed_arpa: st
     tune_on "ppl_common" scores every candidate over one vocabulary (the seed's and all translations' words);
     "ppl" is KenLM's perplexity, which charges each LM its own p(<unk>) and so rewards dropping words (on
     en-de it dropped half the translations and raised the common-vocabulary test perplexity 169 -> 190)."""
-    from lmboot.evaluate import perplexity
-    from lmboot.lm import ArpaModel, arpa_vocabulary, build_arpa, interpolate
-
     if tune_on not in TUNE_ON:
         raise InputError(f"lm_filter.tune_on: {tune_on!r} is not one of {', '.join(TUNE_ON)}")
     seed, dev_lines = ArpaModel(seed_arpa), [line for line in read_lines(dev) if line.strip()]

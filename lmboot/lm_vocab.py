@@ -13,7 +13,8 @@ from pathlib import Path
 
 from lmboot.corpus import iter_lines, read_lines, write_json, write_lines
 from lmboot.errors import InputError
-from lmboot.lm import ArpaModel, arpa_vocabulary, build_arpa, build_binary, interpolate
+from lmboot.lm import ArpaModel, arpa_vocabulary, build_arpa, build_binary, perplexity
+from lmboot.lm_mix import interpolate
 
 
 def word_counts(text: str | Path) -> Counter:
@@ -48,8 +49,6 @@ def build_component(text: str | Path, out_prefix: str | Path, order: int, grid: 
     """out_prefix.{arpa,bin} from text with the vocabulary cut of the grid that gives the lowest dev
     perplexity (over the seed's and the whole text's words) when mixed with the seed LM; the curve and the
     choice in out_prefix.json. A one-value grid builds that cut without tuning."""
-    from lmboot.evaluate import perplexity
-
     grid = sorted(set(grid))
     if not grid or grid[0] < 1:
         raise InputError(f"lm.vocab_min_count: counts must be integers >= 1 (got {grid})")

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from lmboot.corpus import read_lines, write_json, write_lines
 from lmboot.errors import InputError
-from lmboot.lm import ArpaModel, arpa_vocabulary, build_arpa, interpolate, load_model
+from lmboot.lm import ArpaModel, arpa_vocabulary, build_arpa, load_model, perplexity
+from lmboot.lm_mix import interpolate
 from lmboot.lm_filter import apply_filters, build_filters
 from lmboot.rescore import lm_score, nmt_score, read_nbest
 
@@ -40,8 +41,6 @@ def topk_text(nbest: str | Path, src: str | Path, seed_lm: str | Path, seed_arpa
               rescore_stats: str | Path, filter_stats: str | Path, specs: list[dict], grid: list[int],
               out_text: str | Path, order: int = 3, seed_weight: float | str = "em") -> dict:
     """Write the top-k hypotheses of every pool n-best list that pass the filters, k chosen on dev."""
-    from lmboot.evaluate import perplexity
-
     records, sources = read_nbest(nbest), read_lines(src)
     if len(records) != len(sources):
         raise InputError(f"{nbest} has {len(records)} n-best lists but {src} has {len(sources)} lines")

@@ -5,7 +5,8 @@ import pytest
 
 from conftest import assistant_sentences, make_lm, news_sentences, write_text
 from lmboot.errors import InputError
-from lmboot.evaluate import common_vocabulary, evaluate, perplexity
+from lmboot.evaluate import evaluate
+from lmboot.lm import common_vocabulary, perplexity
 
 TEST = ["play hello by adele", "set an alarm for noon in zanzibar", "turn on the flux capacitor"]
 

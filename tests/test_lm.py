@@ -6,7 +6,8 @@ import pytest
 
 from conftest import assistant_sentences, make_lm, news_sentences, write_text
 from lmboot.errors import InputError
-from lmboot.lm import LOG10_ZERO, ArpaModel, build_arpa, build_mix, em_weights, mix_arpa, sentence_events
+from lmboot.lm import LOG10_ZERO, ArpaModel, build_arpa, sentence_events
+from lmboot.lm_mix import build_mix, em_weights, mix_arpa
 
 TEXT_A = assistant_sentences(80)
 TEXT_B = news_sentences(80)

@@ -42,8 +42,8 @@ def test_the_refusing_hook_can_fail(no_test_reads):
 def test_the_cut_is_chosen_on_dev_and_its_lm_lacks_the_rare_words(tmp_path, tiny_lm, no_test_reads):
     """Rare words (seen once) are left out of the cut-2 LM; the cut kept is the one with the lowest dev
     perplexity over one vocabulary among the candidates, all written down, and the test set is not read."""
-    from lmboot.evaluate import perplexity
-    from lmboot.lm import build_mix
+    from lmboot.lm import perplexity
+    from lmboot.lm_mix import build_mix
 
     text = assistant_sentences(60, seed=3) * 2 + news_sentences(30, seed=4)  # news words seen once or more
     text += [f"zyx{i} appears once" for i in range(30)]
