@@ -46,10 +46,35 @@ def section_defaults(name: str, section: dict, schema_path: str | Path = SCHEMA)
     return fill_defaults(copy.deepcopy(section), schema["properties"][name], schema)
 
 
+def merged(base: dict, over: dict) -> dict:
+    """base with over's keys on top, mappings merged key by key (lists and values replaced)."""
+    out = copy.deepcopy(base)
+    for key, value in over.items():
+        out[key] = merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def with_recipe(config: dict, source: str) -> dict:
+    """The config on top of the recipe it names (`recipe:` a YAML file of shared settings, its path relative
+    to the working directory or to the project), so that a pair's file holds only what differs."""
+    name = config.get("recipe")
+    if not name:
+        return config
+    path = Path(name)
+    if not path.is_file() and not path.is_absolute():
+        path = SCHEMA.parent.parent.parent / name
+    if not path.is_file():
+        raise InputError(f"{source}: recipe: {name}: file not found")
+    recipe = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(recipe, dict) or "recipe" in recipe:
+        raise InputError(f"{source}: recipe: {name}: must be a YAML mapping that names no recipe itself")
+    return merged(recipe, config)
+
+
 def validate(config: dict, schema_path: str | Path = SCHEMA, source: str = "config") -> dict:
-    """A validated copy of config with defaults; InputError names the first bad field."""
+    """A validated copy of config (on top of its recipe) with defaults; InputError names the first bad field."""
     schema = yaml.safe_load(Path(schema_path).read_text())
-    config = fill_defaults(copy.deepcopy(config), schema, schema)
+    config = fill_defaults(with_recipe(copy.deepcopy(config), source), schema, schema)
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(config))
     if error is not None:
         where = ".".join(str(p) for p in error.absolute_path) or "(top level)"

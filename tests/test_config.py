@@ -142,3 +142,31 @@ def test_a_tuning_block_trains_its_candidates_under_the_budget_it_sets():
     assert budget() == {"stop_time_hours": config.TUNE_HOURS, "max_updates": config.TUNE_UPDATES}
     with pytest.raises(InputError, match="select.tune.max_updates: 0 is less than the minimum of 1"):
         budget(max_updates=0)
+
+
+def test_a_config_goes_on_top_of_its_recipe(tmp_path):
+    """recipe: the shared settings underneath; mappings merge key by key, lists and values are replaced;
+    a missing recipe or one that names a recipe itself is one line naming the field."""
+    recipe = write_text(tmp_path / "recipe.yaml", "nmt: {layers: 3, embed_dim: 256, self_training_filters: "
+                        "[{type: repetition, max_repeats: 2}]}\nlm: {order: 4}\n")
+    cfg = config.validate({**minimal(), "recipe": str(recipe),
+                           "nmt": {"embed_dim": 64, "self_training_filters": []}})
+    assert (cfg["nmt"]["layers"], cfg["nmt"]["embed_dim"], cfg["nmt"]["self_training_filters"]) == (3, 64, [])
+    assert cfg["lm"]["order"] == 4 and cfg["lm"]["seed_weight"] == "em"  # the schema's defaults still fill in
+    with pytest.raises(InputError, match="c.yaml: recipe: nowhere.yaml: file not found"):
+        config.validate({**minimal(), "recipe": "nowhere.yaml"}, source="c.yaml")
+    nested = write_text(tmp_path / "nested.yaml", f"recipe: {recipe}\n")
+    with pytest.raises(InputError, match="names no recipe itself"):
+        config.validate({**minimal(), "recipe": str(nested)})
+
+
+@pytest.mark.parametrize("pair", ["es-en", "de-en", "en-es", "en-de"])
+def test_pair_configs_hold_only_what_differs(pair, monkeypatch, tmp_path):
+    """Each pair's file is short and names the shared recipe, whose path resolves from any directory."""
+    path = ROOT / "config" / f"{pair}.yaml"
+    assert len(path.read_text().splitlines()) <= 25
+    monkeypatch.chdir(tmp_path)
+    cfg = config.load(path)
+    assert cfg["recipe"] == "config/recipes/massive.yaml" and cfg["run"] == pair
+    assert cfg["nmt"]["vocab_size"] == 8000 and cfg["select"]["finetune_general"] == 800  # from the recipe
+    assert cfg["asr"]["enabled"] == pair.endswith("-en")
