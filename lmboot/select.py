@@ -1,79 +1,17 @@
-"""Select: keep the general-corpus pairs whose new-language side lies closest (cosine) to the seed centroid.
-The general corpus is streamed: memory holds one score and one flag per pair, never the whole text."""
+"""Select: keep the general-corpus pairs whose new-language side lies closest to the seed, by the scorer
+select.method names (scorers.py), cut by threshold / top_k / top_fraction or a cut chosen on dev. The
+general corpus is streamed: memory holds one score and one flag per pair, never the whole text."""
 
 from __future__ import annotations
 
-import hashlib
-import itertools
-import os
 from pathlib import Path
 
 import numpy as np
-from tqdm import tqdm
 
-from lmboot.corpus import atomic_write, count_lines, hash_bytes, iter_lines, read_lines, write_json, write_lines
+from lmboot.corpus import atomic_write, count_lines, iter_lines, write_json, write_lines
 from lmboot.embed import Encoder
 from lmboot.errors import InputError
-
-
-def seed_centroid(encoder: Encoder, seed_lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """The unit-length mean of the seed's unit-length embeddings, and each seed line's distance to it."""
-    vectors = encoder.encode(seed_lines)
-    total = vectors.sum(axis=0)
-    center = (total / np.linalg.norm(total)).astype(np.float32)
-    return center, 1.0 - vectors @ center
-
-
-def centroid(encoder: Encoder, texts: list[str]) -> np.ndarray:
-    return seed_centroid(encoder, texts)[0]
-
-
-def embedded_chunks(encoder: Encoder, lines, chunk: int = 4096, total: int | None = None):
-    """Yield the embeddings of `chunk` lines at a time (streaming)."""
-    lines = iter(lines)
-    with tqdm(total=total, unit="sent", mininterval=10, desc="embed") as bar:
-        while batch := list(itertools.islice(lines, chunk)):
-            yield encoder.encode(batch)
-            bar.update(len(batch))
-
-
-def cached_chunks(encoder: Encoder, path: Path, n_lines: int, cache: Path | None, chunk: int = 4096):
-    """The embeddings of a file's lines, chunk by chunk, from the cache file if there is one; else computed
-    and, with a cache, stored there (float32 .npy, written under a temporary name, then renamed). The same
-    vectors come out either way, so a run with the cache gives the same scores as one without."""
-    if cache is not None and cache.is_file():
-        stored = np.load(cache, mmap_mode="r")
-        if stored.shape[0] == n_lines:
-            for start in range(0, n_lines, chunk):
-                yield np.asarray(stored[start:start + chunk])
-            return
-    if cache is None:
-        yield from embedded_chunks(encoder, iter_lines(path), chunk, n_lines)
-        return
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp, stored, at = cache.with_name(f".{cache.name}.{os.getpid()}.tmp"), None, 0
-    try:
-        for vectors in embedded_chunks(encoder, iter_lines(path), chunk, n_lines):
-            if stored is None:
-                stored = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float32, shape=(n_lines, vectors.shape[1]))
-            stored[at:at + len(vectors)] = vectors
-            at += len(vectors)
-            yield vectors
-        if stored is not None:
-            stored.flush()
-            del stored
-            os.replace(tmp, cache)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-def embedding_cache(cache_dir: str | Path | None, path: str | Path, encoder_id: str) -> Path | None:
-    """Where the embeddings of a file's bytes under one encoder are cached (None: no cache)."""
-    if cache_dir is None:
-        return None
-    digest = hash_bytes(path, hashlib.sha256())
-    return Path(cache_dir) / f"{digest.hexdigest()[:16]}-{hashlib.sha256(encoder_id.encode()).hexdigest()[:8]}.npy"
+from lmboot.scorers import build_scorer, embedding_cache
 
 
 def cut(distances: np.ndarray, keep: dict) -> np.ndarray:
@@ -88,49 +26,6 @@ def cut(distances: np.ndarray, keep: dict) -> np.ndarray:
     mask = np.zeros(len(distances), dtype=bool)
     mask[np.argsort(distances, kind="stable")[:max(1, min(k, len(distances)))]] = True
     return mask
-
-
-def moore_lewis_scores(general_tgt: str | Path, seed: str | Path, order: int = 3, random_seed: int = 13) -> np.ndarray:
-    """Cross-entropy difference H_seed(s) - H_general(s) per word (Moore & Lewis 2010): the general LM is
-    trained on a random general sample as large as the seed; lower = more like the seed."""
-    import random
-    import tempfile
-
-    from lmboot.lm import build_arpa, load_model
-
-    seed_lines = read_lines(seed)
-    n_general = count_lines(general_tgt)
-    sample = set(random.Random(random_seed).sample(range(n_general), min(len(seed_lines), n_general)))
-    with tempfile.TemporaryDirectory() as tmp:
-        write_lines(f"{tmp}/sample", (t for i, t in enumerate(iter_lines(general_tgt)) if i in sample))
-        build_arpa(seed, f"{tmp}/seed.arpa", order)
-        build_arpa(f"{tmp}/sample", f"{tmp}/general.arpa", order)
-        in_lm, out_lm = load_model(f"{tmp}/seed.arpa"), load_model(f"{tmp}/general.arpa")
-        return np.fromiter(((out_lm.score(t) - in_lm.score(t)) / (len(t.split()) + 1) for t in iter_lines(general_tgt)),
-                           dtype=np.float64, count=n_general)
-
-
-def standardize(x: np.ndarray) -> np.ndarray:
-    return (x - x.mean()) / (x.std() or 1.0)
-
-
-def selection_scores(method: str, general_tgt, seed, center: np.ndarray | None, encoder: Encoder | None,
-                     order: int = 3, random_seed: int = 13, cache: Path | None = None) -> np.ndarray:
-    """One score per general line, lower = closer to the seed: cosine distance to the seed centroid
-    `center`, Moore-Lewis cross-entropy difference, or the sum of both standardized (combined). `cache`:
-    the file caching the general side's embeddings (they do not depend on the seed)."""
-    def centroid_distances():
-        n_lines = count_lines(general_tgt)
-        chunks = cached_chunks(encoder, Path(general_tgt), n_lines, cache)
-        return np.concatenate([1.0 - vectors @ center for vectors in chunks] or [np.zeros(0)]).astype(np.float64)
-
-    if method == "centroid":
-        return centroid_distances()
-    if method == "moore-lewis":
-        return moore_lewis_scores(general_tgt, seed, order, random_seed)
-    if method == "combined":
-        return standardize(centroid_distances()) + standardize(moore_lewis_scores(general_tgt, seed, order, random_seed))
-    raise InputError(f"select.method: unknown selection method {method!r} (centroid, moore-lewis, combined)")
 
 
 def histogram(scores: np.ndarray, mask: np.ndarray, seed_scores: np.ndarray | None, png: Path, label: str) -> None:
@@ -173,9 +68,9 @@ def select(general_src: str | Path, general_tgt: str | Path, seed: str | Path, o
     n_src, n_tgt = count_lines(general_src), count_lines(general_tgt)
     if n_src != n_tgt:  # before any embedding
         raise InputError(f"{general_src} has {n_src} lines but {general_tgt} has {n_tgt}")
-    center, seed_scores = seed_centroid(encoder, read_lines(seed)) if method != "moore-lewis" else (None, None)
     cache = embedding_cache(cache_dir, general_tgt, encoder_id) if method != "moore-lewis" else None
-    distances = selection_scores(method, general_tgt, seed, center, encoder, order, random_seed, cache)
+    scorer = build_scorer(method, seed, encoder, cache, order, random_seed)
+    distances = scorer.scores(general_tgt)
     n_lines = len(distances)
     mask = cut(distances, keep)
     if not mask.any():
@@ -186,11 +81,8 @@ def select(general_src: str | Path, general_tgt: str | Path, seed: str | Path, o
         f.write("row\tdistance\tkept\n")
         for i, (d, k) in enumerate(zip(distances, mask)):
             f.write(f"{i}\t{d:.6f}\t{int(k)}\n")
-    if method != "centroid":  # the seed's own distances are on the centroid's scale only
-        seed_scores = None
-    histogram(distances, mask, seed_scores, out / "histogram.png",
-              {"centroid": "cosine distance to the seed centroid", "moore-lewis": "cross-entropy difference",
-               "combined": "standardized distance + cross-entropy difference"}[method])
+    seed_scores = scorer.seed_scores
+    histogram(distances, mask, seed_scores, out / "histogram.png", scorer.label)
     quantiles = np.quantile(distances, [0, 0.05, 0.25, 0.5, 0.75, 0.95, 1])
     stats = {"method": method, "general": int(n_lines), "kept": int(mask.sum()), "kept_fraction": float(mask.mean()),
              "keep": keep, "max_kept_distance": float(distances[mask].max()),

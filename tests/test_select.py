@@ -8,7 +8,8 @@ import pytest
 from conftest import assistant_sentences, news_sentences, write_text
 from lmboot.corpus import read_lines
 from lmboot.errors import InputError
-from lmboot.select import centroid, choose_cut, cut, read_distances, select, select_cut
+from lmboot.scorers import centroid
+from lmboot.select import choose_cut, cut, read_distances, select, select_cut
 
 
 class HashEncoder:
@@ -130,7 +131,7 @@ def test_threshold_keeping_nothing(files):
 
 
 def test_moore_lewis_ranks_in_domain_above_out_of_domain(tmp_path):
-    from lmboot.select import moore_lewis_scores
+    from lmboot.scorers import moore_lewis_scores
 
     seed = write_text(tmp_path / "seed.txt", assistant_sentences(60, seed=1))
     in_domain, out_domain = assistant_sentences(20, seed=2), news_sentences(20, seed=3)
@@ -238,3 +239,19 @@ def test_no_cache_gives_the_same_distances(files, tmp_path):
     select(**{**files, "out_dir": tmp_path / "cached"}, encoder=HashEncoder(), keep={"top_k": 10},
            cache_dir=tmp_path / "cache")
     assert (tmp_path / "cached/distances.tsv").read_text() == (files["out_dir"] / "distances.tsv").read_text()
+
+
+def test_scorers_share_one_interface_and_combined_sums_the_standardized_parts(tmp_path):
+    """select.method builds a scorer; combined is the sum of the centroid and Moore-Lewis scores, each
+    standardized; only the centroid scorer has the seed's own scores; an unknown method is one clear line."""
+    from lmboot.scorers import CentroidScorer, MooreLewisScorer, build_scorer, standardize
+
+    seed = write_text(tmp_path / "seed.txt", assistant_sentences(60, seed=1))
+    general = write_text(tmp_path / "g.tgt", assistant_sentences(10, seed=2) + news_sentences(30, seed=3))
+    parts = [CentroidScorer(HashEncoder(), seed), MooreLewisScorer(seed)]
+    combined = build_scorer("combined", seed, HashEncoder())
+    assert np.allclose(combined.scores(general), standardize(parts[0].scores(general)) + standardize(parts[1].scores(general)))
+    assert len(parts[0].seed_scores) == 60 and parts[1].seed_scores is None and combined.seed_scores is None
+    assert [build_scorer(m, seed, HashEncoder()).name for m in ("centroid", "moore-lewis")] == ["centroid", "moore-lewis"]
+    with pytest.raises(InputError, match="select.method: unknown selection method 'bm25'"):
+        build_scorer("bm25", seed, HashEncoder())
