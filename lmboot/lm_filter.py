@@ -12,8 +12,8 @@ import numpy as np
 
 from lmboot.corpus import count_lines, iter_lines, read_lines, write_json, write_lines
 from lmboot.errors import InputError
-from lmboot.lm import ArpaModel, arpa_vocabulary, build_arpa, load_model, perplexity
-from lmboot.lm_mix import interpolate
+from lmboot.lm import ArpaModel, arpa_vocabulary, build_arpa, load_model
+from lmboot.lm_mix import mixed_dev_perplexity
 
 
 class Filter:
@@ -155,9 +155,7 @@ def tune_percentile(pairs, specs: list[dict], seed_lm: str | Path, seed_arpa: st
                 continue
             write_lines(f"{tmp}/text", (t for (_, t), k in zip(pairs, keep) if k))
             build_arpa(f"{tmp}/text", f"{tmp}/lm.arpa", order)
-            models = [seed, ArpaModel(f"{tmp}/lm.arpa")]
-            interpolate(models, dev_lines, seed_weight, f"{tmp}/mix.arpa")
-            curve[percentile] = perplexity(f"{tmp}/mix.arpa", dev_lines, vocabulary)[tune_on]
+            curve[percentile] = mixed_dev_perplexity(seed, f"{tmp}/lm.arpa", dev_lines, seed_weight, vocabulary)[tune_on]
     if not curve:
         raise InputError(f"lm_filter: every candidate percentile {grid} drops every translation")
     best = min(curve, key=lambda p: (curve[p], p))

@@ -5,11 +5,12 @@ model (SRILM's ngram -mix-lm) with its binary and the weights."""
 from __future__ import annotations
 
 import math
+import tempfile
 from pathlib import Path
 
 from lmboot.corpus import atomic_write, iter_lines, write_json
 from lmboot.errors import InputError
-from lmboot.lm import LOG10_ZERO, ArpaModel, build_binary, sentence_events
+from lmboot.lm import LOG10_ZERO, ArpaModel, build_binary, perplexity, sentence_events
 
 
 def dev_probabilities(models: list[ArpaModel], dev_lines: list[str]):
@@ -133,3 +134,12 @@ def build_mix(components: dict[str, str | Path], dev: str | Path, out_prefix: st
             "dev_perplexity": mixture_perplexity(models, weights, dev_lines)}
     write_json(f"{out_prefix}.json", info)
     return info
+
+
+def mixed_dev_perplexity(seed: ArpaModel, candidate_arpa: str | Path, dev_lines: list[str], seed_weight: float | str,
+                         vocabulary: set[str] | None = None) -> dict:
+    """evaluate's perplexity figures on dev of the LM a candidate component makes with the seed, as that LM is
+    built (interpolate, one back-off ARPA): what the LM filter's cut, the vocabulary cut and k are tuned on."""
+    with tempfile.TemporaryDirectory() as tmp:
+        interpolate([seed, ArpaModel(candidate_arpa)], dev_lines, seed_weight, f"{tmp}/mix.arpa")
+        return perplexity(f"{tmp}/mix.arpa", dev_lines, vocabulary)

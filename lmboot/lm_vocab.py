@@ -13,8 +13,8 @@ from pathlib import Path
 
 from lmboot.corpus import iter_lines, read_lines, write_json, write_lines
 from lmboot.errors import InputError
-from lmboot.lm import ArpaModel, arpa_vocabulary, build_arpa, build_binary, perplexity
-from lmboot.lm_mix import interpolate
+from lmboot.lm import ArpaModel, arpa_vocabulary, build_arpa, build_binary
+from lmboot.lm_mix import mixed_dev_perplexity
 
 
 def word_counts(text: str | Path) -> Counter:
@@ -62,8 +62,7 @@ def build_component(text: str | Path, out_prefix: str | Path, order: int, grid: 
             vocabulary = set(arpa_vocabulary(seed_arpa)) | set(counts)
             for c in grid:
                 sizes[c] = build_cut(text, f"{tmp}/cut{c}.arpa", counts, c, order)
-                interpolate([seed, ArpaModel(f"{tmp}/cut{c}.arpa")], dev_lines, seed_weight, f"{tmp}/mix.arpa")
-                curve[c] = perplexity(f"{tmp}/mix.arpa", dev_lines, vocabulary)["ppl_common"]
+                curve[c] = mixed_dev_perplexity(seed, f"{tmp}/cut{c}.arpa", dev_lines, seed_weight, vocabulary)["ppl_common"]
             best = min(grid, key=lambda c: (curve[c], -c))  # ties: the smaller vocabulary
         else:
             best = grid[0]

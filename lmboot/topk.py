@@ -12,8 +12,8 @@ from pathlib import Path
 
 from lmboot.corpus import read_lines, write_json, write_lines
 from lmboot.errors import InputError
-from lmboot.lm import ArpaModel, arpa_vocabulary, build_arpa, load_model, perplexity
-from lmboot.lm_mix import interpolate
+from lmboot.lm import ArpaModel, arpa_vocabulary, build_arpa, load_model
+from lmboot.lm_mix import mixed_dev_perplexity
 from lmboot.lm_filter import apply_filters, build_filters
 from lmboot.rescore import lm_score, nmt_score, read_nbest
 
@@ -61,8 +61,7 @@ def topk_text(nbest: str | Path, src: str | Path, seed_lm: str | Path, seed_arpa
             for k in grid:
                 write_lines(f"{tmp}/text", candidates[k])
                 build_arpa(f"{tmp}/text", f"{tmp}/lm.arpa", order)
-                interpolate([seed, ArpaModel(f"{tmp}/lm.arpa")], dev_lines, seed_weight, f"{tmp}/mix.arpa")
-                curve[k] = perplexity(f"{tmp}/mix.arpa", dev_lines, vocabulary)["ppl_common"]
+                curve[k] = mixed_dev_perplexity(seed, f"{tmp}/lm.arpa", dev_lines, seed_weight, vocabulary)["ppl_common"]
     best = min(grid, key=lambda k: (curve.get(k, 0), k))  # ties: the smaller k
     write_lines(out_text, candidates[best])
     stats = {"k": best, "kept": len(candidates[best]), "pool": len(records), "lambda": lam, "dropped_by": dropped,

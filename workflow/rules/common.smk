@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 from lmboot.corpus import hash_bytes
 from lmboot.download import is_archive

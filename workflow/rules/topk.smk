@@ -3,7 +3,7 @@
 
 rule topk:
     input:
-        nbest=f"{DATA}/selected/translate/r{ROUNDS}.pool{'-entities' if ENTS == 'protected' else ''}.nbest.jsonl",
+        nbest=lambda wc: translations(SimpleNamespace(**variant_parts(FULL)), "pool"),
         src=rules.prepare.output.pool,
         seed_lm=f"{MODELS}/lm/seed.bin",
         seed_arpa=f"{MODELS}/lm/seed.arpa",
