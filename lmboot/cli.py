@@ -17,11 +17,11 @@ from lmboot.errors import InputError
 
 
 def section(name: str):
-    """argparse type: a config section from inline JSON (the schema's defaults filled in), or from a whole
-    config file (validated, so with its defaults)."""
+    """argparse type: a config section from inline JSON or from a whole config file, validated and with the
+    schema's defaults filled in (an option left out is "{}": all defaults)."""
     def parse(value: str) -> dict:
         loaded = cfg.load(value)
-        return cfg.section_defaults(name, loaded) if value.lstrip().startswith("{") else loaded.get(name, {})
+        return cfg.section_defaults(name, loaded if value.lstrip().startswith("{") else loaded.get(name))
     parse.__name__ = f"{name} section"
     return parse
 
@@ -46,12 +46,9 @@ def cmd_select(a):
     from lmboot.embed import load_encoder
     from lmboot.select import select
     s = a.select
-    method = s.get("method", "centroid")
-    encoder = None if method == "moore-lewis" else load_encoder(s.get("backend", "sentence-transformers"),
-                                                                 s.get("model"), s.get("batch_size", 128))
-    return select(a.general_src, a.general_tgt, a.seed, a.out, encoder, s.get("keep", {"top_fraction": 0.5}),
-                  method, s.get("order", 3), s.get("random_seed", 13), a.cache_dir,
-                  f"{s.get('backend', 'sentence-transformers')}:{s.get('model') or 'default'}")
+    encoder = None if s["method"] == "moore-lewis" else load_encoder(s["backend"], s["model"], s["batch_size"])
+    return select(a.general_src, a.general_tgt, a.seed, a.out, encoder, s["keep"], s["method"], s["order"],
+                  s["random_seed"], a.cache_dir, f"{s['backend']}:{s['model'] or 'default'}")
 
 
 def cmd_select_cut(a):
@@ -108,21 +105,20 @@ def cmd_gather(a):
 def cmd_pseudo_pairs(a):
     from lmboot.selftrain import pseudo_pairs
     return pseudo_pairs(a.pool_src, a.nbest, a.bitext_src, a.bitext_tgt, a.out_prefix,
-                        a.nmt.get("self_training_filters", []), a.seed_lm, a.nmt.get("self_training_mix"), a.seed)
+                        a.nmt["self_training_filters"], a.seed_lm, a.nmt["self_training_mix"], a.seed)
 
 
 def cmd_rescore(a):
     from lmboot.rescore import rescore
     r = a.rescore
-    return rescore(a.nbest, a.seed_lm, a.out, r.get("lambda", "tune"), a.dev_nbest, a.dev_refs,
-                   r.get("grid", [0, 0.1, 0.25, 0.5, 1, 2]))
+    return rescore(a.nbest, a.seed_lm, a.out, r["lambda"], a.dev_nbest, a.dev_refs, r["grid"])
 
 
 def cmd_lm_filter(a):
     from lmboot.lm_filter import lm_filter
     f = a.lm_filter
-    return lm_filter(a.src, a.tgt, a.seed_lm, a.out, f.get("filters", []), a.seed_arpa, a.dev,
-                     f.get("grid", [0, 5, 10, 20, 30, 50]), a.order, a.seed_weight, f.get("tune_on", "ppl_common"))
+    return lm_filter(a.src, a.tgt, a.seed_lm, a.out, f["filters"], a.seed_arpa, a.dev, f["grid"], a.order,
+                     a.seed_weight, f["tune_on"])
 
 
 def cmd_lm(a):
@@ -163,7 +159,7 @@ def cmd_mix(a):
 def cmd_topk(a):
     from lmboot.topk import topk_text
     return topk_text(a.nbest, a.src, a.seed_lm, a.seed_arpa, a.dev, a.rescore_stats, a.filter_stats,
-                     a.lm_filter.get("filters", []), a.k, a.out, a.order, a.seed_weight)
+                     a.lm_filter["filters"], a.k, a.out, a.order, a.seed_weight)
 
 
 def cmd_lm_component(a):
@@ -290,7 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = add("select", cmd_select, "keep general pairs close to the seed centroid")
     for arg in ("--general-src", "--general-tgt", "--seed", "--out"):
         s.add_argument(arg, required=True)
-    s.add_argument("--select", type=section("select"), default={})
+    s.add_argument("--select", type=section("select"), default="{}")
     s.add_argument("--cache-dir", help="cache the general side's embeddings here (select.cache_dir)")
 
     s = add("select-cut", cmd_select_cut, "one cut of select's ranking (a select.tune candidate)")
@@ -313,7 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = add("train", cmd_train, "train or fine-tune the translator; scores it on dev")
     for arg in ("--train-src", "--train-tgt", "--dev-src", "--dev-tgt", "--spm-dir", "--out"):
         s.add_argument(arg, required=True)
-    s.add_argument("--nmt", type=section("nmt"), default={})
+    s.add_argument("--nmt", type=section("nmt"), default="{}")
     s.add_argument("--restore", help="checkpoint to fine-tune from")
     s.add_argument("--max-updates", type=int)
     s.add_argument("--seed", type=int, default=13)
@@ -325,13 +321,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--checkpoint", help="fairseq checkpoint (with --dict)")
     s.add_argument("--dict", help="fairseq dictionary shared by source and target")
     s.add_argument("--ct2-model", help="CTranslate2 model directory (instead of --checkpoint)")
-    s.add_argument("--nmt", type=section("nmt"), default={})
+    s.add_argument("--nmt", type=section("nmt"), default="{}")
     s.add_argument("--threads", type=int, default=1)
 
     s = add("translate", cmd_translate, "n-best translation to JSON lines")
     for arg in ("--checkpoint", "--spm-dir", "--input", "--out"):
         s.add_argument(arg, required=True)
-    s.add_argument("--nmt", type=section("nmt"), default={})
+    s.add_argument("--nmt", type=section("nmt"), default="{}")
     s.add_argument("--nbest", type=int)
     s.add_argument("--threads", type=int, default=1)
 
@@ -347,20 +343,20 @@ def build_parser() -> argparse.ArgumentParser:
     for arg in ("--pool-src", "--nbest", "--bitext-src", "--bitext-tgt", "--out-prefix"):
         s.add_argument(arg, required=True)
     s.add_argument("--seed-lm")
-    s.add_argument("--nmt", type=section("nmt"), default={})
+    s.add_argument("--nmt", type=section("nmt"), default="{}")
     s.add_argument("--seed", type=int, default=13, help="random seed of the bitext sample (self_training_mix)")
 
     s = add("rescore", cmd_rescore, "pick each n-best list's best hypothesis with the seed LM")
     for arg in ("--nbest", "--seed-lm", "--out"):
         s.add_argument(arg, required=True)
-    s.add_argument("--rescore", type=section("rescore"), default={})
+    s.add_argument("--rescore", type=section("rescore"), default="{}")
     s.add_argument("--dev-nbest", help="dev n-best lists, to tune lambda")
     s.add_argument("--dev-refs", help="dev references, to tune lambda")
 
     s = add("lm-filter", cmd_lm_filter, "drop improbable translations")
     for arg in ("--src", "--tgt", "--seed-lm", "--out"):
         s.add_argument(arg, required=True)
-    s.add_argument("--lm-filter", type=section("lm_filter"), default={})
+    s.add_argument("--lm-filter", type=section("lm_filter"), default="{}")
     s.add_argument("--seed-arpa", help="seed LM as ARPA, to tune the lm_score percentile")
     s.add_argument("--dev", help="dev text, to tune the lm_score percentile")
     s.add_argument("--order", type=int, default=3, help="n-gram order of the LMs built while tuning")
@@ -381,7 +377,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = add("topk", cmd_topk, "the top-k rescored hypotheses of each pool n-best list as LM data, k chosen on dev")
     for arg in ("--nbest", "--src", "--seed-lm", "--seed-arpa", "--dev", "--rescore-stats", "--filter-stats", "--out"):
         s.add_argument(arg, required=True)
-    s.add_argument("--lm-filter", type=section("lm_filter"), default={})
+    s.add_argument("--lm-filter", type=section("lm_filter"), default="{}")
     s.add_argument("--k", type=int, nargs="+", required=True, help="candidate k (lm.nbest_k)")
     s.add_argument("--order", type=int, default=3)
     s.add_argument("--seed-weight", type=seed_weight, default="em")

@@ -40,10 +40,18 @@ def fill_defaults(config, schema: dict, root: dict):
     return config
 
 
-def section_defaults(name: str, section: dict, schema_path: str | Path = SCHEMA) -> dict:
-    """A copy of one config section with the schema's defaults filled in (as a validated config has them)."""
+def section_defaults(name: str, section: dict | None = None, schema_path: str | Path = SCHEMA) -> dict:
+    """A validated copy of one config section with the schema's defaults filled in (as a validated config has
+    them); InputError names the first bad field. The one way a stage gets a section outside a whole config."""
     schema = yaml.safe_load(Path(schema_path).read_text())
-    return fill_defaults(copy.deepcopy(section), schema["properties"][name], schema)
+    node = schema["properties"][name]
+    section = fill_defaults(copy.deepcopy(section or {}), node, schema)
+    validator = jsonschema.Draft202012Validator({**node, "definitions": schema.get("definitions", {})})
+    error = jsonschema.exceptions.best_match(validator.iter_errors(section))
+    if error is not None:
+        where = ".".join([name] + [str(p) for p in error.absolute_path])
+        raise InputError(f"{where}: {error.message}")
+    return section
 
 
 def merged(base: dict, over: dict) -> dict:

@@ -49,7 +49,7 @@ def encode(spm_model: str | Path, lines: list[str]) -> list[str]:
 
 
 def device_args(cfg: dict) -> list[str]:
-    device = cfg.get("device", "auto")
+    device = cfg["device"]
     if device == "cpu":
         return ["--cpu"]
     import torch

@@ -12,6 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from lmboot.config import section_defaults
 from lmboot.corpus import read_lines, write_json, write_lines
 from lmboot.errors import InputError
 from lmboot.fairseq_run import device_args, encode, run_logged, run_tool
@@ -55,7 +56,7 @@ def arch_args(cfg: dict) -> list[str]:
                 "--encoder-ffn-embed-dim", str(cfg["ffn_dim"]), "--decoder-ffn-embed-dim", str(cfg["ffn_dim"]),
                 "--encoder-attention-heads", str(cfg["heads"]), "--decoder-attention-heads", str(cfg["heads"])]
     if cfg["arch"] == "lstm":  # attentional RNN, as in the paper
-        hidden = str(cfg.get("hidden_dim", cfg["embed_dim"]))
+        hidden = str(cfg["hidden_dim"])
         return ["--arch", "lstm", "--share-all-embeddings", "--encoder-bidirectional",
                 "--encoder-layers", layers, "--decoder-layers", layers,
                 "--encoder-embed-dim", dim, "--decoder-embed-dim", dim, "--decoder-out-embed-dim", dim,
@@ -87,9 +88,9 @@ def train(train_src, train_tgt, dev_src, dev_tgt, spm_dir, work_dir, cfg: dict, 
     """Train (or fine-tune from `restore`) a fairseq model in work_dir, writing training.json (updates,
     words/s, time); returns checkpoint_best.pt, the checkpoint chosen on in-domain dev, and its dev scores
     when choosing measured them (choose_checkpoint)."""
-    work = Path(work_dir)
+    cfg, work = section_defaults("nmt", cfg), Path(work_dir)
     binarize({"train": (train_src, train_tgt), "valid": (dev_src, dev_tgt)}, spm_dir, work / "bin", threads)
-    every = str(cfg.get("validate_every", 100))
+    every = str(cfg["validate_every"])
     cmd = ["fairseq-train", str(work / "bin"), "--task", "translation", "-s", "src", "-t", "tgt",
            *arch_args(cfg), *device_args(cfg),
            "--dropout", str(cfg["dropout"]), "--criterion", "label_smoothed_cross_entropy",
@@ -98,8 +99,8 @@ def train(train_src, train_tgt, dev_src, dev_tgt, spm_dir, work_dir, cfg: dict, 
            "--max-tokens", str(cfg["max_tokens"]), "--max-update", str(max_updates or cfg["max_updates"]),
            "--seed", str(seed), "--save-dir", str(work), "--num-workers", "0",
            "--log-format", "simple", "--log-interval", "50", "--validate-interval-updates", every,
-           "--save-interval-updates", every, "--keep-interval-updates", str(cfg.get("keep_checkpoints", 5)),
-           "--keep-last-epochs", str(cfg.get("keep_checkpoints", 5)), "--no-progress-bar"]
+           "--save-interval-updates", every, "--keep-interval-updates", str(cfg["keep_checkpoints"]),
+           "--keep-last-epochs", str(cfg["keep_checkpoints"]), "--no-progress-bar"]
     if cfg.get("stop_time_hours"):  # fairseq counts the restored checkpoint's training time in
         cmd += ["--stop-time-hours", str(cfg["stop_time_hours"] + trained_hours(restore))]
     if cfg.get("patience"):  # early stopping: validations without a lower dev loss
@@ -165,11 +166,11 @@ def choose_checkpoint(work: Path, spm_dir, dev_src, dev_tgt, cfg: dict, threads:
     last N of those. Their chrF goes to work/choice.json; returns checkpoint_best.pt and the chosen one's
     dev scores (None with `loss`: nothing was scored)."""
     best = work / "checkpoint_best.pt"
-    if cfg.get("checkpoint_choice", "chrf") == "loss":
+    if cfg["checkpoint_choice"] == "loss":
         return best, None
-    interval = saved_checkpoints(work)[-cfg.get("keep_checkpoints", 5):]
+    interval = saved_checkpoints(work)[-cfg["keep_checkpoints"]:]
     candidates = {p.stem: p for p in [*interval, work / "checkpoint_last.pt", best] if p.is_file()}
-    if cfg.get("average_last", 0) >= 2 and len(interval) >= 2:
+    if cfg["average_last"] >= 2 and len(interval) >= 2:
         candidates["average"] = average_checkpoints(interval[-cfg["average_last"]:], work / "checkpoint_average.pt")
     scores = {}
     with tempfile.TemporaryDirectory(dir=work) as tmp:

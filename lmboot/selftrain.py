@@ -8,6 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
+from lmboot.config import section_defaults
 from lmboot.corpus import read_lines, write_json, write_lines
 from lmboot.errors import InputError
 from lmboot.nmt import train
@@ -19,12 +20,13 @@ def train_round(train_src, train_tgt, dev_src, dev_tgt, spm_dir, out_dir, cfg: d
     """Train a translator round (round 0 on the bitext; with `restore`, fine-tune that checkpoint); its dev
     scores, training figures and, for a fine-tuned round under `self_training_keep: improved`, the guard's
     verdict go to out_dir/dev_scores.json (keep_if_improved)."""
+    cfg = section_defaults("nmt", cfg)
     ckpt, scores = train(train_src, train_tgt, dev_src, dev_tgt, spm_dir, out_dir, cfg, threads,
                          restore=restore, max_updates=max_updates, seed=seed)
     out = Path(out_dir) / "dev_scores.json"
     if scores is None:  # checkpoint_choice: loss scored nothing on dev yet
         scores = dev_scores(ckpt, spm_dir, dev_src, dev_tgt, out, cfg, threads)
-    if restore and cfg.get("self_training_keep", "improved") == "improved":
+    if restore and cfg["self_training_keep"] == "improved":
         previous = Path(restore).parent / "dev_scores.json"
         if not previous.is_file():
             raise InputError(f"{previous}: missing: the guard compares the fine-tuned dev chrF with it")

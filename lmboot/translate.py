@@ -14,6 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from lmboot.config import section_defaults
 from lmboot.corpus import atomic_write, read_lines, write_json, write_lines
 from lmboot.errors import InputError
 from lmboot.fairseq_run import data_dir_for, device_args, encode, run_tool
@@ -35,13 +36,14 @@ def parse_interactive(stdout: str) -> dict[int, list[dict]]:
 def translate(checkpoint, spm_dir, input_text, out_jsonl, cfg: dict, threads: int = 1, nbest: int | None = None) -> int:
     """Translate input_text (one sentence a line) into n-best records with fairseq or CTranslate2
     (config `translator`); returns the count."""
-    if Path(checkpoint).is_dir() and cfg.get("translator", "fairseq") != "ctranslate2":
+    cfg = section_defaults("nmt", cfg)
+    if Path(checkpoint).is_dir() and cfg["translator"] != "ctranslate2":
         raise InputError(f"{checkpoint}: a CTranslate2 model directory translates only with translator: ctranslate2")
     spm_dir = Path(spm_dir)
     nbest = nbest or cfg["nbest"]
     sources = read_lines(input_text)
     pieces = encode(spm_dir / "spm.model", sources)
-    if cfg.get("translator", "fairseq") == "ctranslate2":
+    if cfg["translator"] == "ctranslate2":
         hyps, scale = translate_ct2(checkpoint, spm_dir, pieces, cfg, threads, nbest), "ln_per_token"
     else:
         hyps, scale = translate_fairseq(checkpoint, spm_dir, pieces, cfg, threads, nbest), "log2_per_token"
@@ -61,8 +63,8 @@ def translate_fairseq(checkpoint, spm_dir: Path, pieces: list[str], cfg: dict, t
                         "--task", "translation", "-s", "src", "-t", "tgt", "--input", str(Path(tmp) / "input"),
                         *device_args(cfg), "--beam", str(max(cfg["beam"], nbest)), "--nbest", str(nbest),
                         # output length bound (tokens): a*source + b, against runaway repetition
-                        "--max-len-a", str(cfg.get("max_len_a", 1.5)), "--max-len-b", str(cfg.get("max_len_b", 10)),
-                        "--batch-size", str(cfg.get("batch_size", 64)), "--buffer-size", "1024",
+                        "--max-len-a", str(cfg["max_len_a"]), "--max-len-b", str(cfg["max_len_b"]),
+                        "--batch-size", str(cfg["batch_size"]), "--buffer-size", "1024",
                         "--post-process", "sentencepiece", "--no-progress-bar"],
                        threads, capture_output=True, text=True)
     return parse_interactive(run.stdout)
@@ -94,12 +96,12 @@ def translate_ct2(checkpoint, spm_dir: Path, pieces: list[str], cfg: dict, threa
     import ctranslate2
     import sentencepiece as spm
 
-    device = "cuda" if cfg.get("device", "auto") != "cpu" and ctranslate2.get_cuda_device_count() else "cpu"
+    device = "cuda" if cfg["device"] != "cpu" and ctranslate2.get_cuda_device_count() else "cpu"
     model = checkpoint if Path(checkpoint).is_dir() else convert_ct2(checkpoint, spm_dir, threads)
     translator = ctranslate2.Translator(str(model), device=device, intra_threads=threads)
     decoder = spm.SentencePieceProcessor(model_file=str(spm_dir / "spm.model"))
     tokens = [p.split() for p in pieces]
-    batch_size = cfg.get("batch_size", 64)
+    batch_size = cfg["batch_size"]
     # Batches of equal-length sources (no padding), so that each sentence's output length cap and its
     # result do not depend on its neighbours: chunked and unchunked translation agree byte for byte.
     by_length: dict[int, list[int]] = {}
@@ -109,7 +111,7 @@ def translate_ct2(checkpoint, spm_dir: Path, pieces: list[str], cfg: dict, threa
     for length, rows in sorted(by_length.items()):
         for start in range(0, len(rows), batch_size):
             batch = rows[start:start + batch_size]
-            cap = int(cfg.get("max_len_a", 1.5) * length + cfg.get("max_len_b", 10))
+            cap = int(cfg["max_len_a"] * length + cfg["max_len_b"])
             results = translator.translate_batch([tokens[i] for i in batch], beam_size=max(cfg["beam"], nbest),
                                                  num_hypotheses=nbest, return_scores=True, max_decoding_length=cap)
             for i, result in zip(batch, results):

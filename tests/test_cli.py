@@ -126,6 +126,22 @@ def test_inline_sections_get_the_schema_defaults():
     assert asr["alpha"] == [0, 2] and asr["sphinx_lw"] == [3, 4.5, 6.5, 10] and asr["voices"][0] == "flite:slt"
 
 
+def test_an_omitted_section_is_the_schema_defaults_and_a_bad_one_names_its_field(tmp_path):
+    """Defaults live only in the schema: a stage run without its section option gets them all; an inline
+    section is validated like a config file."""
+    from lmboot.cli import build_parser
+    from lmboot.config import section_defaults
+
+    args = build_parser().parse_args(["rescore", "--nbest", "n", "--seed-lm", "s", "--out", "o"])
+    assert args.rescore == section_defaults("rescore") and args.rescore["grid"] == [0, 0.1, 0.25, 0.5, 1, 2]
+    args = build_parser().parse_args(["lm-filter", "--src", "s", "--tgt", "t", "--seed-lm", "l", "--out", "o"])
+    assert [f["type"] for f in args.lm_filter["filters"]] == ["lm_score", "length_ratio", "repetition"]
+    src = write_text(tmp_path / "a.src", ["a"])
+    result = run("rescore", "--nbest", src, "--seed-lm", "x.bin", "--out", tmp_path / "o.txt",
+                 "--rescore", '{"grid": "wide"}', cwd=tmp_path)
+    assert_one_line_error(result, "rescore.grid", "'wide'")
+
+
 def test_mix_names_each_component_once(tmp_path, tiny_lm):
     """lmboot mix takes NAME=ARPA pairs, the seed first; a name given twice or a bad pair is one clear line,
     and nothing is written."""
