@@ -1,0 +1,93 @@
+"""Subcommands that make, check and prepare the data: demo corpora, config, download, prepare, selection,
+entity protection."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from lmboot import config as cfg
+from lmboot.cli.registry import arg, command, required, section_arg
+
+CONFIG = arg("--config", required=True, help="config file (or inline JSON of a whole config)")
+
+
+@command("demo-data", "write the built-in demo corpora",
+         arg("--out", required=True), arg("--seed", type=int, default=13),
+         arg("--n-in-domain", type=int, default=3000), arg("--n-general", type=int, default=8000),
+         arg("--assistant-share", type=float, default=0.15))
+def cmd_demo_data(a):
+    from lmboot.demo_data import generate
+    return generate(a.out, seed=a.seed, n_in_domain=a.n_in_domain, n_general=a.n_general,
+                    assistant_share=a.assistant_share)
+
+
+@command("check-config", "validate a config file and print it with defaults", arg("config"))
+def cmd_check_config(a):
+    return cfg.load(a.config)
+
+
+@command("config-doc", "write the config reference (Markdown) from the schema", arg("--out", required=True))
+def cmd_config_doc(a):
+    from lmboot.config_doc import write_reference
+    return write_reference(a.out)
+
+
+@command("download", "fetch a corpus from a URL, verify its sha256, unpack archives",
+         arg("--url", required=True),
+         arg("--sha256", help="expected sha256 (hex); without it the computed one is printed, to pin"),
+         arg("--to", required=True, help="the file, or with --extract the directory, to write"),
+         arg("--extract", action=argparse.BooleanOptionalAction, default=None,
+             help="unpack the archive into --to (default: by the URL's suffix)"))
+def cmd_download(a):
+    from lmboot.download import download
+    return download(a.url, a.sha256, a.to, a.extract)
+
+
+@command("prepare", "normalize corpora and split seed/pool/dev/test", CONFIG, arg("--out", required=True))
+def cmd_prepare(a):
+    from lmboot.prepare import prepare
+    return prepare(cfg.load(a.config), a.out)
+
+
+@command("select", "keep general pairs close to the seed centroid",
+         required("--general-src", "--general-tgt", "--seed", "--out"), section_arg("select"),
+         arg("--cache-dir", help="cache the general side's embeddings here (select.cache_dir)"))
+def cmd_select(a):
+    from lmboot.embed import load_encoder
+    from lmboot.select import select
+    s = a.select
+    encoder = None if s["method"] == "moore-lewis" else load_encoder(s["backend"], s["model"], s["batch_size"])
+    return select(a.general_src, a.general_tgt, a.seed, a.out, encoder, s["keep"], s["method"], s["order"],
+                  s["random_seed"], a.cache_dir, f"{s['backend']}:{s['model'] or 'default'}")
+
+
+@command("select-cut", "one cut of select's ranking (a select.tune candidate)",
+         required("--distances", "--general-src", "--general-tgt", "--out"),
+         arg("--keep", required=True, help='JSON: {"top_fraction": 0.5}, {"top_k": N} or {"threshold": D}'))
+def cmd_select_cut(a):
+    from lmboot.select import select_cut
+    return select_cut(a.distances, a.general_src, a.general_tgt, json.loads(a.keep), a.out)
+
+
+@command("choose-cut", "the select.tune candidate best on dev becomes the selection",
+         required("--distances", "--out", "--report"),
+         arg("--candidates", required=True, help='JSON list of {"dir", "scores", "mix"}'),
+         arg("--by", choices=["chrf", "perplexity"], default="chrf"))
+def cmd_choose_cut(a):
+    from lmboot.select import choose_cut
+    return choose_cut(json.loads(a.candidates), a.by, a.distances, a.out, a.report)
+
+
+@command("entities", "pool/dev sources with entity spans replaced by placeholders",
+         CONFIG, required("--pool", "--dev", "--out", help="prepared pool.src, dev.src, output directory"))
+def cmd_entities(a):
+    from lmboot.entities import extract
+    return extract(cfg.load(a.config), a.pool, a.dev, a.out)
+
+
+@command("restore-entities", "put entities back into n-best lists of protected sources",
+         required("--protected", "--plain", "--map", "--out"))
+def cmd_restore_entities(a):
+    from lmboot.entities import restore_nbest
+    return restore_nbest(a.protected, a.plain, a.map, a.out)

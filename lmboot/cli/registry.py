@@ -1,0 +1,77 @@
+"""The subcommand registry: each handler is declared with its arguments beside it (`@command`), and the
+argument types the section and model options share."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Callable
+
+from lmboot import config as cfg
+
+COMMANDS: list[tuple[str, str, Callable, tuple]] = []
+
+
+def arg(*flags: str, **kwargs) -> tuple:
+    """One argument: argparse's flags and keywords."""
+    return flags, kwargs
+
+
+def required(*flags: str, **kwargs) -> list[tuple]:
+    """Several required arguments that share the same keywords."""
+    return [((flag,), {"required": True, **kwargs}) for flag in flags]
+
+
+def command(name: str, help_text: str, *arguments):
+    """Register the decorated handler as `lmboot <name>` with its arguments (arg or required items)."""
+    def register(func: Callable) -> Callable:
+        COMMANDS.append((name, help_text, func, arguments))
+        return func
+    return register
+
+
+def add_commands(sub) -> None:
+    for name, help_text, func, arguments in COMMANDS:
+        parser = sub.add_parser(name, help=help_text)
+        parser.set_defaults(func=func)
+        for item in arguments:
+            for flags, kwargs in item if isinstance(item, list) else [item]:
+                parser.add_argument(*flags, **kwargs)
+
+
+def section(name: str):
+    """argparse type: a config section from inline JSON or from a whole config file, validated and with the
+    schema's defaults filled in (an option left out is "{}": all defaults)."""
+    def parse(value: str) -> dict:
+        loaded = cfg.load(value)
+        return cfg.section_defaults(name, loaded if value.lstrip().startswith("{") else loaded.get(name))
+    parse.__name__ = f"{name} section"
+    return parse
+
+
+def section_arg(name: str, flag: str | None = None) -> tuple:
+    """The option that takes config section `name` (--nmt, --lm-filter, ...)."""
+    return arg(flag or f"--{name.replace('_', '-')}", type=section(name), default="{}")
+
+
+def seed_weight(value: str):
+    """argparse type: 'em' or a number in [0, 1]."""
+    if value == "em":
+        return value
+    try:
+        weight = float(value)
+    except ValueError:
+        weight = -1.0
+    if not 0 <= weight <= 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is neither 'em' nor a number in [0, 1]")
+    return weight
+
+
+def name_path(value: str) -> tuple[str, str]:
+    """argparse type: NAME=PATH."""
+    name, sep, path = value.partition("=")
+    if not sep or not name or not path:
+        raise argparse.ArgumentTypeError(f"{value!r} is not NAME=PATH")
+    return name, path
+
+
+THREADS = arg("--threads", type=int, default=1)

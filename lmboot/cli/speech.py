@@ -1,0 +1,64 @@
+"""Subcommands of the speech evaluation: test speech, pronunciations, PocketSphinx and Whisper WER, the WER
+table."""
+
+from __future__ import annotations
+
+import json
+
+from lmboot.cli.registry import THREADS, arg, command, required, section_arg
+
+PART = arg("--part", choices=["dev", "test"], required=True, help="which asr.<part>_size applies")
+
+
+@command("synthesize", "speech for a seeded sample of the text (asr.voices, asr.snr_db)",
+         required("--text", "--out-dir"), PART, section_arg("asr"))
+def cmd_synthesize(a):
+    from lmboot.speech import synthesize
+    return synthesize(a.text, a.out_dir, a.asr["voices"], a.asr["snr_db"], a.asr[f"{a.part}_size"],
+                      a.asr["random_seed"])
+
+
+@command("reuse-speech", "another run's speech and Whisper n-best lists of the same text",
+         required("--text", "--from-dir", "--out-dir"), PART, section_arg("asr"))
+def cmd_reuse_speech(a):
+    from lmboot.speech import reuse_speech
+    return reuse_speech(a.text, a.asr[f"{a.part}_size"], a.asr["random_seed"], a.from_dir, a.out_dir)
+
+
+@command("pronunciations", "PocketSphinx dictionary for an ARPA LM's words (cmudict + G2P)",
+         required("--arpa", "--out"))
+def cmd_pronunciations(a):
+    from lmboot.pronounce import pronunciations
+    return pronunciations(a.arpa, a.out)
+
+
+@command("sphinx-wer", "PocketSphinx with an LM: weight tuned on dev, test WER",
+         required("--arpa", "--dict", "--dev", "--test", "--out",
+                  help="ARPA LM, its dictionary, dev/test manifest.tsv, output JSON"), section_arg("asr"), THREADS)
+def cmd_sphinx_wer(a):
+    from lmboot.asr import sphinx_wer
+    return sphinx_wer(a.arpa, a.dict, a.dev, a.test, a.asr["sphinx_lw"], a.out, a.threads)
+
+
+@command("whisper-nbest", "Whisper n-best lists of the utterances of a manifest",
+         required("--manifest", "--out"), section_arg("asr"),
+         arg("--device", default="auto", help="cpu, cuda or auto"), THREADS)
+def cmd_whisper_nbest(a):
+    from lmboot.asr import whisper_nbest
+    return whisper_nbest(a.manifest, a.out, a.asr["whisper_model"], a.asr["whisper_beam"], a.asr["whisper_nbest"],
+                         a.device, a.threads)
+
+
+@command("whisper-wer", "Whisper n-best rescored with an LM: alpha/beta tuned on dev, test WER",
+         required("--lm", "--dev-nbest", "--test-nbest", "--dev", "--test", "--out"), section_arg("asr"))
+def cmd_whisper_wer(a):
+    from lmboot.asr import whisper_wer
+    return whisper_wer(a.lm, a.dev_nbest, a.test_nbest, a.dev, a.test, a.asr["alpha"], a.asr["beta"], a.out)
+
+
+@command("wer-table", "WER of each LM with bootstrap CIs and paired tests vs the first row",
+         arg("--rows", required=True, help='JSON list of {"label", "sphinx": json, "whisper": json}'),
+         arg("--out", required=True), section_arg("asr"))
+def cmd_wer_table(a):
+    from lmboot.wer import wer_table
+    return wer_table(json.loads(a.rows), a.out, a.asr["bootstrap"])

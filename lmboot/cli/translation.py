@@ -1,0 +1,89 @@
+"""Subcommands of the translator: sentencepiece, training and self-training, pretrained models, n-best
+translation (chunked), rescoring."""
+
+from __future__ import annotations
+
+from lmboot.cli.registry import THREADS, arg, command, required, section_arg
+from lmboot.errors import InputError
+
+SEED = arg("--seed", type=int, default=13)
+
+
+def without_examples(scores: dict) -> dict:
+    return {k: v for k, v in scores.items() if k != "examples"}
+
+
+@command("spm", "train the joint sentencepiece model and fairseq dictionary",
+         arg("--inputs", nargs="+", required=True), arg("--out", required=True),
+         arg("--vocab-size", type=int, default=4000), THREADS)
+def cmd_spm(a):
+    from lmboot.nmt import train_spm
+    train_spm(a.inputs, a.out, a.vocab_size, a.threads)
+    return {"spm": f"{a.out}/spm.model"}
+
+
+@command("train", "train or fine-tune the translator; scores it on dev",
+         required("--train-src", "--train-tgt", "--dev-src", "--dev-tgt", "--spm-dir", "--out"), section_arg("nmt"),
+         arg("--restore", help="checkpoint to fine-tune from"), arg("--max-updates", type=int), SEED, THREADS)
+def cmd_train(a):
+    from lmboot.selftrain import train_round
+    return without_examples(train_round(a.train_src, a.train_tgt, a.dev_src, a.dev_tgt, a.spm_dir, a.out, a.nmt,
+                                        a.threads, restore=a.restore, max_updates=a.max_updates, seed=a.seed))
+
+
+@command("pretrained", "install an existing translator as round 0; scores it on dev",
+         required("--spm-model", "--spm-dir", "--out", "--dev-src", "--dev-tgt"),
+         arg("--checkpoint", help="fairseq checkpoint (with --dict)"),
+         arg("--dict", help="fairseq dictionary shared by source and target"),
+         arg("--ct2-model", help="CTranslate2 model directory (instead of --checkpoint)"), section_arg("nmt"), THREADS)
+def cmd_pretrained(a):
+    from lmboot.pretrained import use_pretrained, use_pretrained_ct2
+    from lmboot.translate import dev_scores
+    if bool(a.checkpoint) == bool(a.ct2_model) or (a.checkpoint and not a.dict):
+        raise InputError("lmboot pretrained: give --checkpoint with --dict (fairseq) or --ct2-model (CTranslate2)")
+    if a.ct2_model:
+        model = use_pretrained_ct2(a.ct2_model, a.spm_model, a.spm_dir, a.out)
+    else:
+        model = use_pretrained(a.checkpoint, a.spm_model, a.dict, a.spm_dir, a.out)
+    return without_examples(dev_scores(model, a.spm_dir, a.dev_src, a.dev_tgt, f"{a.out}/dev_scores.json", a.nmt,
+                                       a.threads))
+
+
+@command("translate", "n-best translation to JSON lines",
+         required("--checkpoint", "--spm-dir", "--input", "--out"), section_arg("nmt"),
+         arg("--nbest", type=int), THREADS)
+def cmd_translate(a):
+    from lmboot.translate import translate
+    return {"translated": translate(a.checkpoint, a.spm_dir, a.input, a.out, a.nmt, a.threads, a.nbest)}
+
+
+@command("split", "split a text file into contiguous chunks (for chunked translation)",
+         arg("--input", required=True), arg("--outputs", nargs="+", required=True))
+def cmd_split(a):
+    from lmboot.translate import split_lines
+    return {"sizes": split_lines(a.input, a.outputs)}
+
+
+@command("gather", "concatenate chunked n-best files in order",
+         arg("--inputs", nargs="+", required=True), arg("--out", required=True))
+def cmd_gather(a):
+    from lmboot.translate import gather_nbest
+    return {"records": gather_nbest(a.inputs, a.out)}
+
+
+@command("pseudo-pairs", "bitext + guarded pool translations for self-training",
+         required("--pool-src", "--nbest", "--bitext-src", "--bitext-tgt", "--out-prefix"), arg("--seed-lm"),
+         section_arg("nmt"), arg("--seed", type=int, default=13, help="random seed of the bitext sample (self_training_mix)"))
+def cmd_pseudo_pairs(a):
+    from lmboot.selftrain import pseudo_pairs
+    return pseudo_pairs(a.pool_src, a.nbest, a.bitext_src, a.bitext_tgt, a.out_prefix,
+                        a.nmt["self_training_filters"], a.seed_lm, a.nmt["self_training_mix"], a.seed)
+
+
+@command("rescore", "pick each n-best list's best hypothesis with the seed LM",
+         required("--nbest", "--seed-lm", "--out"), section_arg("rescore"),
+         arg("--dev-nbest", help="dev n-best lists, to tune lambda"), arg("--dev-refs", help="dev references, to tune lambda"))
+def cmd_rescore(a):
+    from lmboot.rescore import rescore
+    r = a.rescore
+    return rescore(a.nbest, a.seed_lm, a.out, r["lambda"], a.dev_nbest, a.dev_refs, r["grid"])
