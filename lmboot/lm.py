@@ -59,6 +59,12 @@ def load_model(path: str | Path):
         raise InputError(f"{path}: not a KenLM model ({str(e).splitlines()[0]})") from None
 
 
+def log10_per_word(model, text: str) -> float:
+    """A sentence's log10 probability per word (</s> counted as a word) under a kenlm.Model: the one per-word
+    LM score that rescoring, the LM filter and Moore-Lewis selection share."""
+    return model.score(text, bos=True, eos=True) / (len(text.split()) + 1)
+
+
 def arpa_vocabulary(arpa: str | Path) -> list[str]:
     """The words of an ARPA LM's unigram section (sentence markers and <unk> left out)."""
     words, inside = [], False

@@ -12,7 +12,7 @@ import numpy as np
 
 from lmboot.corpus import count_lines, iter_lines, read_lines, write_json, write_lines
 from lmboot.errors import InputError
-from lmboot.lm import ArpaModel, arpa_vocabulary, build_arpa, load_model
+from lmboot.lm import ArpaModel, arpa_vocabulary, build_arpa, load_model, log10_per_word
 from lmboot.lm_mix import mixed_dev_perplexity
 
 
@@ -38,7 +38,7 @@ class LMScoreFilter(Filter):
         self.model, self.threshold, self.percentile = load_model(lm), threshold, percentile
 
     def score(self, tgt: str) -> float:
-        return self.model.score(tgt, bos=True, eos=True) / (len(tgt.split()) + 1)
+        return log10_per_word(self.model, tgt)
 
     def fit(self, pairs):
         if self.percentile is not None:

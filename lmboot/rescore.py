@@ -12,7 +12,7 @@ from pathlib import Path
 
 from lmboot.corpus import iter_lines, read_lines, write_json, write_lines
 from lmboot.errors import InputError
-from lmboot.lm import load_model
+from lmboot.lm import load_model, log10_per_word
 
 LN10 = math.log(10)
 
@@ -31,8 +31,8 @@ def nmt_score(hyp: dict, scale: str) -> float:
 
 
 def lm_score(model, text: str) -> float:
-    """Per-word (incl. </s>) natural-log probability under a kenlm.Model."""
-    return model.score(text, bos=True, eos=True) * LN10 / (len(text.split()) + 1)
+    """Per-word (incl. </s>) natural-log probability under a kenlm.Model, the scale of the NMT scores."""
+    return log10_per_word(model, text) * LN10
 
 
 def best_hypothesis(record: dict, model, lam: float) -> dict:

@@ -85,7 +85,7 @@ def moore_lewis_scores(general_tgt: str | Path, seed: str | Path, order: int = 3
     import random
     import tempfile
 
-    from lmboot.lm import build_arpa, load_model
+    from lmboot.lm import build_arpa, load_model, log10_per_word
 
     seed_lines = read_lines(seed)
     n_general = count_lines(general_tgt)
@@ -95,7 +95,7 @@ def moore_lewis_scores(general_tgt: str | Path, seed: str | Path, order: int = 3
         build_arpa(seed, f"{tmp}/seed.arpa", order)
         build_arpa(f"{tmp}/sample", f"{tmp}/general.arpa", order)
         in_lm, out_lm = load_model(f"{tmp}/seed.arpa"), load_model(f"{tmp}/general.arpa")
-        return np.fromiter(((out_lm.score(t) - in_lm.score(t)) / (len(t.split()) + 1) for t in iter_lines(general_tgt)),
+        return np.fromiter((log10_per_word(out_lm, t) - log10_per_word(in_lm, t) for t in iter_lines(general_tgt)),
                            dtype=np.float64, count=n_general)
 
 

@@ -197,3 +197,15 @@ def test_em_mix_has_the_lowest_dev_perplexity(tmp_path, two_models):
     for weight in (0.1, 0.5, 0.95):
         fixed = build_mix({"seed": f"{a}.arpa", "translated": f"{b}.arpa"}, dev, tmp_path / f"w{weight}", weight)
         assert em["dev_perplexity"] <= fixed["dev_perplexity"] + 1e-9, weight
+
+
+def test_log10_per_word_counts_the_end_of_sentence(tmp_path):
+    """A bigram ARPA with known probabilities: 'a b' scores (log p(a|<s>) + log p(b) + log p(</s>)) / 3 (no
+    bigram but <s> a, back-off weights 0 but <s>'s), the empty sentence log p(</s>|<s>) = bow(<s>) + log p(</s>)."""
+    from lmboot.lm import load_model, log10_per_word
+
+    arpa = write_text(tmp_path / "b.arpa", ["\\data\\", "ngram 1=5", "ngram 2=1", "", "\\1-grams:", "-1.0\t<unk>",
+                                            "-99\t<s>\t-0.2", "-0.30103\t</s>", "-0.5\ta", "-0.25\tb", "",
+                                            "\\2-grams:", "-0.1\t<s> a", "", "\\end\\"])
+    assert log10_per_word(load_model(arpa), "a b") == pytest.approx((-0.1 - 0.25 - 0.30103) / 3, abs=1e-5)
+    assert log10_per_word(load_model(arpa), "") == pytest.approx(-0.2 - 0.30103, abs=1e-5)
