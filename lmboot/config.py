@@ -96,8 +96,10 @@ def validate(config: dict, schema_path: str | Path = SCHEMA, source: str = "conf
 def check_together(config: dict, source: str) -> None:
     """Rules between fields that the schema cannot say."""
     nmt = config.get("nmt", {})
-    if (config.get("entities") or {}).get("protect") and not config.get("in_domain", {}).get("source_tags_field"):
-        raise InputError(f"{source}: entities.protect: needs in_domain.source_tags_field (the source side's slot tags)")
+    entities = config.get("entities") or {}
+    if entities.get("protect") and not (config.get("in_domain", {}).get("source_tags_field") or entities.get("code_switch")):
+        raise InputError(f"{source}: entities.protect: needs in_domain.source_tags_field (the source side's slot tags) "
+                         "or entities.code_switch")
     pretrained = nmt.get("pretrained") or {}
     replaces = pretrained.get("corpus", "selected")
     if (config.get("select") or {}).get("finetune_general") and pretrained:

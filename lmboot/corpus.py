@@ -76,14 +76,21 @@ def read_pairs(spec: dict) -> list[dict]:
         src, tgt = read_lines(src_path), read_lines(tgt_path)
         _check_pair_counts(src_path, tgt_path, len(src), len(tgt))
         return [{"src": s, "tgt": t, "split": None} for s, t in zip(src, tgt)]
-    if fmt == "tsv":
-        return [r for p in _paths(spec["path"], (".tsv", ".tsv.xz", ".tsv.gz")) for r in _read_tsv(p, spec)]
-    if fmt == "jsonl":
-        suffixes = (".jsonl", ".jsonl.xz", ".jsonl.gz")
-        return [r for p in _paths(spec["path"], suffixes) for r in _read_jsonl(p, spec)]
+    if fmt in ("tsv", "jsonl"):
+        read = _read_tsv if fmt == "tsv" else _read_jsonl
+        paths = _paths(spec["path"], tuple(f".{fmt}{z}" for z in ("", ".xz", ".gz")))
+        if spec.get("split_by_file"):  # each file's rows are the split its name says (train.tsv.xz: train)
+            return [{**r, "split": p.name.split(".")[0]} for p in paths for r in read(p, spec)]
+        return [r for p in paths for r in read(p, spec)]
     if fmt == "massive":
         return list(_read_massive(spec))
     raise InputError(f"format: unknown corpus format {fmt!r} (plain, tsv, jsonl or massive)")
+
+
+def split_values(spec: dict) -> dict | None:
+    """Which split values make the train, dev and test rows, when the corpus names each row's split."""
+    named = spec.get("split_field") or spec.get("split_column") or spec.get("split_by_file")
+    return spec.get("split_values") if named else None
 
 
 def _read_tsv(path: Path, spec: dict) -> Iterator[dict]:

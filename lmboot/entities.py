@@ -1,30 +1,22 @@
 """Entities: keep names intact through translation (the paper's problem (i): entity names get translated
-and garbled). Slot markup of the in-domain source side (BIO tags, one per word: MASSIVE's *_bio fields)
-marks entity spans; spans of the protected types are replaced by placeholder words the translator copies
-reliably (frequent names of its training data), and put back into every n-best hypothesis that kept all
-of them. A record whose hypotheses all lost a placeholder keeps its unprotected translation."""
+and garbled). Slot markup of the in-domain source side (BIO tags, one per word: MASSIVE's *_bio fields,
+written by prepare as pool.tags / dev.tags) marks entity spans; spans of the protected types are replaced
+by placeholder words the translator copies reliably (frequent names of its training data), and put back
+into every n-best hypothesis that kept all of them. A record whose hypotheses all lost a placeholder keeps
+its unprotected translation.
+
+Code-switching (the paper's problem (ii)) goes the same way: source words the new language uses as they
+are (entities.code_switch: a given list, and source words of the seed that dev references keep) become
+spans of type "copy"."""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
-from lmboot.corpus import atomic_write, normalize, read_lines, read_pairs, write_json, write_lines
+from lmboot.corpus import atomic_write, read_lines, write_json, write_lines
 from lmboot.errors import InputError
-from lmboot.prepare import clean_pairs, split_in_domain
-
-
-def normalized_tags(text: str, tags: str, norm: dict, where: str) -> list[str]:
-    """One tag per word of the normalized text: each raw word's tag repeated over what it normalizes to
-    (a word that normalizes to nothing drops its tag; an i- tag after such a gap stays inside the span)."""
-    words, labels = text.split(), tags.split()
-    if len(words) != len(labels):
-        raise InputError(f"{where}: {len(labels)} slot tags for {len(words)} words")
-    out = []
-    for word, label in zip(words, labels):
-        pieces = normalize(word, norm.get("lowercase", True), norm.get("strip_punctuation", True)).split()
-        out += [label] + [label.replace("b-", "i-", 1)] * (len(pieces) - 1) if pieces else []
-    return out
 
 
 def spans(tags: list[str], types: set[str]) -> list[list]:
@@ -60,35 +52,59 @@ def restore(hypothesis: str, mapping: dict[str, str]) -> str | None:
     return " ".join(mapping.get(w, w) for w in words)
 
 
-def extract(config: dict, pool_src: str | Path, dev_src: str | Path, out_dir: str | Path) -> dict:
-    """Protected pool and dev sources (out_dir/{pool,dev}.src) and their placeholder maps ({pool,dev}.map.jsonl).
-    Re-reads the in-domain corpus with its source_tags_field and re-makes prepare's split, which must give
-    exactly the prepared pool/dev source lines."""
-    spec, norm = config["in_domain"], config.get("normalize", {})
-    field, ent = spec.get("source_tags_field"), config["entities"]
-    if not field:
-        raise InputError("in_domain.source_tags_field: entity protection needs the source side's slot tags")
-    records = []
-    for n, r in enumerate(read_pairs({**spec, "extra_fields": {"tags": field}})):
-        records.append({**r, "tags": normalized_tags(r["src"], r["tags"], norm, f"in_domain record {n + 1} ({field})")})
-    kept, _ = clean_pairs(records, norm)
-    split_values = spec.get("split_values") if spec.get("split_field") else None
-    splits = split_in_domain(kept, config["split"], split_values)
+def copy_words(code_switch: dict, seed_tgt, pool_src, dev_src, dev_tgt) -> list[str]:
+    """The source words copied through translation: code_switch["words"], and pool source words seen at least
+    min_seed_count times in the seed whose dev copy rate (of the dev sources holding the word, the share
+    whose reference holds it too) is at least min_dev_copy_rate, or which fewer than two dev sources hold."""
+    seed = Counter(w for line in read_lines(seed_tgt) for w in line.split())
+    seen, kept = Counter(), Counter()
+    for src, ref in zip(read_lines(dev_src), read_lines(dev_tgt), strict=True):
+        ref_words = set(ref.split())
+        for word in set(src.split()):
+            seen[word] += 1
+            kept[word] += word in ref_words
+    pool = {w for line in read_lines(pool_src) for w in line.split()}
+    chosen = {w for w in pool if seed[w] >= code_switch["min_seed_count"]
+              and (seen[w] < 2 or kept[w] / seen[w] >= code_switch["min_dev_copy_rate"])}
+    return sorted(chosen | set(code_switch["words"]))
+
+
+def copy_tags(words: list[str], tags: list[str], copied: set[str], span: str) -> list[str]:
+    """Tags with the copied words outside other spans tagged as "copy" spans: one per word, or per run."""
+    out = []
+    for i, (word, tag) in enumerate(zip(words, tags)):
+        if tag == "o" and word in copied:
+            joins = span == "run" and i > 0 and out[-1] in ("b-copy", "i-copy")
+            tag = "i-copy" if joins else "b-copy"
+        out.append(tag)
+    return out
+
+
+def extract(entities: dict, sources: dict[str, tuple], out_dir: str | Path, copied: list[str] = ()) -> dict:
+    """Protected sources and their placeholder maps (out_dir/<part>.src, <part>.map.jsonl) for each part of
+    `sources` ({"pool": (pool.src, pool.tags), "dev": ...}: prepare's source lines and slot tags); the
+    `copied` words (copy_words) are protected too."""
     out, stats = Path(out_dir), {}
-    for part, prepared in (("pool", pool_src), ("dev", dev_src)):
-        rows = splits[part]
-        if [r["src"] for r in rows] != read_lines(prepared):
-            raise InputError(f"{prepared}: differs from the in-domain split re-made for entity protection "
-                             "(was it prepared with another config?)")
-        texts, maps = [], []
-        for r in rows:
-            text, mapping = protect(r["src"], spans(r["tags"], set(ent["types"])), ent["placeholders"])
-            texts.append(text)
+    types, span = set(entities["types"]) | ({"copy"} if copied else set()), copied and entities["code_switch"]["span"]
+    for part, (src, tags) in sources.items():
+        texts, tag_lines = read_lines(src), read_lines(tags)
+        if len(texts) != len(tag_lines):
+            raise InputError(f"{tags}: {len(tag_lines)} lines of tags for the {len(texts)} lines of {src}")
+        protected, maps = [], []
+        for number, (text, line) in enumerate(zip(texts, tag_lines), 1):
+            if len(line.split()) != len(text.split()):
+                raise InputError(f"{tags}:{number}: {len(line.split())} tags for {len(text.split())} words")
+            tags = copy_tags(text.split(), line.split(), set(copied), span) if copied else line.split()
+            text, mapping = protect(text, spans(tags, types), entities["placeholders"])
+            protected.append(text)
             maps.append(mapping)
-        write_lines(out / f"{part}.src", texts)
+        write_lines(out / f"{part}.src", protected)
         write_lines(out / f"{part}.map.jsonl", (json.dumps(m, ensure_ascii=False) for m in maps))
-        stats[part] = {"sentences": len(rows), "with_entities": sum(bool(m) for m in maps),
+        stats[part] = {"sentences": len(texts), "with_entities": sum(bool(m) for m in maps),
                        "entities": sum(len(m) for m in maps)}
+    if copied:
+        write_lines(out / "copied_words.txt", copied)
+        stats["copied_words"] = len(copied)
     write_json(out / "entities.json", stats)
     return stats
 

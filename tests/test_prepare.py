@@ -125,3 +125,53 @@ def test_random_split_needs_sizes(tmp_path, missing):
     del split[missing]
     with pytest.raises(InputError, match=rf"split\.{missing}"):
         prepare(make_config(tmp_path, split=split), tmp_path / "out")
+
+
+def test_split_by_file_keeps_test_queries_out_of_the_pool(tmp_path):
+    """Hinglish-TOP-like corpus, one TSV per split: the seed is train's code-switched side, the pool train's
+    English side only, dev = validation, test = test's code-switched side; no English query of a test row
+    (the parallel of a test utterance) reaches the pool, nor a train row that repeats a test row on either side
+    (split.drop_test_repeats)."""
+    def rows(name, n):
+        return [f"set alarm {name} {i}\t{name} {i} ka alarm set karo" for i in range(n)]
+    repeats = ["set alarm test 0\ttest 0 ka alarm set karo", "set alarm test 1\tdusra text",  # a test row's
+               "another query\ttest 2 ka alarm set karo"]  # English side, its Hinglish side, or both
+    files = {name: write_text(tmp_path / f"{name}.tsv", ["en_query\tcs_query\tdomain"] +
+                              [f"{r}\talarm" for r in rows(name, n) + (repeats if name == "train" else [])])
+             for name, n in (("train", 30), ("validation", 8), ("test", 10))}
+    config = validate({"run": "hi", "languages": {"source": "en", "target": "hi-Latn"},
+                       "in_domain": {"format": "tsv", "path": [str(p) for p in files.values()],
+                                     "source_column": "en_query", "target_column": "cs_query", "split_by_file": True,
+                                     "split_values": {"train": ["train"], "dev": ["validation"], "test": ["test"]}},
+                       "general": {"format": "tsv", "path": str(files["train"]), "source_column": "en_query",
+                                   "target_column": "cs_query"},
+                       "split": {"seed_size": 10, "min_seed_size": 5, "drop_test_repeats": True}})
+    stats = prepare(config, tmp_path / "out")
+    assert stats["sizes"] == {"seed": 10, "pool": 20, "dev": 8, "test": 10}
+    assert stats["in_domain"]["duplicate"] == 1  # the exact copy: its test row stays, the train row goes
+    assert stats["test_repeats_dropped"] == {"train": 2, "dev": 0} and stats["test_in_seed"] == 0
+    pool, test = read_lines(tmp_path / "out/pool.src"), read_lines(tmp_path / "out/test.tgt")
+    assert all(q.startswith("set alarm train ") for q in pool)
+    assert not set(pool) & {f"set alarm test {i}" for i in range(10)}
+    assert sorted(test) == sorted(f"test {i} ka alarm set karo" for i in range(10))
+    assert set(read_lines(tmp_path / "out/dev.src")) == {f"set alarm validation {i}" for i in range(8)}
+
+
+def test_general_target_script_puts_devanagari_into_the_seeds_script(tmp_path):
+    """general.target_script: the general bitext's new-language side goes from Devanagari to Latin before
+    normalization (tune: the scheme covering most dev words is chosen and recorded); the in-domain data stays."""
+    rows = [f"set alarm {i}\t{i} baje ka alarm set karo\t{part}" for i, part in enumerate(["train"] * 6 + ["test"])]
+    rows.append("call me\tmujhe kol karo\tdev")  # ITRANS would write kola: colloquial covers more of dev
+    in_domain = write_text(tmp_path / "in.tsv", ["en\thi\tpart"] + rows)
+    general = write_text(tmp_path / "gen.tsv", ["en\thi", "call me\tमुझे कॉल करो।", "at nine\tनौ बजे"])
+    config = validate({"run": "hi", "languages": {"source": "en", "target": "hi-Latn"},
+                       "in_domain": {"format": "tsv", "path": str(in_domain), "source_column": "en",
+                                     "target_column": "hi", "split_column": "part",
+                                     "split_values": {"train": ["train"], "dev": ["dev"], "test": ["test"]}},
+                       "general": {"format": "tsv", "path": str(general), "source_column": "en", "target_column": "hi",
+                                   "target_script": "tune"},
+                       "split": {"seed_size": 2, "min_seed_size": 1}})
+    stats = prepare(config, tmp_path / "out")
+    assert read_lines(tmp_path / "out/general.tgt") == ["mujhe kol karo", "nau baje"]
+    assert stats["general"]["target_script"]["scheme"] == "colloquial"
+    assert read_lines(tmp_path / "out/dev.tgt") == ["mujhe kol karo"]

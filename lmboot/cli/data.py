@@ -8,9 +8,7 @@ import json
 
 from lmboot import config as cfg
 from lmboot.cli.registry import arg, command, required, section_arg
-
-CONFIG = arg("--config", required=True, help="config file (or inline JSON of a whole config)")
-
+from lmboot.errors import InputError
 
 @command("demo-data", "write the built-in demo corpora",
          arg("--out", required=True), arg("--seed", type=int, default=13),
@@ -44,7 +42,8 @@ def cmd_download(a):
     return download(a.url, a.sha256, a.to, a.extract)
 
 
-@command("prepare", "normalize corpora and split seed/pool/dev/test", CONFIG, arg("--out", required=True))
+@command("prepare", "normalize corpora and split seed/pool/dev/test",
+         arg("--config", required=True, help="config file (or inline JSON of a whole config)"), arg("--out", required=True))
 def cmd_prepare(a):
     from lmboot.prepare import prepare
     return prepare(cfg.load(a.config), a.out)
@@ -80,10 +79,17 @@ def cmd_choose_cut(a):
 
 
 @command("entities", "pool/dev sources with entity spans replaced by placeholders",
-         CONFIG, required("--pool", "--dev", "--out", help="prepared pool.src, dev.src, output directory"))
+         required("--pool", "--pool-tags", "--dev", "--dev-tags", "--out",
+                  help="prepare's pool.src, pool.tags, dev.src, dev.tags; output directory"), section_arg("entities"),
+         arg("--seed", help="prepare's seed.tgt (entities.code_switch)"),
+         arg("--dev-tgt", help="prepare's dev.tgt (entities.code_switch)"))
 def cmd_entities(a):
-    from lmboot.entities import extract
-    return extract(cfg.load(a.config), a.pool, a.dev, a.out)
+    from lmboot.entities import copy_words, extract
+    code_switch = a.entities["code_switch"]
+    if code_switch and not (a.seed and a.dev_tgt):
+        raise InputError("lmboot entities: entities.code_switch needs --seed and --dev-tgt")
+    copied = copy_words(code_switch, a.seed, a.pool, a.dev, a.dev_tgt) if code_switch else []
+    return extract(a.entities, {"pool": (a.pool, a.pool_tags), "dev": (a.dev, a.dev_tags)}, a.out, copied)
 
 
 @command("restore-entities", "put entities back into n-best lists of protected sources",

@@ -37,8 +37,10 @@ ABLATION = {  # the paper's cumulative rows
     "+ n-best rescoring": f"selected.r{ROUNDS}.plain.rescored.unfiltered",
     "+ LM filtering": f"selected.r{ROUNDS}.plain.rescored.filtered",
 }
-if config["in_domain"].get("source_tags_field"):  # slot markup: entity protection gets its row
-    ABLATION["+ entity protection"] = f"selected.r{ROUNDS}.protected.rescored.filtered"
+PROTECTS = [name for name, on in (("entity protection", config["in_domain"].get("source_tags_field")),
+                                  ("code-switch copying", config["entities"]["code_switch"])) if on]
+if PROTECTS:  # slot markup or code-switched words: the protected variant gets its row
+    ABLATION[f"+ {' and '.join(PROTECTS)}"] = f"selected.r{ROUNDS}.protected.rescored.filtered"
 TOPK_ROW = "+ top-k translations (k on dev)"  # the pipeline's top-k hypotheses instead of its 1-best
 
 # LM components mixed with the seed LM (lm.components): the pipeline's translations, their top-k
@@ -80,13 +82,10 @@ def nmt_config(corpus):
 
 def prepare_config():
     """What prepare reads (so that changing a later stage's settings does not re-make the data)."""
-    in_domain = {k: v for k, v in config["in_domain"].items() if k != "source_tags_field"}
-    return {"in_domain": in_domain, **{k: config[k] for k in ("general", "normalize", "split")}}
+    return {k: config[k] for k in ("in_domain", "general", "normalize", "split")}
 
 
-def entities_config():
-    """What entities.smk reads: the in-domain corpus, its split and tags, the entities section."""
-    return {k: config[k] for k in ("in_domain", "normalize", "split", "entities")}
+
 
 
 def asr_section(*keys):

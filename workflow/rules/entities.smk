@@ -1,13 +1,17 @@
 # entities: entity spans of the in-domain source (slot markup) replaced by placeholders before
 # translation and put back into the n-best lists after it: variants with {ents} = "protected"
-# (lmboot/entities.py). Needs in_domain.source_tags_field.
+# (lmboot/entities.py). Spans: slot markup (in_domain.source_tags_field) and code-switched words
+# (entities.code_switch).
 
 
 rule entities:
     input:
-        corpus=corpus_files(config["in_domain"]),
         pool=rules.prepare.output.pool,
+        pool_tags=rules.prepare.output.pool_tags,
         dev=rules.prepare.output.dev_src,
+        dev_tags=rules.prepare.output.dev_tags,
+        seed=rules.prepare.output.seed,
+        dev_tgt=rules.prepare.output.dev_tgt,
     output:
         pool=f"{DATA}/entities/pool.src",
         dev=f"{DATA}/entities/dev.src",
@@ -15,8 +19,7 @@ rule entities:
         dev_map=f"{DATA}/entities/dev.map.jsonl",
         stats=f"{DATA}/entities/entities.json",
     params:
-        config=json.dumps(entities_config(), sort_keys=True),
-        fingerprint=fingerprint(config["in_domain"]),
+        entities=json.dumps({k: config["entities"][k] for k in ("types", "placeholders", "code_switch")}, sort_keys=True),
     conda:
         "../../envs/lmboot.yaml"
     log:
@@ -27,7 +30,8 @@ rule entities:
         mem_mb=2000,
         runtime=20,
     shell:
-        "lmboot entities --config {params.config:q} --pool {input.pool} --dev {input.dev}"
+        "lmboot entities --entities {params.entities:q} --pool {input.pool} --pool-tags {input.pool_tags}"
+        " --dev {input.dev} --dev-tags {input.dev_tags} --seed {input.seed} --dev-tgt {input.dev_tgt}"
         " --out $(dirname {output.stats}) > {log} 2>&1"
 
 

@@ -61,6 +61,8 @@ rule prepare:
         pool=f"{DATA}/prepared/pool.src",
         oracle=f"{DATA}/prepared/pool.oracle.tgt",
         dev_src=f"{DATA}/prepared/dev.src",
+        pool_tags=f"{DATA}/prepared/pool.tags",
+        dev_tags=f"{DATA}/prepared/dev.tags",
         dev_tgt=f"{DATA}/prepared/dev.tgt",
         test=f"{DATA}/prepared/test.tgt",
         general_src=f"{DATA}/prepared/general.src",
