@@ -134,8 +134,8 @@ def test_workflow_end_to_end(tmp_path):
         assert 0 <= row["oov_rate"] < 1, name
     weights = metrics["stages"]["mix"]["weights"]
     assert list(weights) == ["seed", "selected.r1.plain.rescored.filtered"] and abs(sum(weights.values()) - 1) < 1e-9
-    configured = metrics["stages"]["configured_mix"]["weights"]  # lm.components: translated + general (default)
-    assert list(configured) == ["seed", "selected.r1.plain.rescored.filtered", "general"]
+    configured = metrics["stages"]["configured_mix"]["weights"]  # lm.components: nbest + general (default)
+    assert list(configured) == ["seed", "nbest", "general"]
     assert abs(sum(configured.values()) - 1) < 1e-9 and min(configured.values()) > 0
     assert metrics["stages"]["general_lm"]["min_count"] in (1, 2, 3)  # the vocabulary cut chosen on dev
     nbest = [json.loads(line) for line in (tmp_path / "data/tiny/selected/translate/r1.pool.nbest.jsonl").open()]
