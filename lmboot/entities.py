@@ -86,6 +86,7 @@ def extract(entities: dict, sources: dict[str, tuple], out_dir: str | Path, copi
     `copied` words (copy_words) are protected too."""
     out, stats = Path(out_dir), {}
     types, span = set(entities["types"]) | ({"copy"} if copied else set()), copied and entities["code_switch"]["span"]
+    copied_set = set(copied)
     for part, (src, tags) in sources.items():
         texts, tag_lines = read_lines(src), read_lines(tags)
         if len(texts) != len(tag_lines):
@@ -94,8 +95,8 @@ def extract(entities: dict, sources: dict[str, tuple], out_dir: str | Path, copi
         for number, (text, line) in enumerate(zip(texts, tag_lines), 1):
             if len(line.split()) != len(text.split()):
                 raise InputError(f"{tags}:{number}: {len(line.split())} tags for {len(text.split())} words")
-            tags = copy_tags(text.split(), line.split(), set(copied), span) if copied else line.split()
-            text, mapping = protect(text, spans(tags, types), entities["placeholders"])
+            line_tags = copy_tags(text.split(), line.split(), copied_set, span) if copied else line.split()
+            text, mapping = protect(text, spans(line_tags, types), entities["placeholders"])
             protected.append(text)
             maps.append(mapping)
         write_lines(out / f"{part}.src", protected)

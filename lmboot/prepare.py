@@ -41,8 +41,9 @@ def read_in_domain(spec: dict, norm: dict, test_first: bool = False) -> tuple[li
     for n, r in enumerate(records):
         raw = r["tags"] if field else " ".join(["o"] * len(r["src"].split()))
         r["tags"] = " ".join(normalized_tags(r["src"], raw, norm, f"in_domain record {n + 1} ({field})"))
-    if test_first and split_values(spec):
-        records.sort(key=lambda r: r["split"] not in split_values(spec)["test"])  # stable: order kept otherwise
+    test_values = (split_values(spec) or {}).get("test")
+    if test_first and test_values:
+        records.sort(key=lambda r: r["split"] not in test_values)  # stable: order kept otherwise
     return clean_pairs(records, norm)
 
 
@@ -67,8 +68,16 @@ def clean_pairs(records: list[dict], norm: dict) -> tuple[list[dict], dict]:
     return kept, counts
 
 
-def split_in_domain(records: list[dict], split_cfg: dict, split_values: dict | None) -> dict[str, list[dict]]:
-    """Seed/pool from the training rows, dev/test from the given split values or by shuffling."""
+def without_test_repeats(train: list[dict], dev: list[dict], test: list[dict]) -> tuple[list, list, dict]:
+    """train and dev without the rows that repeat a test row on either side, and how many each lost."""
+    seen = {r["src"] for r in test} | {r["tgt"] for r in test}
+    kept_train, kept_dev = ([r for r in rows if r["src"] not in seen and r["tgt"] not in seen] for rows in (train, dev))
+    return kept_train, kept_dev, {"train": len(train) - len(kept_train), "dev": len(dev) - len(kept_dev)}
+
+
+def split_in_domain(records: list[dict], split_cfg: dict, split_values: dict | None) -> tuple[dict, dict | None]:
+    """Seed/pool from the training rows, dev/test from the given split values or by shuffling; and, with
+    split.drop_test_repeats, the rows dropped as repeats of a test row (else None)."""
     rng = random.Random(split_cfg.get("random_seed", 13))
     if split_values:
         groups = {name: [r for r in records if r["split"] in values] for name, values in split_values.items()}
@@ -86,17 +95,15 @@ def split_in_domain(records: list[dict], split_cfg: dict, split_values: dict | N
         test, dev, train = rows[:n_test], rows[n_test:n_test + n_dev], rows[n_test + n_dev:]
     if split_cfg.get("test_size"):
         test = test[:split_cfg["test_size"]]
+    dropped = None
     if split_cfg.get("drop_test_repeats"):
-        seen, before = {r["src"] for r in test} | {r["tgt"] for r in test}, (len(train), len(dev))
-        train, dev = ([r for r in rows if r["src"] not in seen and r["tgt"] not in seen] for rows in (train, dev))
-        dropped = {"train": before[0] - len(train), "dev": before[1] - len(dev)}
+        train, dev, dropped = without_test_repeats(train, dev, test)
     if split_cfg.get("dev_size"):
         dev = dev[:split_cfg["dev_size"]]
     seed, pool = train[:split_cfg["seed_size"]], train[split_cfg["seed_size"]:]
     if split_cfg.get("pool_size"):
         pool = pool[:split_cfg["pool_size"]]
-    splits = {"seed": seed, "pool": pool, "dev": dev, "test": test}
-    return {**splits, "test_repeats_dropped": dropped} if split_cfg.get("drop_test_repeats") else splits
+    return {"seed": seed, "pool": pool, "dev": dev, "test": test}, dropped
 
 
 def prepare(config: dict, out_dir: str | Path) -> dict:
@@ -104,8 +111,7 @@ def prepare(config: dict, out_dir: str | Path) -> dict:
     out = Path(out_dir)
     norm, split_cfg = config.get("normalize", {}), config["split"]
     in_domain, in_counts = read_in_domain(config["in_domain"], norm, split_cfg.get("drop_test_repeats", False))
-    splits = split_in_domain(in_domain, split_cfg, split_values(config["in_domain"]))
-    dropped = splits.pop("test_repeats_dropped", None)
+    splits, dropped = split_in_domain(in_domain, split_cfg, split_values(config["in_domain"]))
 
     min_seed = split_cfg.get("min_seed_size", 50)
     if len(splits["seed"]) < min_seed:

@@ -79,6 +79,10 @@ def test_prepare_writes_the_tags_that_extract_reads(tmp_path):
     write_text(tmp_path / "short.tags", ["o o"])
     with pytest.raises(InputError, match="short.tags:1: 2 tags for 4 words"):
         extract(config["entities"], {"dev": (prepared["dev"][0], tmp_path / "short.tags")}, tmp_path / "ent3")
+    two = write_text(tmp_path / "two.src", ["llama a juan ahora", "llama a eva ahora"])
+    write_text(tmp_path / "late.tags", ["o o b-person o", "o o"])  # the error names the file, also on line 2
+    with pytest.raises(InputError, match="late.tags:2: 2 tags for 4 words"):
+        extract(config["entities"], {"dev": (two, tmp_path / "late.tags")}, tmp_path / "ent4")
 
 
 def test_prepare_without_a_tags_field_tags_every_word_o(tmp_path):
