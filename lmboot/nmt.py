@@ -82,6 +82,9 @@ def binarize(pairs: dict[str, tuple[str | Path, str | Path]], spm_dir: str | Pat
               "--workers", str(threads)], threads)
 
 
+RESET_FLAGS = ("--reset-optimizer", "--reset-lr-scheduler", "--reset-dataloader", "--reset-meters")
+
+
 def train(train_src, train_tgt, dev_src, dev_tgt, spm_dir, work_dir, cfg: dict, threads: int = 1,
           restore: str | Path | None = None, max_updates: int | None = None,
           seed: int = 13) -> tuple[Path, dict | None]:
@@ -106,9 +109,8 @@ def train(train_src, train_tgt, dev_src, dev_tgt, spm_dir, work_dir, cfg: dict, 
     if cfg.get("patience"):  # early stopping: validations without a lower dev loss
         cmd += ["--patience", str(cfg["patience"])]
     if restore:
-        cmd += ["--restore-file", str(restore), "--reset-optimizer", "--reset-lr-scheduler",
-                "--reset-dataloader", "--reset-meters"]
-    fresh_start_unless_resuming(work, cmd)
+        cmd += ["--restore-file", str(restore), *RESET_FLAGS]
+    cmd = fresh_start_unless_resuming(work, cmd)
     start = time.time()
     speed = training_speed(run_logged(cmd, threads))
     write_json(work / "training.json", {**speed, "seconds": round(time.time() - start, 1)})
@@ -128,16 +130,21 @@ def trained_hours(checkpoint: str | Path | None) -> float:
     return round((state.get("extra_state") or {}).get("previous_training_time", 0.0) / 3600, 4)
 
 
-def fresh_start_unless_resuming(work: Path, cmd: list[str]) -> None:
-    """fairseq resumes from work/checkpoint_last.pt (a killed run goes on where it stopped, its wall-clock
-    budget included); checkpoints left by a different command (another config) or by a run that finished
-    (training.json written; Snakemake re-runs it because its inputs changed) are removed first."""
+def fresh_start_unless_resuming(work: Path, cmd: list[str]) -> list[str]:
+    """The command to run: fairseq resumes from work/checkpoint_last.pt (a killed run goes on where it
+    stopped, its wall-clock budget included), a killed fine-tune too, from there instead of its parent model;
+    checkpoints left by a different command (another config) or by a run that finished (training.json
+    written; Snakemake re-runs it because its inputs changed) are removed first."""
     record, finished = work / "command.json", work / "training.json"
     if finished.is_file() or (record.is_file() and json.loads(record.read_text()) != cmd):
         for old in work.glob("checkpoint*.pt"):
             old.unlink()
         finished.unlink(missing_ok=True)
     write_json(record, cmd)
+    if "--restore-file" not in cmd or not (work / "checkpoint_last.pt").is_file():
+        return cmd
+    at = cmd.index("--restore-file")
+    return [arg for arg in cmd[:at] + cmd[at + 2:] if arg not in RESET_FLAGS]
 
 
 def saved_checkpoints(work: Path) -> list[Path]:

@@ -243,6 +243,16 @@ def test_a_changed_training_command_starts_afresh(tmp_path):
     assert not (tmp_path / "checkpoint_last.pt").exists() and not (tmp_path / "training.json").exists()
 
 
+def test_a_killed_fine_tune_resumes_from_its_last_checkpoint_not_its_parent(tmp_path):
+    from lmboot.nmt import RESET_FLAGS, fresh_start_unless_resuming
+
+    cmd = ["fairseq-train", "bin", "--restore-file", "parent.pt", *RESET_FLAGS, "--lr", "0.001"]
+    assert fresh_start_unless_resuming(tmp_path, cmd) == cmd  # first start: from the parent model
+    write_text(tmp_path / "checkpoint_last.pt", "weights")  # killed midway
+    assert fresh_start_unless_resuming(tmp_path, cmd) == ["fairseq-train", "bin", "--lr", "0.001"]
+    assert json.loads((tmp_path / "command.json").read_text()) == cmd  # the record keeps the full command
+
+
 def test_an_lstm_trains_and_translates(tmp_path):
     """The attentional RNN (bidirectional encoder) trains a few updates and is scored on dev with fairseq."""
     from conftest import assistant_sentences
