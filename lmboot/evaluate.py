@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+
 from lmboot.corpus import atomic_write, iter_lines, read_lines, write_json
 from lmboot.errors import InputError
 from lmboot.lm import common_vocabulary, perplexity
-from lmboot.wer import RECOGNIZERS, baseline_note, wer_cells, wer_columns
+from lmboot.wer import RECOGNIZERS, baseline_note, bootstrap_ci, paired_bootstrap, wer_cells, wer_columns
 
 
 def evaluate(models: dict[str, str | Path], test: str | Path, out_json: str | Path, stats: dict | None = None,
@@ -50,12 +52,17 @@ def ablation(rows: list[dict], test: str | Path, out_json: str | Path, samples: 
     "mix" (weights json), "filter" (lm_filter json), "bitext" (file whose lines are the translator's
     training pairs), "arpa" (the LM as ARPA: with it on every row, perplexity over the rows' common
     vocabulary too), "sphinx" / "whisper" (WER JSON of lmboot.asr: adds WER columns with bootstrap CIs
-    and paired tests against the first row, `samples` resamples)}. Writes out_json and a Markdown table beside it (.md)."""
+    and paired tests against the first row, `samples` resamples), "baseline" (true: a baseline row)}.
+    The perplexity that compares the rows (over the common vocabulary when there is one) gets a bootstrap CI
+    over test sentences and paired tests against the first row and the best baseline (perplexity_tests).
+    Writes out_json and a Markdown table beside it (.md)."""
     sentences = [s for s in read_lines(test) if s.strip()]
     vocabulary = common_vocabulary([row["arpa"] for row in rows]) if all(row.get("arpa") for row in rows) else None
-    table = []
+    table, costs = [], []
     for row in rows:
-        entry = {"label": row["label"], **perplexity(row["lm"], sentences, vocabulary)}
+        scored = perplexity(row["lm"], sentences, vocabulary, per_sentence=True)
+        costs.append(np.array(scored.pop("sentence_costs")).reshape(-1, 2))
+        entry = {"label": row["label"], **scored}
         if row.get("translator"):
             scores = json.loads(Path(row["translator"]).read_text())
             entry.update(dev_bleu=scores["bleu"], dev_chrf=scores["chrf"])
@@ -74,6 +81,9 @@ def ablation(rows: list[dict], test: str | Path, out_json: str | Path, samples: 
         entry["ppl_change_vs_first"] = (entry["ppl"] - base) / base
         if vocabulary is not None:
             entry["ppl_common_change_vs_first"] = entry["ppl_common"] / table[0]["ppl_common"] - 1
+    measure = "ppl" if vocabulary is None else "ppl_common"
+    for entry, tests in zip(table, perplexity_tests(table, costs, measure, samples)):
+        entry["ppl_test"] = tests
     if any(row.get("sphinx") or row.get("whisper") for row in rows):
         for entry, columns in zip(table, wer_columns(rows, samples)):
             entry.update(columns)
@@ -83,6 +93,37 @@ def ablation(rows: list[dict], test: str | Path, out_json: str | Path, samples: 
     return {"rows": len(table)}
 
 
+def perplexity_tests(table: list[dict], costs: list[np.ndarray], measure: str, samples: int) -> list[dict]:
+    """Each row's `measure` (ppl or ppl_common) with its 95 % bootstrap interval over test sentences, and
+    paired bootstraps against the first row and the best baseline row (lowest `measure`): WER's tests
+    (lmboot.wer) over each sentence's [-log10 p, tokens], so a delta is a log10 perplexity ratio."""
+    baselines = [i for i, entry in enumerate(table) if entry.get("baseline")]
+    best = min(baselines, key=lambda i: table[i][measure], default=None)
+    tests = []
+    for own in costs:
+        ci = bootstrap_ci(own, samples)
+        entry = {"measure": measure, "ci_low": 10 ** ci["ci_low"], "ci_high": 10 ** ci["ci_high"],
+                 "vs_first": paired_bootstrap(own, costs[0], samples)}
+        if best is not None:
+            entry["vs_best_baseline"] = {"label": table[best]["label"], **paired_bootstrap(own, costs[best], samples)}
+        tests.append(entry)
+    return tests
+
+
+def ppl_cells(entry: dict, key: str, change_key: str, vs_baseline: bool) -> tuple[str, list[str]]:
+    """A perplexity cell and its change cells: with the tests when `key` is the tested measure ('PPL [CI]',
+    'change vs seed-only (paired p)' and, with vs_baseline, the same against the best baseline)."""
+    test = entry.get("ppl_test")
+    if not test or test["measure"] != key:
+        return f"{entry[key]:.1f}", [f"{100 * entry[change_key]:+.1f} %"]
+
+    def change(pair):
+        return f"{100 * (10 ** pair['delta'] - 1):+.1f} % (p {pair['p_not_better']:.2f})" if pair else ""
+
+    changes = [change(test["vs_first"])] + ([change(test.get("vs_best_baseline"))] if vs_baseline else [])
+    return f"{entry[key]:.1f} [{test['ci_low']:.1f}, {test['ci_high']:.1f}]", changes
+
+
 def ablation_table(table: list[dict]) -> str:
     def cell(entry, key, fmt):
         return fmt.format(entry[key]) if key in entry else ""
@@ -90,21 +131,32 @@ def ablation_table(table: list[dict]) -> str:
     common = "ppl_common" in table[0]
     wer_keys = [k for k in RECOGNIZERS if k in table[0]]
     vs_baseline = any(e.get("baseline") for e in table)
-    header = "| LM | test PPL | OOV | vs seed-only |"
-    header += " PPL, common vocabulary | vs seed-only |" if common else ""
+    measure = table[0].get("ppl_test", {}).get("measure")
+
+    def ppl_header(name):
+        if measure != ("ppl_common" if "common" in name else "ppl"):
+            return f" {name} | vs seed-only |"
+        return f" {name} [95 % CI] | vs seed-only (paired p) |" + (" vs best baseline (paired p) |" if vs_baseline else "")
+
+    header = "| LM |" + ppl_header("test PPL").replace(" | vs", " | OOV | vs", 1)
+    header += ppl_header("PPL, common vocabulary") if common else ""
     header += " dev BLEU | dev chrF | seed weight | bitext pairs | translations kept |"
     header += "".join(f" {RECOGNIZERS[k]} WER % [95 % CI] | vs seed-only (paired p) |"
                       + (" vs best baseline (paired p) |" if vs_baseline else "") for k in wer_keys)
     lines = [header, "|---|" + "---:|" * (header.count("|") - 2)]
     for e in table:
-        cells = [e["label"], f"{e['ppl']:.1f}", f"{100 * e['oov_rate']:.1f} %", f"{100 * e['ppl_change_vs_first']:+.1f} %"]
+        ppl, changes = ppl_cells(e, "ppl", "ppl_change_vs_first", vs_baseline)
+        cells = [e["label"], ppl, f"{100 * e['oov_rate']:.1f} %", *changes]
         if common:
-            cells += [f"{e['ppl_common']:.1f}", f"{100 * e['ppl_common_change_vs_first']:+.1f} %"]
+            ppl, changes = ppl_cells(e, "ppl_common", "ppl_common_change_vs_first", vs_baseline)
+            cells += [ppl, *changes]
         cells += [cell(e, "dev_bleu", "{:.1f}"), cell(e, "dev_chrf", "{:.1f}"), cell(e, "seed_weight", "{:.2f}"),
                   cell(e, "bitext_pairs", "{:,}"), cell(e, "translations_kept", "{:,}")]
         cells += [c for k in wer_keys for c in wer_cells(e, k, vs_baseline)]
         lines.append("| " + " | ".join(cells) + " |")
     notes = (common_vocabulary_note(table[0]) if common else "") + (baseline_note(table) if vs_baseline and wer_keys else "")
+    if vs_baseline and "vs_best_baseline" in table[0].get("ppl_test", {}):
+        notes += f"\nPerplexity vs best baseline: paired against {table[0]['ppl_test']['vs_best_baseline']['label']}.\n"
     return "\n".join(lines) + "\n" + notes
 
 

@@ -80,14 +80,18 @@ def arpa_vocabulary(arpa: str | Path) -> list[str]:
     return words
 
 
-def perplexity(model_path: str | Path, sentences: list[str], vocabulary: set[str] | None = None) -> dict:
+def perplexity(model_path: str | Path, sentences: list[str], vocabulary: set[str] | None = None,
+               per_sentence: bool = False) -> dict:
     """Corpus perplexity over words and </s> (OOVs scored as <unk>, as KenLM does), the perplexity
     over in-vocabulary tokens only, and the OOV rate over words.
 
     With a common `vocabulary` (the union of the compared LMs' words) also `ppl_common`, comparable across
     LMs of different vocabularies: a word of the common vocabulary that this LM lacks costs p(<unk>) / k,
     k being how many common words it lacks (<unk>'s mass shared among them, as KenLM's --vocab_pad does),
-    and words outside the common vocabulary are left out for every LM (`common_oov_rate`)."""
+    and words outside the common vocabulary are left out for every LM (`common_oov_rate`).
+
+    With `per_sentence`, `sentence_costs`: each sentence's [-log10 p, tokens] of the perplexity that
+    compares LMs (ppl_common with a vocabulary, else ppl), for bootstrap tests over sentences."""
     model = load_model(model_path)
     unk_share = 0.0
     if vocabulary is not None:
@@ -95,7 +99,9 @@ def perplexity(model_path: str | Path, sentences: list[str], vocabulary: set[str
         unk_share = math.log10(lacking) if lacking else 0.0
     total = total_iv = total_common = 0.0
     tokens = iv_tokens = common_tokens = words = oov = common_oov = 0
+    costs = []
     for sentence in sentences:
+        before = (total_common, common_tokens) if vocabulary is not None else (total, tokens)
         split = sentence.split()
         for i, (logprob, _, is_oov) in enumerate(model.full_scores(sentence, bos=True, eos=True)):
             total += logprob
@@ -110,11 +116,15 @@ def perplexity(model_path: str | Path, sentences: list[str], vocabulary: set[str
         oov += sum(w not in model for w in split)
         if vocabulary is not None:
             common_oov += sum(w not in vocabulary for w in split)
+        after = (total_common, common_tokens) if vocabulary is not None else (total, tokens)
+        costs.append([before[0] - after[0], after[1] - before[1]])
     result = {"ppl": 10 ** (-total / tokens), "ppl_in_vocab": 10 ** (-total_iv / max(iv_tokens, 1)),
               "oov_rate": oov / max(words, 1), "words": words, "sentences": len(sentences)}
     if vocabulary is not None:
         result.update(ppl_common=10 ** (-total_common / max(common_tokens, 1)),
                       common_oov_rate=common_oov / max(words, 1), common_vocabulary=len(vocabulary))
+    if per_sentence:
+        result["sentence_costs"] = costs
     return result
 
 

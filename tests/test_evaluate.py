@@ -183,6 +183,29 @@ def test_ablation_adds_common_vocabulary_columns(tmp_path):
     assert "ppl_common" not in json.loads((tmp_path / "plain.json").read_text())["rows"][0]
 
 
+def test_ablation_tests_perplexity_over_sentences_against_seed_only_and_the_best_baseline(tmp_path):
+    from lmboot.evaluate import ablation
+
+    small = unigram_arpa(tmp_path / "small.arpa", {"<unk>": -0.3, "</s>": -0.5, "a": -0.5})
+    weak = unigram_arpa(tmp_path / "weak.arpa", {"<unk>": -3.0, "</s>": -0.6, "a": -0.6, "b": -0.5, "c": -0.5})
+    large = unigram_arpa(tmp_path / "large.arpa", {"<unk>": -3.0, "</s>": -0.5, "a": -0.5, "b": -0.4, "c": -0.4})
+    test = write_text(tmp_path / "test.txt", ["a b", "a c", "a"] * 10)
+    rows = [{"label": "seed-only", "lm": small, "arpa": small},
+            {"label": "weak text", "lm": weak, "arpa": weak, "baseline": True},
+            {"label": "big", "lm": large, "arpa": large}]
+    ablation(rows, test, tmp_path / "ablation.json", samples=200)
+    table = json.loads((tmp_path / "ablation.json").read_text())["rows"]
+    big = table[2]["ppl_test"]
+    assert big["measure"] == "ppl_common" and big["ci_low"] <= table[2]["ppl_common"] <= big["ci_high"]
+    assert big["vs_first"]["p_not_better"] == 0.0  # lower or equal on every sentence, lower on most
+    assert big["vs_best_baseline"]["label"] == "weak text" and big["vs_best_baseline"]["p_not_better"] == 0.0
+    assert 10 ** big["vs_best_baseline"]["delta"] - 1 == pytest.approx(table[2]["ppl_common"] / table[1]["ppl_common"] - 1)
+    assert table[1]["ppl_test"]["vs_best_baseline"]["p_not_better"] == 1.0  # the baseline against itself
+    md = (tmp_path / "ablation.md").read_text().splitlines()
+    assert "| PPL, common vocabulary [95 % CI] | vs seed-only (paired p) | vs best baseline (paired p) |" in md[0]
+    assert md[1].count("|") == md[0].count("|") == md[4].count("|") and "paired against weak text" in md[-1]
+
+
 def test_evaluate_over_the_common_vocabulary_of_its_arpas(tmp_path, tiny_lm):
     other = make_lm(tmp_path, news_sentences(60), "news")
     test = write_text(tmp_path / "test.tgt", TEST)
