@@ -35,17 +35,29 @@ def fetch(url: str, dest: Path, timeout: float = 60) -> str:
     return digest.hexdigest()
 
 
+def check_members(names: list[str], url: str) -> None:
+    """No archive member may land outside the directory it is unpacked into."""
+    for name in names:
+        if Path(name).is_absolute() or ".." in Path(name).parts:
+            raise InputError(f"downloads: {url}: archive member {name!r} points outside the archive")
+
+
 def unpack(archive: Path, out_dir: Path, url: str) -> None:
     try:
         if archive.name.endswith(".zip"):
             with zipfile.ZipFile(archive) as z:
-                for name in z.namelist():  # no member may land outside out_dir
-                    if Path(name).is_absolute() or ".." in Path(name).parts:
-                        raise InputError(f"downloads: {url}: archive member {name!r} points outside the archive")
+                check_members(z.namelist(), url)
                 z.extractall(out_dir)
         else:
             with tarfile.open(archive) as t:
-                t.extractall(out_dir, filter="data")
+                if hasattr(tarfile, "data_filter"):  # Python >= 3.11.4 (and 3.8.17, 3.9.17, 3.10.12)
+                    t.extractall(out_dir, filter="data")
+                else:  # no extraction filters: names checked here, links and devices refused
+                    members = t.getmembers()
+                    check_members([m.name for m in members], url)
+                    if bad := next((m.name for m in members if not (m.isfile() or m.isdir())), None):
+                        raise InputError(f"downloads: {url}: archive member {bad!r} is a link or device")
+                    t.extractall(out_dir)
     except (tarfile.TarError, zipfile.BadZipFile) as e:
         raise InputError(f"downloads: {url}: not a readable archive ({e})") from None
 

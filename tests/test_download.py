@@ -63,6 +63,26 @@ def test_a_zip_member_outside_the_archive_is_refused(tmp_path):
     assert not (tmp_path / "escaped.txt").exists() and not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("filters", [True, False])
+def test_a_tar_member_outside_the_archive_or_a_link_is_refused(tmp_path, monkeypatch, filters):
+    """Python before 3.11.4 (Debian 12's 3.11.2) has no tar extraction filters: the same members are refused."""
+    if not filters:
+        monkeypatch.delattr(tarfile, "data_filter", raising=False)
+    good = tar_of(tmp_path / "good.tar.gz", {"release/a.txt": "a\n"})
+    download(good.as_uri(), None, tmp_path / "good")
+    assert (tmp_path / "good/release/a.txt").read_text() == "a\n"
+    with pytest.raises(InputError, match="outside"):
+        download(tar_of(tmp_path / "evil.tar.gz", {"../escaped.txt": "x"}).as_uri(), None, tmp_path / "out")
+    link = tmp_path / "link.tar.gz"
+    with tarfile.open(link, "w:gz") as t:
+        info = tarfile.TarInfo("release/passwd")
+        info.type, info.linkname = tarfile.SYMTYPE, "/etc/passwd"
+        t.addfile(info)
+    with pytest.raises(InputError):
+        download(link.as_uri(), None, tmp_path / "out")
+    assert not (tmp_path / "escaped.txt").exists() and not (tmp_path / "out").exists()
+
+
 def test_an_unreachable_url_is_one_clear_error(tmp_path):
     with pytest.raises(InputError, match="missing.tsv: cannot fetch"):
         download((tmp_path / "missing.tsv").as_uri(), None, tmp_path / "out.tsv")
