@@ -133,13 +133,14 @@ def ablation_table(table: list[dict]) -> str:
     vs_baseline = any(e.get("baseline") for e in table)
     measure = table[0].get("ppl_test", {}).get("measure")
 
-    def ppl_header(name):
-        if measure != ("ppl_common" if "common" in name else "ppl"):
-            return f" {name} | vs seed-only |"
-        return f" {name} [95 % CI] | vs seed-only (paired p) |" + (" vs best baseline (paired p) |" if vs_baseline else "")
+    def ppl_header(name, key):  # the header cells of ppl_cells: the perplexity, then its change columns
+        if measure != key:
+            return f" {name} |", " vs seed-only |"
+        return f" {name} [95 % CI] |", " vs seed-only (paired p) |" + (" vs best baseline (paired p) |" if vs_baseline else "")
 
-    header = "| LM |" + ppl_header("test PPL").replace(" | vs", " | OOV | vs", 1)
-    header += ppl_header("PPL, common vocabulary") if common else ""
+    ppl, changes = ppl_header("test PPL", "ppl")
+    header = "| LM |" + ppl + " OOV |" + changes
+    header += "".join(ppl_header("PPL, common vocabulary", "ppl_common")) if common else ""
     header += " dev BLEU | dev chrF | seed weight | bitext pairs | translations kept |"
     header += "".join(f" {RECOGNIZERS[k]} WER % [95 % CI] | vs seed-only (paired p) |"
                       + (" vs best baseline (paired p) |" if vs_baseline else "") for k in wer_keys)
