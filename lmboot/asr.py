@@ -34,6 +34,7 @@ def _decode_one(wav: str) -> tuple[str, float, float]:
     """(hypothesis, decoding seconds, audio seconds) of one wav."""
     samples = read_wav(wav)
     start = time.perf_counter()
+    _decoder.reinit_feat()  # a fresh front end: live CMN would carry one utterance's mean into the next
     _decoder.start_utt()
     _decoder.process_raw(samples.tobytes(), full_utt=True)
     _decoder.end_utt()

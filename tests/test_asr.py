@@ -4,6 +4,9 @@ with PocketSphinx (first pass with our LM) and Whisper n-best lists rescored by 
 import importlib.util
 import json
 import shutil
+import wave
+
+import numpy as np
 
 import pytest
 
@@ -117,3 +120,29 @@ def test_decode_synthesized_speech_with_both_recognizers(tmp_path):
                                [0, 0.5], [0, 1], tmp_path / "whisper.json")
     assert rescored["test_wer_oracle"] <= min(rescored["test_wer"], rescored["test_wer_1best"])
     assert rescored["test_wer"] <= 0.5
+
+
+
+@needs_tts
+@needs_sphinx
+@needs_espeak
+def test_sphinx_hypotheses_do_not_depend_on_what_was_decoded_before(tmp_path):
+    """Each utterance is decoded as by a fresh decoder: no cepstral mean carries over from the one before
+    (here loud noise), so neither the order of the wavs nor their split over processes changes a hypothesis."""
+    texts = assistant_sentences(60)
+    speech.synthesize(write_text(tmp_path / "test.txt", texts[:24]), tmp_path / "wav",
+                      ["flite:slt", "espeak-ng:en-us", "flite:rms", "flite:awb"], 30, None, 13)
+    wavs = [row["wav"] for row in speech.read_manifest(tmp_path / "wav" / "manifest.tsv")]
+    noise = np.random.default_rng(0).normal(0, 8000, 3 * speech.SAMPLE_RATE).clip(-32000, 32000).astype("<i2")
+    with wave.open(str(tmp_path / "noise.wav"), "wb") as out:
+        out.setnchannels(1), out.setsampwidth(2), out.setframerate(speech.SAMPLE_RATE), out.writeframes(noise.tobytes())
+    prefix = make_lm(tmp_path / "lm", texts[12:])  # half of the utterances are outside the LM: close calls
+    pronounce.pronunciations(f"{prefix}.arpa", tmp_path / "lm.dict")
+
+    def decode(order, threads):
+        return asr.sphinx_decode(order, f"{prefix}.arpa", tmp_path / "lm.dict", 6.5, threads)["hyps"]
+
+    alone = decode(wavs, 1)
+    after_noise = decode([w for wav in wavs for w in (str(tmp_path / "noise.wav"), wav)], 1)[1::2]
+    assert after_noise == alone
+    assert decode(wavs[::-1], 2)[::-1] == alone
