@@ -123,7 +123,7 @@ def test_inline_sections_get_the_schema_defaults():
     from lmboot.cli import section
 
     asr = section("asr")('{"alpha": [0, 2]}')
-    assert asr["alpha"] == [0, 2] and asr["sphinx_lw"] == [3, 4.5, 6.5, 10] and asr["voices"][0] == "flite:slt"
+    assert asr["alpha"] == [0, 2] and asr["sphinx_lw"] == [2, 3, 4.5, 6.5, 10] and asr["voices"][0] == "flite:slt"
 
 
 def test_an_omitted_section_is_the_schema_defaults_and_a_bad_one_names_its_field(tmp_path):
