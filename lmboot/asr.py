@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from lmboot.corpus import atomic_write, read_lines, write_json
+from lmboot.ct2_device import ct2_device
 from lmboot.lm import load_model
 from lmboot.pronounce import sphinx_model_dir
 from lmboot.speech import SAMPLE_RATE, read_manifest, read_wav
@@ -67,8 +68,7 @@ def whisper_nbest(manifest: str | Path, out_jsonl: str | Path, model: str | Path
     from faster_whisper.audio import decode_audio, pad_or_trim
     from faster_whisper.tokenizer import Tokenizer
 
-    if device == "auto":
-        device = "cuda" if ctranslate2.get_cuda_device_count() else "cpu"
+    device = ct2_device(device, "whisper-nbest --device")
     whisper = WhisperModel(str(model or whisper_model_dir()), device=device, cpu_threads=threads,
                            compute_type="int8" if device == "cpu" else "float16")
     tokenizer = Tokenizer(whisper.hf_tokenizer, whisper.model.is_multilingual, task="transcribe", language="en")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from lmboot.config import section_defaults
 from lmboot.corpus import atomic_write, read_lines, write_json, write_lines
+from lmboot.ct2_device import ct2_device
 from lmboot.errors import InputError
 from lmboot.fairseq_run import data_dir_for, device_args, encode, run_tool
 
@@ -96,7 +97,7 @@ def translate_ct2(checkpoint, spm_dir: Path, pieces: list[str], cfg: dict, threa
     import ctranslate2
     import sentencepiece as spm
 
-    device = "cuda" if cfg["device"] != "cpu" and ctranslate2.get_cuda_device_count() else "cpu"
+    device = ct2_device(cfg["device"], "nmt.device")
     model = checkpoint if Path(checkpoint).is_dir() else convert_ct2(checkpoint, spm_dir, threads)
     translator = ctranslate2.Translator(str(model), device=device, intra_threads=threads)
     decoder = spm.SentencePieceProcessor(model_file=str(spm_dir / "spm.model"))
