@@ -1,7 +1,8 @@
 """Check the translator's GPU paths on a machine with CUDA: train a small fairseq transformer on the demo
 bitext with nmt.device: cuda (lmboot.nmt.train), translate dev with fairseq-interactive and with
-CTranslate2 on the GPU and on the CPU (lmboot.translate.translate), and write out_dir/gpu_check.json: what
-ran where, how long it took, dev chrF, and how many 1-best outputs agree with the CPU's.
+CTranslate2 on the CPU, on the GPU and with nmt.device: auto (lmboot.translate.translate), and write
+out_dir/gpu_check.json: what ran where, how long it took, dev chrF, and how many 1-best outputs agree
+with the CPU's.
 
     python scripts/gpu_check.py OUT_DIR [--updates 800]
 
@@ -79,7 +80,7 @@ def main(argv=None) -> int:
     refs = read_lines(files["dev_tgt"])
     outputs = {}
     for translator in ("fairseq", "ctranslate2"):
-        for device in ("cpu", "cuda"):
+        for device in ("cpu", "cuda", "auto"):
             if not step["ok"]:
                 break
             name = f"{translator} translate {device}"
@@ -91,10 +92,12 @@ def main(argv=None) -> int:
                 run["dev_chrf"] = round(sacrebleu.corpus_chrf(outputs[name], [refs]).score, 2)
             report["paths"][name] = run
     for translator in ("fairseq", "ctranslate2"):
-        cpu, gpu = outputs.get(f"{translator} translate cpu"), outputs.get(f"{translator} translate cuda")
-        if cpu and gpu:
-            report["paths"][f"{translator} translate cuda"]["same_1best_as_cpu"] = \
-                f"{sum(a == b for a, b in zip(cpu, gpu))}/{len(cpu)}"
+        cpu = outputs.get(f"{translator} translate cpu")
+        for device in ("cuda", "auto"):
+            other = outputs.get(f"{translator} translate {device}")
+            if cpu and other:
+                report["paths"][f"{translator} translate {device}"]["same_1best_as_cpu"] = \
+                    f"{sum(a == b for a, b in zip(cpu, other))}/{len(cpu)}"
     (out / "gpu_check.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(report, indent=2, ensure_ascii=False))
     return 0 if all(p["ok"] for p in report["paths"].values()) else 1
