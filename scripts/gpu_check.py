@@ -20,17 +20,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lmboot.corpus import read_lines, write_lines  # noqa: E402
+from lmboot.corpus import read_lines, read_pairs, write_lines  # noqa: E402
 from lmboot.demo_data import generate  # noqa: E402
 
 
 def demo_bitext(out: Path) -> dict:
     """es→en training pairs (the demo's general bitext) and dev pairs (its in-domain utterances)."""
     generate(out, n_in_domain=400, n_general=8000)
-    rows = [line.split("\t") for line in read_lines(out / "general.tsv")[1:]]
-    dev = [json.loads(line) for line in read_lines(out / "in_domain.jsonl")]
-    files = {"train_src": [r[2] for r in rows], "train_tgt": [r[1] for r in rows],
-             "dev_src": [r["es"] for r in dev], "dev_tgt": [r["en"] for r in dev]}
+    train = read_pairs({"format": "tsv", "path": str(out / "general.tsv"), "source_column": "spa",
+                        "target_column": "eng"})
+    dev = read_pairs({"format": "jsonl", "path": str(out / "in_domain.jsonl"), "source_field": "es",
+                      "target_field": "en"})
+    files = {"train_src": [r["src"] for r in train], "train_tgt": [r["tgt"] for r in train],
+             "dev_src": [r["src"] for r in dev], "dev_tgt": [r["tgt"] for r in dev]}
     for name, lines in files.items():
         write_lines(out / name, lines)
     return {name: out / name for name in files}
@@ -78,26 +80,20 @@ def main(argv=None) -> int:
         step["training"] = json.loads((out / "model" / "training.json").read_text())
     report["paths"]["fairseq-train cuda"] = step
     refs = read_lines(files["dev_tgt"])
-    outputs = {}
-    for translator in ("fairseq", "ctranslate2"):
+    for translator in ("fairseq", "ctranslate2") if step["ok"] else ():
+        cpu = None  # the CPU's 1-best, translated first, that the other devices are compared with
         for device in ("cpu", "cuda", "auto"):
-            if not step["ok"]:
-                break
-            name = f"{translator} translate {device}"
             nbest = out / f"{translator}.{device}.nbest.jsonl"
             run, _ = timed(translate, result[0], spm_dir, files["dev_src"], nbest,
                            {"device": device, "translator": translator}, threads=4, nbest=5)
             if run["ok"]:
-                outputs[name] = one_best(nbest)
-                run["dev_chrf"] = round(sacrebleu.corpus_chrf(outputs[name], [refs]).score, 2)
-            report["paths"][name] = run
-    for translator in ("fairseq", "ctranslate2"):
-        cpu = outputs.get(f"{translator} translate cpu")
-        for device in ("cuda", "auto"):
-            other = outputs.get(f"{translator} translate {device}")
-            if cpu and other:
-                report["paths"][f"{translator} translate {device}"]["same_1best_as_cpu"] = \
-                    f"{sum(a == b for a, b in zip(cpu, other))}/{len(cpu)}"
+                hyps = one_best(nbest)
+                run["dev_chrf"] = round(sacrebleu.corpus_chrf(hyps, [refs]).score, 2)
+                if device == "cpu":
+                    cpu = hyps
+                elif cpu:
+                    run["same_1best_as_cpu"] = f"{sum(a == b for a, b in zip(cpu, hyps))}/{len(cpu)}"
+            report["paths"][f"{translator} translate {device}"] = run
     (out / "gpu_check.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(report, indent=2, ensure_ascii=False))
     return 0 if all(p["ok"] for p in report["paths"].values()) else 1
