@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lmboot.corpus import read_lines, read_pairs, write_lines  # noqa: E402
+from lmboot.corpus import read_lines, read_pairs, write_json, write_lines  # noqa: E402
 from lmboot.demo_data import generate  # noqa: E402
 
 
@@ -94,7 +94,7 @@ def main(argv=None) -> int:
                 elif cpu:
                     run["same_1best_as_cpu"] = f"{sum(a == b for a, b in zip(cpu, hyps))}/{len(cpu)}"
             report["paths"][f"{translator} translate {device}"] = run
-    (out / "gpu_check.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    write_json(out / "gpu_check.json", report)
     print(json.dumps(report, indent=2, ensure_ascii=False))
     return 0 if all(p["ok"] for p in report["paths"].values()) else 1
 
