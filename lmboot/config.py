@@ -93,13 +93,47 @@ def validate(config: dict, schema_path: str | Path = SCHEMA, source: str = "conf
     return config
 
 
+def parallel_dev(config: dict) -> bool:
+    """Whether the config gives an in-domain dev with its source side (in_domain's dev rows, roles.dev_source)."""
+    return "in_domain" in config or bool((config.get("roles") or {}).get("dev_source"))
+
+
+def tuning_criterion(config: dict) -> str:
+    """The criterion of the translator's choices on dev: tuning.criterion, auto resolved (chrf with a
+    parallel dev, else dev_ppl)."""
+    name = (config.get("tuning") or {}).get("criterion", "auto")
+    if name == "auto":
+        return "chrf" if parallel_dev(config) else "dev_ppl"
+    return name
+
+
+def check_roles(config: dict, source: str) -> None:
+    """In-domain data: one corpus to split (in_domain) or one file per role (roles), and what needs which."""
+    if ("in_domain" in config) == ("roles" in config):
+        raise InputError(f"{source}: in_domain / roles: give exactly one: in_domain (one parallel corpus split into "
+                         "seed, pool, dev, test) or roles (seed, pool, dev, test from their own files)")
+    entities = config.get("entities") or {}
+    tags = (config.get("in_domain") or {}).get("source_tags_field") or (config.get("roles") or {}).get("pool_tags")
+    if entities.get("protect") and not (tags or entities.get("code_switch")):
+        raise InputError(f"{source}: entities.protect: needs the source side's slot tags (in_domain.source_tags_field "
+                         "or roles.pool_tags) or entities.code_switch")
+    if tuning_criterion(config) == "chrf" and not parallel_dev(config):
+        raise InputError(f"{source}: tuning.criterion: chrf needs a parallel dev (roles.dev_source); use dev_ppl or auto")
+    if entities.get("code_switch") and tuning_criterion(config) != "chrf":
+        raise InputError(f"{source}: entities.code_switch: its words are chosen against a parallel dev, which "
+                         "tuning.criterion dev_ppl does not read (give roles.dev_source, or turn code_switch off)")
+    if (config.get("normalize") or {}).get("spoken_form"):
+        from lmboot.spoken import converter
+        for side in ("source", "target"):
+            try:
+                converter(config["languages"][side])
+            except InputError as e:
+                raise InputError(f"{source}: languages.{side}: {e}") from None
+
+
 def check_together(config: dict, source: str) -> None:
     """Rules between fields that the schema cannot say."""
     nmt = config.get("nmt", {})
-    entities = config.get("entities") or {}
-    if entities.get("protect") and not (config.get("in_domain", {}).get("source_tags_field") or entities.get("code_switch")):
-        raise InputError(f"{source}: entities.protect: needs in_domain.source_tags_field (the source side's slot tags) "
-                         "or entities.code_switch")
     pretrained = nmt.get("pretrained") or {}
     replaces = pretrained.get("corpus", "selected")
     if (config.get("select") or {}).get("finetune_general") and pretrained:
@@ -118,6 +152,7 @@ def check_together(config: dict, source: str) -> None:
         if nmt.get("self_training_rounds") and replaces == "selected":
             raise InputError(f"{source}: nmt.self_training_rounds: a CTranslate2 model cannot be fine-tuned (no "
                              "fairseq weights): set 0, or give nmt.pretrained.checkpoint instead")
+    check_roles(config, source)
 
 
 TUNE_HOURS, TUNE_UPDATES = 0.25, 20000  # a select.tune candidate's budget when its block sets neither

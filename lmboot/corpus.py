@@ -87,6 +87,27 @@ def read_pairs(spec: dict) -> list[dict]:
     raise InputError(f"format: unknown corpus format {fmt!r} (plain, tsv, jsonl or massive)")
 
 
+def iter_text(spec: dict, where: str) -> Iterator[str]:
+    """The lines of one role's text (config: definitions/text): plain lines, a TSV column (after a header
+    line) or a JSON-lines field, from a file or a list of files in turn; streamed. `where` names the config
+    field in errors."""
+    paths = [spec["path"]] if isinstance(spec["path"], str) else spec["path"]
+    fmt = spec.get("format", "plain")
+    for path in map(Path, paths):
+        if not path.is_file():
+            raise InputError(f"{where}: {path}: file not found")
+        if fmt == "plain":
+            yield from iter_lines(path)
+        elif fmt == "tsv":
+            for row in _read_tsv(path, {"source_column": spec["column"], "target_column": spec["column"]}):
+                yield row["src"]
+        elif fmt == "jsonl":
+            for row in _read_jsonl(path, {"source_field": spec["field"], "target_field": spec["field"]}):
+                yield row["src"]
+        else:
+            raise InputError(f"{where}.format: unknown text format {fmt!r} (plain, tsv or jsonl)")
+
+
 def split_values(spec: dict) -> dict | None:
     """Which split values make the train, dev and test rows, when the corpus names each row's split."""
     named = spec.get("split_field") or spec.get("split_column") or spec.get("split_by_file")

@@ -1,6 +1,6 @@
 """NMT training: a joint sentencepiece model and fairseq training (round 0 on the bitext, later rounds
-fine-tuned on bitext + pseudo-pairs, selftrain.py), the checkpoint chosen by dev chrF (translate.py scores
-the candidates)."""
+fine-tuned on bitext + pseudo-pairs, selftrain.py), the checkpoint chosen on dev by the tuning criterion
+(lmboot.choose: dev chrF, or the dev perplexity of seed + an LM of its translations)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from lmboot.config import section_defaults
 from lmboot.corpus import read_lines, write_json, write_lines
 from lmboot.errors import InputError
 from lmboot.fairseq_run import device_args, encode, run_logged, run_tool
-from lmboot.translate import dev_scores
 
 SPECIALS = {"<unk>", "<s>", "</s>", "<pad>"}
 
@@ -85,14 +84,15 @@ def binarize(pairs: dict[str, tuple[str | Path, str | Path]], spm_dir: str | Pat
 RESET_FLAGS = ("--reset-optimizer", "--reset-lr-scheduler", "--reset-dataloader", "--reset-meters")
 
 
-def train(train_src, train_tgt, dev_src, dev_tgt, spm_dir, work_dir, cfg: dict, threads: int = 1,
+def train(train_src, train_tgt, dev_src, criterion, spm_dir, work_dir, cfg: dict, threads: int = 1,
           restore: str | Path | None = None, max_updates: int | None = None,
           seed: int = 13) -> tuple[Path, dict | None]:
     """Train (or fine-tune from `restore`) a fairseq model in work_dir, writing training.json (updates,
     words/s, time); returns checkpoint_best.pt, the checkpoint chosen on in-domain dev, and its dev scores
     when choosing measured them (choose_checkpoint)."""
     cfg, work = section_defaults("nmt", cfg), Path(work_dir)
-    binarize({"train": (train_src, train_tgt), "valid": (dev_src, dev_tgt)}, spm_dir, work / "bin", threads)
+    binarize({"train": (train_src, train_tgt), "valid": valid_pairs(train_src, train_tgt, dev_src, criterion, work)},
+             spm_dir, work / "bin", threads)
     every = str(cfg["validate_every"])
     cmd = ["fairseq-train", str(work / "bin"), "--task", "translation", "-s", "src", "-t", "tgt",
            *arch_args(cfg), *device_args(cfg),
@@ -114,10 +114,25 @@ def train(train_src, train_tgt, dev_src, dev_tgt, spm_dir, work_dir, cfg: dict, 
     start = time.time()
     speed = training_speed(run_logged(cmd, threads))
     write_json(work / "training.json", {**speed, "seconds": round(time.time() - start, 1)})
-    best, scores = choose_checkpoint(work, spm_dir, dev_src, dev_tgt, cfg, threads)
+    best, scores = choose_checkpoint(work, spm_dir, dev_src, criterion, cfg, threads)
     for stale in saved_checkpoints(work):  # only the chosen (checkpoint_best.pt) and the last are kept
         stale.unlink()
     return best, scores
+
+
+VALID_PAIRS = 1000  # fairseq's validation loss without a parallel dev: the bitext's last pairs
+
+
+def valid_pairs(train_src, train_tgt, dev_src, criterion, work: Path) -> tuple:
+    """The pairs fairseq computes its validation loss on: the parallel dev (source, references) under the
+    chrf criterion; without one, the training bitext's last VALID_PAIRS pairs (a loss to watch, not a
+    held-out set: the choices are made by the criterion)."""
+    if criterion.name == "chrf":
+        return dev_src, criterion.refs_path
+    src, tgt = read_lines(train_src)[-VALID_PAIRS:], read_lines(train_tgt)[-VALID_PAIRS:]
+    write_lines(work / "valid.src", src)
+    write_lines(work / "valid.tgt", tgt)
+    return work / "valid.src", work / "valid.tgt"
 
 
 def trained_hours(checkpoint: str | Path | None) -> float:
@@ -166,12 +181,16 @@ def average_checkpoints(paths: list[Path], out: Path) -> Path:
     return out
 
 
-def choose_checkpoint(work: Path, spm_dir, dev_src, dev_tgt, cfg: dict, threads: int) -> tuple[Path, dict | None]:
-    """Make work/checkpoint_best.pt the candidate with the best in-domain dev chrF (`checkpoint_choice:
-    chrf`; `loss` keeps fairseq's lowest-dev-loss one). Candidates: the last `keep_checkpoints` epoch and
-    interval checkpoints, the last, the lowest-loss one and, with `average_last: N`, the average of the
-    last N of those. Their chrF goes to work/choice.json; returns checkpoint_best.pt and the chosen one's
-    dev scores (None with `loss`: nothing was scored)."""
+def choose_checkpoint(work: Path, spm_dir, dev_src, criterion, cfg: dict, threads: int) -> tuple[Path, dict | None]:
+    """Make work/checkpoint_best.pt the candidate the criterion (lmboot.choose: dev chrF, or the dev
+    perplexity of seed + an LM of its translations) prefers; `checkpoint_choice: loss` keeps fairseq's
+    lowest-dev-loss one. Candidates: the last `keep_checkpoints` epoch and interval checkpoints, the last,
+    the lowest-loss one and, with `average_last: N`, the average of the last N of those. The choice record
+    goes to work/choice.json; returns checkpoint_best.pt and the chosen one's dev scores (None with `loss`:
+    nothing was scored)."""
+    from lmboot.choose import choose
+    from lmboot.translate import dev_translations, scores_of
+
     best = work / "checkpoint_best.pt"
     if cfg["checkpoint_choice"] == "loss":
         return best, None
@@ -179,15 +198,15 @@ def choose_checkpoint(work: Path, spm_dir, dev_src, dev_tgt, cfg: dict, threads:
     candidates = {p.stem: p for p in [*interval, work / "checkpoint_last.pt", best] if p.is_file()}
     if cfg["average_last"] >= 2 and len(interval) >= 2:
         candidates["average"] = average_checkpoints(interval[-cfg["average_last"]:], work / "checkpoint_average.pt")
-    scores = {}
-    with tempfile.TemporaryDirectory(dir=work) as tmp:
-        for name, path in candidates.items():
-            scores[name] = dev_scores(path, spm_dir, dev_src, dev_tgt, f"{tmp}/{name}.json", cfg, threads)
-            shutil.rmtree(path.parent / f"ct2-{path.stem}", ignore_errors=True)
-    chosen = max(scores, key=lambda name: (scores[name]["chrf"], name == "checkpoint_best"))
+    hyps = {}
+    for name, path in candidates.items():
+        hyps[name] = dev_translations(path, spm_dir, dev_src, cfg, threads)
+        shutil.rmtree(path.parent / f"ct2-{path.stem}", ignore_errors=True)
+    prefer = ["checkpoint_best", *(k for k in candidates if k != "checkpoint_best")]  # ties: fairseq's best
+    chosen, record = choose(criterion, hyps, prefer=prefer)
     if candidates[chosen] != best:
         shutil.copyfile(candidates[chosen], work / ".chosen.pt")
         os.replace(work / ".chosen.pt", best)
     (work / "checkpoint_average.pt").unlink(missing_ok=True)
-    write_json(work / "choice.json", {"chosen": chosen, "dev_chrf": {k: v["chrf"] for k, v in scores.items()}})
-    return best, scores[chosen]
+    write_json(work / "choice.json", {"chosen": chosen, **record})
+    return best, scores_of(criterion, hyps[chosen], record["measure"][chosen])

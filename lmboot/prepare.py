@@ -16,20 +16,39 @@ from lmboot.corpus import normalize, read_pairs, split_values, write_json, write
 from lmboot.errors import InputError
 
 
-def normalized_tags(text: str, tags: str, norm: dict, where: str) -> list[str]:
+def normalizer(norm: dict, lang: str | None):
+    """The normalization of one language's text: lmboot's normalize, after the spoken form of numbers and
+    symbols (normalize.spoken_form; lmboot/spoken.py) when on."""
+    lower, strip = norm.get("lowercase", True), norm.get("strip_punctuation", True)
+    if norm.get("spoken_form") and lang:
+        from lmboot.spoken import spoken_form
+        return lambda text: spoken_form(text, lang, lower, strip)
+    return lambda text: normalize(text, lower, strip)
+
+
+def normalized_tags(text: str, tags: str, norm, where: str) -> list[str]:
     """One tag per word of the normalized text: each raw word's tag repeated over what it normalizes to
-    (a word that normalizes to nothing drops its tag; an i- tag after such a gap stays inside the span)."""
+    (a word that normalizes to nothing drops its tag; an i- tag after such a gap stays inside the span).
+    norm: a normalizer (normalizer()) or a normalize section."""
+    norm = norm if callable(norm) else normalizer(norm, None)
     words, labels = text.split(), tags.split()
     if len(words) != len(labels):
         raise InputError(f"{where}: {len(labels)} slot tags for {len(words)} words")
     out = []
     for word, label in zip(words, labels):
-        pieces = normalize(word, norm.get("lowercase", True), norm.get("strip_punctuation", True)).split()
+        pieces = norm(word).split()
         out += [label] + [label.replace("b-", "i-", 1)] * (len(pieces) - 1) if pieces else []
     return out
 
 
-def read_in_domain(spec: dict, norm: dict, test_first: bool = False) -> tuple[list[dict], dict]:
+def tagged_words(norm):
+    """(line, tags, where) -> (normalized line, its tags): normalized word by word, so the two align."""
+    def tag_words(line: str, tags: str, where: str) -> tuple[str, str]:
+        return " ".join(norm(w) for w in line.split()).strip(), " ".join(normalized_tags(line, tags, norm, where))
+    return tag_words
+
+
+def read_in_domain(spec: dict, norm: dict, test_first: bool = False, langs: dict | None = None) -> tuple[list[dict], dict]:
     """The cleaned in-domain records (clean_pairs); each has "tags", one per word of its normalized source:
     the source_tags_field's, or all "o" without one. test_first: a pair found in the test split and in
     another keeps its test row (the duplicate dropped is the other)."""
@@ -37,24 +56,27 @@ def read_in_domain(spec: dict, norm: dict, test_first: bool = False) -> tuple[li
     if field and spec["format"] not in ("jsonl", "massive"):
         raise InputError(f"in_domain.source_tags_field: slot tags are read from jsonl and massive corpora, "
                          f"not {spec['format']}")
+    langs = langs or {}
+    src_norm = normalizer(norm, langs.get("source"))
     records = read_pairs({**spec, "extra_fields": {"tags": field}} if field else spec)
     for n, r in enumerate(records):
         raw = r["tags"] if field else " ".join(["o"] * len(r["src"].split()))
-        r["tags"] = " ".join(normalized_tags(r["src"], raw, norm, f"in_domain record {n + 1} ({field})"))
+        r["src"], r["tags"] = tagged_words(src_norm)(r["src"], raw, f"in_domain record {n + 1} ({field})")
     test_values = (split_values(spec) or {}).get("test")
     if test_first and test_values:
         records.sort(key=lambda r: r["split"] not in test_values)  # stable: order kept otherwise
-    return clean_pairs(records, norm)
+    return clean_pairs(records, norm, langs)
 
 
-def clean_pairs(records: list[dict], norm: dict) -> tuple[list[dict], dict]:
-    """Normalize both sides; drop empty, over-long and duplicate pairs. Returns (kept, counts)."""
+def clean_pairs(records: list[dict], norm: dict, langs: dict | None = None) -> tuple[list[dict], dict]:
+    """Normalize both sides (each in its language: languages.source / target); drop empty, over-long and
+    duplicate pairs. Returns (kept, counts)."""
     seen, kept = set(), []
     counts = {"read": len(records), "empty": 0, "too_long": 0, "duplicate": 0}
     max_words = norm.get("max_words", 50)
+    src_norm, tgt_norm = normalizer(norm, (langs or {}).get("source")), normalizer(norm, (langs or {}).get("target"))
     for r in records:
-        src = normalize(r["src"], norm.get("lowercase", True), norm.get("strip_punctuation", True))
-        tgt = normalize(r["tgt"], norm.get("lowercase", True), norm.get("strip_punctuation", True))
+        src, tgt = src_norm(r["src"]), tgt_norm(r["tgt"])
         if not src or not tgt:
             counts["empty"] += 1
         elif len(src.split()) > max_words or len(tgt.split()) > max_words:
@@ -106,31 +128,64 @@ def split_in_domain(records: list[dict], split_cfg: dict, split_values: dict | N
     return {"seed": seed, "pool": pool, "dev": dev, "test": test}, dropped
 
 
+def in_domain_splits(config: dict) -> tuple[dict, dict]:
+    """seed / pool / dev / test rows and their stats: from roles' own files (lmboot/roles.py), or split from
+    one parallel in_domain corpus."""
+    norm, split_cfg, langs = config.get("normalize", {}), config["split"], config.get("languages")
+    if "roles" in config:
+        from lmboot.roles import read_roles, role_splits
+        source, target = normalizer(norm, langs["source"]), normalizer(norm, langs["target"])
+        return role_splits(read_roles(config["roles"]), source, target, tagged_words(source), split_cfg,
+                           norm.get("max_words", 50))
+    in_domain, in_counts = read_in_domain(config["in_domain"], norm, split_cfg.get("drop_test_repeats", False), langs)
+    splits, dropped = split_in_domain(in_domain, split_cfg, split_values(config["in_domain"]))
+    stats = {"in_domain": in_counts}
+    if dropped is not None:
+        stats["test_repeats_dropped"] = dropped
+    return splits, stats
+
+
+def choice_source(config: dict, splits: dict) -> tuple[list[dict], str]:
+    """What the translator's choices on dev translate (dev.src / dev.tags): dev's source side under the chrf
+    criterion; under dev_ppl a seeded sample of the pool (tuning.pool_sample), so that no in-domain parallel
+    text is read. Returns the rows and the criterion."""
+    from lmboot.config import tuning_criterion
+
+    criterion = tuning_criterion(config)
+    if criterion == "chrf":
+        return splits["dev"], criterion
+    rng = random.Random(config["split"].get("random_seed", 13))
+    size = (config.get("tuning") or {}).get("pool_sample", 2000)
+    pool = splits["pool"]
+    return ([pool[i] for i in sorted(rng.sample(range(len(pool)), size))] if size < len(pool) else pool), criterion
+
+
 def prepare(config: dict, out_dir: str | Path) -> dict:
-    """Write seed.tgt, pool.src, pool.oracle.tgt, dev.{src,tgt}, test.tgt, general.{src,tgt}, prepare.json."""
+    """Write seed.tgt, pool.src, pool.oracle.tgt, dev.{src,tgt}, test.tgt, general.{src,tgt}, prepare.json.
+    dev.src / dev.tags hold what the choices on dev translate (choice_source)."""
     out = Path(out_dir)
     norm, split_cfg = config.get("normalize", {}), config["split"]
-    in_domain, in_counts = read_in_domain(config["in_domain"], norm, split_cfg.get("drop_test_repeats", False))
-    splits, dropped = split_in_domain(in_domain, split_cfg, split_values(config["in_domain"]))
-
+    splits, stats = in_domain_splits(config)
+    where = "roles" if "roles" in config else "in_domain"
     min_seed = split_cfg.get("min_seed_size", 50)
     if len(splits["seed"]) < min_seed:
         raise InputError(f"split.seed_size: the seed has {len(splits['seed'])} utterances, "
                          f"fewer than split.min_seed_size={min_seed}")
     for name in ("pool", "dev", "test"):
         if not splits[name]:
-            raise InputError(f"in_domain: the {name} split is empty (check split sizes and split_values)")
+            raise InputError(f"{where}: the {name} split is empty (check split sizes and split_values)")
     ids = {name: {id(r) for r in rows} for name, rows in splits.items()}
     names = list(ids)
     for i, a in enumerate(names):
         for b in names[i + 1:]:
             assert not ids[a] & ids[b], f"splits {a} and {b} share rows"
+    choice, criterion = choice_source(config, splits)
 
     general_records, script = read_pairs(config["general"]), None
     if config["general"].get("target_script"):
         from lmboot.script import to_seed_script
         script = to_seed_script(general_records, config["general"]["target_script"], [r["tgt"] for r in splits["dev"]])
-    general, gen_counts = clean_pairs(general_records, norm)
+    general, gen_counts = clean_pairs(general_records, norm, config.get("languages"))
     test_texts = {r["tgt"] for r in splits["test"]}
     gen_counts["equal_to_test"] = sum(r["tgt"] in test_texts for r in general)
     if config["general"].get("drop_test_overlap", True):
@@ -138,21 +193,22 @@ def prepare(config: dict, out_dir: str | Path) -> dict:
     if not general:
         raise InputError(f"general: no usable pairs in {config['general'].get('path')}")
 
+    has_oracle = "roles" not in config or bool(config["roles"].get("pool_reference"))
     write_lines(out / "seed.tgt", (r["tgt"] for r in splits["seed"]))
     write_lines(out / "pool.src", (r["src"] for r in splits["pool"]))
-    write_lines(out / "pool.oracle.tgt", (r["tgt"] for r in splits["pool"]))
-    write_lines(out / "dev.src", (r["src"] for r in splits["dev"]))
+    write_lines(out / "pool.oracle.tgt", (r["tgt"] for r in splits["pool"]) if has_oracle else ())
+    write_lines(out / "dev.src", (r["src"] for r in choice))
     write_lines(out / "pool.tags", (r["tags"] for r in splits["pool"]))
-    write_lines(out / "dev.tags", (r["tags"] for r in splits["dev"]))
+    write_lines(out / "dev.tags", (r["tags"] for r in choice))
     write_lines(out / "dev.tgt", (r["tgt"] for r in splits["dev"]))
     write_lines(out / "test.tgt", (r["tgt"] for r in splits["test"]))
     write_lines(out / "general.src", (r["src"] for r in general))
     write_lines(out / "general.tgt", (r["tgt"] for r in general))
-    stats = {"in_domain": in_counts, "general": {**gen_counts, "kept": len(general)},
+    stats = {**stats, "general": {**gen_counts, "kept": len(general)},
              "sizes": {name: len(rows) for name, rows in splits.items()},
-             "test_in_seed": sum(r["tgt"] in test_texts for r in splits["seed"])}
-    if dropped is not None:
-        stats["test_repeats_dropped"] = dropped
+             "test_in_seed": sum(r["tgt"] in test_texts for r in splits["seed"]),
+             "tuning": {"criterion": criterion, "translated_on_dev": "dev source side" if criterion == "chrf"
+                        else f"a sample of {len(choice)} pool utterances"}}
     if script:
         stats["general"]["target_script"] = script
     write_json(out / "prepare.json", stats)

@@ -10,7 +10,7 @@ import json
 import math
 from pathlib import Path
 
-from lmboot.corpus import iter_lines, read_lines, write_json, write_lines
+from lmboot.corpus import iter_lines, write_json, write_lines
 from lmboot.errors import InputError
 from lmboot.lm import load_model, log10_per_word
 
@@ -42,30 +42,31 @@ def best_hypothesis(record: dict, model, lam: float) -> dict:
     return max(record["hyps"], key=lambda h: nmt_score(h, scale) + lam * lm_score(model, h["text"]))
 
 
-def tune_lambda(dev_nbest: str | Path, dev_refs: str | Path, model, grid: list[float]) -> dict:
-    """The λ of the grid whose rescored dev 1-best has the highest chrF against the references."""
-    import sacrebleu
+def tune_lambda(dev_nbest: str | Path, criterion, model, grid: list[float]) -> dict:
+    """The λ of the grid whose rescored dev 1-best the criterion (lmboot.choose) prefers: the highest chrF
+    against the dev references, or the lowest dev perplexity of seed + an LM of it. Ties: the smaller λ."""
+    from lmboot.choose import choose
 
-    records, refs = read_nbest(dev_nbest), [read_lines(dev_refs)]
-    if len(records) != len(refs[0]):
-        raise InputError(f"{dev_nbest} has {len(records)} n-best lists but {dev_refs} has {len(refs[0])} lines")
-    curve = {lam: sacrebleu.corpus_chrf([best_hypothesis(r, model, lam)["text"] for r in records], refs).score
-             for lam in grid}
-    best = max(grid, key=lambda lam: (curve[lam], -lam))  # ties: the smaller λ
-    return {"lambda": best, "dev_chrf": {str(lam): round(score, 3) for lam, score in curve.items()}}
+    records = read_nbest(dev_nbest)
+    candidates = {lam: [best_hypothesis(r, model, lam)["text"] for r in records] for lam in grid}
+    best, record = choose(criterion, candidates, prefer=sorted(grid))
+    tuning = {"lambda": best, **record}
+    if criterion.name == "chrf":  # the curve as earlier runs recorded it
+        tuning["dev_chrf"] = {str(lam): round(score, 3) for lam, score in record["measure"].items()}
+    return tuning
 
 
 def rescore(nbest: str | Path, seed_lm: str | Path, out_text: str | Path, lam: float | str,
-            dev_nbest: str | Path | None = None, dev_refs: str | Path | None = None,
+            dev_nbest: str | Path | None = None, criterion=None,
             grid: list[float] = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0)) -> dict:
     """Write the rescored 1-best of every n-best record (input order) to out_text; stats beside it.
-    lam="tune" picks λ on the dev n-best lists (dev_nbest, dev_refs)."""
+    lam="tune" picks λ on the dev n-best lists (dev_nbest) by the criterion (lmboot.choose)."""
     model = load_model(seed_lm)
     tuning = None
     if lam == "tune":
-        if not (dev_nbest and dev_refs):
-            raise InputError("rescore.lambda: 'tune' needs the dev n-best lists and references")
-        tuning = tune_lambda(dev_nbest, dev_refs, model, list(grid))
+        if not (dev_nbest and criterion):
+            raise InputError("rescore.lambda: 'tune' needs the dev n-best lists and a criterion (dev references or dev text)")
+        tuning = tune_lambda(dev_nbest, criterion, model, list(grid))
         lam = tuning["lambda"]
     records = read_nbest(nbest)
     best = [best_hypothesis(r, model, lam) for r in records]

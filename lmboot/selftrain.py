@@ -1,5 +1,6 @@
 """Self-training: the pseudo-pairs a round fine-tunes on (the pool's translations, guarded by filters and
-mixed with the bitext), and the guard that keeps a fine-tuned round only if dev chrF rose."""
+mixed with the bitext), and the guard that keeps a fine-tuned round only if the tuning criterion prefers it
+(dev chrF, or the dev perplexity of seed + an LM of its translations: lmboot.choose)."""
 
 from __future__ import annotations
 
@@ -12,39 +13,55 @@ from lmboot.config import section_defaults
 from lmboot.corpus import read_lines, write_json, write_lines
 from lmboot.errors import InputError
 from lmboot.nmt import train
-from lmboot.translate import dev_scores, one_best
+from lmboot.translate import dev_scores, dev_translations, one_best
 
 
-def train_round(train_src, train_tgt, dev_src, dev_tgt, spm_dir, out_dir, cfg: dict, threads: int = 1,
+def train_round(train_src, train_tgt, dev_src, criterion, spm_dir, out_dir, cfg: dict, threads: int = 1,
                 restore=None, max_updates=None, seed: int = 13) -> dict:
     """Train a translator round (round 0 on the bitext; with `restore`, fine-tune that checkpoint); its dev
-    scores, training figures and, for a fine-tuned round under `self_training_keep: improved`, the guard's
-    verdict go to out_dir/dev_scores.json (keep_if_improved)."""
+    scores under the criterion (lmboot.choose), training figures and, for a fine-tuned round under
+    `self_training_keep: improved`, the guard's verdict go to out_dir/dev_scores.json (keep_if_improved)."""
     cfg = section_defaults("nmt", cfg)
-    ckpt, scores = train(train_src, train_tgt, dev_src, dev_tgt, spm_dir, out_dir, cfg, threads,
+    ckpt, scores = train(train_src, train_tgt, dev_src, criterion, spm_dir, out_dir, cfg, threads,
                          restore=restore, max_updates=max_updates, seed=seed)
     out = Path(out_dir) / "dev_scores.json"
     if scores is None:  # checkpoint_choice: loss scored nothing on dev yet
-        scores = dev_scores(ckpt, spm_dir, dev_src, dev_tgt, out, cfg, threads)
+        scores = dev_scores(ckpt, spm_dir, dev_src, criterion, out, cfg, threads)
     if restore and cfg["self_training_keep"] == "improved":
         previous = Path(restore).parent / "dev_scores.json"
         if not previous.is_file():
-            raise InputError(f"{previous}: missing: the guard compares the fine-tuned dev chrF with it")
-        scores = keep_if_improved(ckpt, Path(restore), scores, json.loads(previous.read_text()))
+            raise InputError(f"{previous}: missing: the guard compares the fine-tuned model's dev scores with it")
+        scores = keep_if_improved(ckpt, Path(restore), scores, json.loads(previous.read_text()), criterion,
+                                  lambda model: dev_translations(model, spm_dir, dev_src, cfg, threads))
     scores["training"] = json.loads((Path(out_dir) / "training.json").read_text())
     write_json(out, scores)
     return scores
 
 
-def keep_if_improved(finetuned: Path, previous: Path, scores: dict, previous_scores: dict) -> dict:
-    """Guarded self-training: keep the fine-tuned checkpoint only if its dev chrF beats the checkpoint it
-    was fine-tuned from; otherwise put the previous one in its place. Returns the scores that now hold."""
-    kept = scores["chrf"] > previous_scores["chrf"]
-    guard = {"kept": kept, "finetuned_chrf": scores["chrf"], "previous_chrf": previous_scores["chrf"]}
+def keep_if_improved(finetuned: Path, previous: Path, scores: dict, previous_scores: dict, criterion,
+                     translations) -> dict:
+    """Guarded fine-tuning: keep the fine-tuned checkpoint only if the criterion prefers it to the checkpoint
+    it was fine-tuned from; otherwise put the previous one in its place. chrf compares the two models' dev
+    scores as recorded; dev_ppl measures both models' translations together (`translations(model)`), over
+    one vocabulary. Returns the scores that now hold, with the guard's choice record."""
+    from lmboot.choose import choice_record
+
+    name = criterion.name
+    if name == "chrf":
+        measures = {"previous": previous_scores["chrf"], "finetuned": scores["chrf"]}
+    else:
+        measures = criterion.measure({"previous": translations(previous), "finetuned": translations(finetuned)})
+    kept = criterion.best(measures, prefer=["previous", "finetuned"]) == "finetuned"
+    guard = {"kept": kept, f"finetuned_{name}": measures["finetuned"], f"previous_{name}": measures["previous"],
+             "choice": choice_record(criterion, criterion.better, measures, "finetuned" if kept else "previous")}
     if not kept:
         shutil.copyfile(previous, finetuned.with_name(".previous.pt"))
         os.replace(finetuned.with_name(".previous.pt"), finetuned)
         scores = {k: v for k, v in previous_scores.items() if k not in ("training", "self_training")}
+        if name != "chrf":
+            scores[name] = measures["previous"]
+    elif name != "chrf":
+        scores = {**scores, name: measures["finetuned"]}
     return {**scores, "self_training": guard}
 
 

@@ -145,16 +145,28 @@ def one_best(nbest_jsonl: str | Path) -> list[str]:
     return [json.loads(line)["hyps"][0]["text"] for line in read_lines(nbest_jsonl)]
 
 
-def dev_scores(checkpoint, spm_dir, dev_src, dev_tgt, out_json, cfg: dict, threads: int = 1) -> dict:
-    """BLEU and chrF (sacrebleu) of the 1-best translation of dev against its references."""
-    import sacrebleu
-
+def dev_translations(checkpoint, spm_dir, dev_src, cfg: dict, threads: int = 1) -> list[str]:
+    """The 1-best translations of the source lines a choice on dev translates."""
     with tempfile.TemporaryDirectory() as tmp:
         translate(checkpoint, spm_dir, dev_src, f"{tmp}/dev.jsonl", cfg, threads, nbest=1)
-        hyps = one_best(f"{tmp}/dev.jsonl")
-    refs = [read_lines(dev_tgt)]
-    scores = {"bleu": round(sacrebleu.corpus_bleu(hyps, refs).score, 2),
-              "chrf": round(sacrebleu.corpus_chrf(hyps, refs).score, 2), "sentences": len(hyps),
-              "examples": [{"hyp": h, "ref": r} for h, r in list(zip(hyps, refs[0]))[:5]]}
+        return one_best(f"{tmp}/dev.jsonl")
+
+
+def scores_of(criterion, hyps: list[str], measure: float) -> dict:
+    """A translator's dev scores: its measure under the criterion (chrf adds BLEU and examples)."""
+    scores = {"criterion": criterion.name, criterion.name: measure, "sentences": len(hyps)}
+    if criterion.name == "chrf":
+        scores["bleu"] = criterion.bleu(hyps)
+        scores["examples"] = [{"hyp": h, "ref": r} for h, r in list(zip(hyps, criterion.refs))[:5]]
+    else:
+        scores["examples"] = [{"hyp": h} for h in hyps[:5]]
+    return scores
+
+
+def dev_scores(checkpoint, spm_dir, dev_src, criterion, out_json, cfg: dict, threads: int = 1) -> dict:
+    """A translator's dev scores under the criterion (lmboot.choose): chrF (and BLEU) of its 1-best
+    translation of dev against the references, or the dev perplexity of seed + an LM of its translations."""
+    hyps = dev_translations(checkpoint, spm_dir, dev_src, cfg, threads)
+    scores = scores_of(criterion, hyps, criterion.measure({"model": hyps})["model"])
     write_json(out_json, scores)
     return scores

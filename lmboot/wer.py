@@ -4,79 +4,18 @@ bootstrap confidence intervals (single system and paired) over utterances."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import numpy as np
 
-from lmboot.corpus import atomic_write, normalize, write_json
+from lmboot.corpus import atomic_write, write_json
+from lmboot.spoken import spoken_form
 
-ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-        "sixteen seventeen eighteen nineteen").split()
-TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
-SCALES = [(10**9, "billion"), (10**6, "million"), (1000, "thousand"), (100, "hundred")]
-ORDINAL = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
-           "nine": "ninth", "twelve": "twelfth"}
-SYMBOLS = {"%": " percent", "&": " and ", "+": " plus ", "°": " degrees ", "@": " at ", "#": " number "}
-CURRENCY = {"$": "dollars", "€": "euros", "£": "pounds"}
-
-
-def cardinal(n: int) -> str:
-    if n < 20:
-        return ONES[n]
-    if n < 100:
-        return TENS[n // 10] + ("" if n % 10 == 0 else " " + ONES[n % 10])
-    for value, name in SCALES:
-        if n >= value:
-            rest = n % value
-            return f"{cardinal(n // value)} {name}" + ("" if rest == 0 else " " + cardinal(rest))
-    raise AssertionError(n)
-
-
-def number_words(digits: str) -> str:
-    """A digit string as spoken: years in pairs ("1990" -> "nineteen ninety"), otherwise cardinal."""
-    n = int(digits)
-    if len(digits) == 4 and (1100 <= n <= 1999 or 2010 <= n <= 2099) and n % 100 != 0:
-        hi, lo = divmod(n, 100)
-        return f"{cardinal(hi)} {'oh ' + ONES[lo] if lo < 10 else cardinal(lo)}"
-    return cardinal(n)
-
-
-def ordinal(n: int) -> str:
-    words = cardinal(n).split()
-    last = words[-1]
-    if last in ORDINAL:
-        words[-1] = ORDINAL[last]
-    elif last.endswith("y"):
-        words[-1] = last[:-1] + "ieth"
-    else:
-        words[-1] = last + "th"
-    return " ".join(words)
-
-
-def clock(hours: str, minutes: str) -> str:
-    """7:30 -> seven thirty, 7:05 -> seven oh five, 7:00 -> seven."""
-    m = int(minutes)
-    spoken = "" if m == 0 else (" oh " + ONES[m] if m < 10 else " " + cardinal(m))
-    return cardinal(int(hours)) + spoken
-
-
-def normalize_text(text: str) -> str:
-    """Lower-case words with numbers and symbols spoken, punctuation removed (apostrophes kept): what
-    both references and recognizer output are scored as. The references (MASSIVE) already spell numbers
-    out; recognizers such as Whisper write digits."""
-    text = text.lower()
-    text = re.sub(r"\b([ap])\.\s?m\b\.?", r"\1m", text)
-    text = re.sub(r"\b(\d{1,2}):(\d\d)\b", lambda m: clock(m[1], m[2]), text)
-    text = re.sub(r"([$€£])\s?(\d[\d,]*)", lambda m: f"{cardinal(int(m[2].replace(',', '')))} {CURRENCY[m[1]]}", text)
-    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
-    text = re.sub(r"\b(\d+)(st|nd|rd|th)\b", lambda m: ordinal(int(m[1])), text)
-    text = re.sub(r"\b(\d+)\.(\d+)\b", lambda m: f"{number_words(m[1])} point {' '.join(ONES[int(d)] for d in m[2])}",
-                  text)
-    text = re.sub(r"\d+", lambda m: f" {number_words(m[0])} ", text)
-    for symbol, word in SYMBOLS.items():
-        text = text.replace(symbol, word)
-    return normalize(text)
+def normalize_text(text: str, lang: str = "en") -> str:
+    """What both references and recognizer output are scored as: the spoken form LM texts are put into
+    (lmboot/spoken.py: numbers and symbols as words, lower case, no punctuation, apostrophes kept).
+    References are usually spelled out already; recognizers such as Whisper write digits."""
+    return spoken_form(text, lang)
 
 
 def errors(reference: str, hypothesis: str) -> tuple[int, int]:

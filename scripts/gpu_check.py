@@ -65,6 +65,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     import sacrebleu
 
+    from lmboot.choose import ChrF
     from lmboot.nmt import train, train_spm
     from lmboot.translate import one_best, translate
 
@@ -74,7 +75,7 @@ def main(argv=None) -> int:
     spm_dir = out / "spm"
     train_spm([files["train_src"], files["train_tgt"]], spm_dir, vocab_size=2000)
     cfg = {"device": "cuda", "max_updates": args.updates, "validate_every": 200, "checkpoint_choice": "loss"}
-    step, result = timed(train, files["train_src"], files["train_tgt"], files["dev_src"], files["dev_tgt"],
+    step, result = timed(train, files["train_src"], files["train_tgt"], files["dev_src"], ChrF(files["dev_tgt"], 2),
                          spm_dir, out / "model", cfg, threads=4)
     if step["ok"]:
         step["training"] = json.loads((out / "model" / "training.json").read_text())

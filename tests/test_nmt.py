@@ -1,8 +1,10 @@
 import json
+from pathlib import Path
 
 import pytest
 
 from conftest import write_text
+from lmboot.choose import ChrF, DevPerplexity
 from lmboot.errors import InputError
 from lmboot.fairseq_run import device_args, fairseq_env
 from lmboot.nmt import arch_args
@@ -130,12 +132,33 @@ def test_keep_if_improved_restores_the_previous_round(tmp_path):
     from lmboot.selftrain import keep_if_improved
 
     previous, finetuned = write_text(tmp_path / "r0.pt", "round0"), write_text(tmp_path / "r1.pt", "round1")
-    worse = keep_if_improved(finetuned, previous, {"chrf": 30.0, "bleu": 5.0}, {"chrf": 31.0, "bleu": 6.0})
+    chrf = ChrF(write_text(tmp_path / "refs", ["a"]))
+    unused = lambda model: pytest.fail("chrf compares the recorded scores")  # noqa: E731
+    worse = keep_if_improved(finetuned, previous, {"chrf": 30.0, "bleu": 5.0}, {"chrf": 31.0, "bleu": 6.0}, chrf, unused)
     assert finetuned.read_text() == "round0" and worse["chrf"] == 31.0 and worse["bleu"] == 6.0
-    assert worse["self_training"] == {"kept": False, "finetuned_chrf": 30.0, "previous_chrf": 31.0}
+    guard = worse["self_training"]
+    assert (guard["kept"], guard["finetuned_chrf"], guard["previous_chrf"]) == (False, 30.0, 31.0)
+    assert guard["choice"]["criterion"] == "chrf" and guard["choice"]["choice"] == "previous"
     finetuned.write_text("round1")
-    better = keep_if_improved(finetuned, previous, {"chrf": 33.0}, {"chrf": 31.0})
+    better = keep_if_improved(finetuned, previous, {"chrf": 33.0}, {"chrf": 31.0}, chrf, unused)
     assert finetuned.read_text() == "round1" and better["chrf"] == 33.0 and better["self_training"]["kept"]
+
+
+def test_keep_if_improved_by_dev_perplexity_measures_both_models(tmp_path, tiny_lm):
+    """Without a parallel dev the guard translates with both models and keeps the one whose translations,
+    mixed with the seed LM, give the lower dev perplexity."""
+    from lmboot.selftrain import keep_if_improved
+
+    previous, finetuned = write_text(tmp_path / "r0.pt", "round0"), write_text(tmp_path / "r1.pt", "round1")
+    dev = write_text(tmp_path / "dev.tgt", ["set an alarm for noon", "set an alarm for seven", "set a timer"])
+    outputs = {"round0": ["zebra quartz vapor"] * 3, "round1": ["set an alarm for noon", "set a timer", "an alarm"]}
+    translations = lambda model: outputs[Path(model).read_text()]  # noqa: E731
+    kept = keep_if_improved(finetuned, previous, {}, {}, DevPerplexity(f"{tiny_lm}.arpa", dev), translations)
+    assert kept["self_training"]["kept"] and finetuned.read_text() == "round1"
+    assert kept["dev_ppl"] == kept["self_training"]["finetuned_dev_ppl"] < kept["self_training"]["previous_dev_ppl"]
+    outputs["round0"], outputs["round1"] = outputs["round1"], outputs["round0"]
+    rejected = keep_if_improved(finetuned, previous, {}, {}, DevPerplexity(f"{tiny_lm}.arpa", dev), translations)
+    assert not rejected["self_training"]["kept"] and finetuned.read_text() == "round0"
 
 
 def test_average_checkpoints_means_float_parameters(tmp_path):
@@ -267,7 +290,7 @@ def test_an_lstm_trains_and_translates(tmp_path):
            "lr": 0.005, "warmup_updates": 5, "max_tokens": 1000, "max_updates": 20, "validate_every": 10,
            "keep_checkpoints": 2, "translator": "fairseq", "beam": 2, "nbest": 2, "batch_size": 16,
            "max_len_a": 1.5, "max_len_b": 5, "device": "cpu", "checkpoint_choice": "chrf", "average_last": 0}
-    best, scores = train(files["train.src"], files["train.tgt"], files["dev.src"], files["dev.tgt"], tmp_path / "spm",
+    best, scores = train(files["train.src"], files["train.tgt"], files["dev.src"], ChrF(files["dev.tgt"], 2), tmp_path / "spm",
                          tmp_path / "model", cfg)
     assert best.is_file() and scores is not None and scores["sentences"] == 20
     assert json.loads((tmp_path / "model/training.json").read_text())["updates"] == 20

@@ -139,7 +139,7 @@ def test_split_by_file_keeps_test_queries_out_of_the_pool(tmp_path):
     files = {name: write_text(tmp_path / f"{name}.tsv", ["en_query\tcs_query\tdomain"] +
                               [f"{r}\talarm" for r in rows(name, n) + (repeats if name == "train" else [])])
              for name, n in (("train", 30), ("validation", 8), ("test", 10))}
-    config = validate({"run": "hi", "languages": {"source": "en", "target": "hi-Latn"},
+    config = validate({"run": "hi", "languages": {"source": "en", "target": "hi-Latn"}, "normalize": {"spoken_form": False},
                        "in_domain": {"format": "tsv", "path": [str(p) for p in files.values()],
                                      "source_column": "en_query", "target_column": "cs_query", "split_by_file": True,
                                      "split_values": {"train": ["train"], "dev": ["validation"], "test": ["test"]}},
@@ -164,7 +164,7 @@ def test_general_target_script_puts_devanagari_into_the_seeds_script(tmp_path):
     rows.append("call me\tmujhe kol karo\tdev")  # ITRANS would write kola: colloquial covers more of dev
     in_domain = write_text(tmp_path / "in.tsv", ["en\thi\tpart"] + rows)
     general = write_text(tmp_path / "gen.tsv", ["en\thi", "call me\tमुझे कॉल करो।", "at nine\tनौ बजे"])
-    config = validate({"run": "hi", "languages": {"source": "en", "target": "hi-Latn"},
+    config = validate({"run": "hi", "languages": {"source": "en", "target": "hi-Latn"}, "normalize": {"spoken_form": False},
                        "in_domain": {"format": "tsv", "path": str(in_domain), "source_column": "en",
                                      "target_column": "hi", "split_column": "part",
                                      "split_values": {"train": ["train"], "dev": ["dev"], "test": ["test"]}},

@@ -1,4 +1,6 @@
 import json
+
+from lmboot.choose import ChrF, DevPerplexity
 import math
 
 import kenlm
@@ -70,9 +72,24 @@ def test_tuning_picks_the_lambda_that_matches_the_references(tmp_path, tiny_lm):
     dev_nbest = write_text(tmp_path / "dev.jsonl", [json.dumps(r) for r in dev])
     pool = write_text(tmp_path / "pool.jsonl", [json.dumps(dev[0])])
     refs = write_text(tmp_path / "dev.ref", [GOOD, "set an alarm for noon"])
-    stats = rescore(pool, f"{tiny_lm}.bin", tmp_path / "out.txt", "tune", dev_nbest, refs, [0.0, 5.0])
+    stats = rescore(pool, f"{tiny_lm}.bin", tmp_path / "out.txt", "tune", dev_nbest, ChrF(refs), [0.0, 5.0])
     assert stats["lambda"] == 5.0
     assert stats["tuning"]["dev_chrf"]["5.0"] > stats["tuning"]["dev_chrf"]["0.0"]
     assert (tmp_path / "out.txt").read_text() == GOOD + "\n"
     wrong_refs = write_text(tmp_path / "wrong.ref", [BAD, "alarm noon for an set"])
-    assert rescore(pool, f"{tiny_lm}.bin", tmp_path / "o2.txt", "tune", dev_nbest, wrong_refs, [0.0, 5.0])["lambda"] == 0.0
+    assert rescore(pool, f"{tiny_lm}.bin", tmp_path / "o2.txt", "tune", dev_nbest, ChrF(wrong_refs), [0.0, 5.0])["lambda"] == 0.0
+
+
+def test_tuning_without_references_by_dev_perplexity(tmp_path, tiny_lm):
+    """No parallel dev: λ is chosen by the dev perplexity of seed + an LM of each λ's rescored 1-best; the
+    word order the new-language dev text uses wins, and the record says how it was chosen."""
+    dev = [record(i, [(BAD, -0.5), (GOOD, -0.8)]) for i in range(3)]
+    dev_nbest = write_text(tmp_path / "dev.jsonl", [json.dumps(r) for r in dev])
+    pool = write_text(tmp_path / "pool.jsonl", [json.dumps(dev[0])])
+    dev_text = write_text(tmp_path / "dev.tgt", [GOOD, GOOD + " now", "please " + GOOD])
+    stats = rescore(pool, f"{tiny_lm}.bin", tmp_path / "out.txt", "tune", dev_nbest,
+                    DevPerplexity(f"{tiny_lm}.arpa", dev_text), [0.0, 5.0])
+    tuning = stats["tuning"]
+    assert tuning["criterion"] == "dev_ppl" and tuning["better"] == "lower" and tuning["choice"] == "5.0"
+    assert tuning["measure"]["5.0"] < tuning["measure"]["0.0"] and "dev_chrf" not in tuning
+    assert stats["lambda"] == 5.0

@@ -13,9 +13,9 @@ from lmboot.wer import bootstrap_ci, corpus_errors, errors, normalize_text, pair
     ("It's 7:05 PM", "it's seven oh five pm"),
     ("Set an alarm for 6:00", "set an alarm for six"),
     ("the 3rd of May and the 21st", "the third of may and the twenty first"),
-    ("$1,250 and 50% off", "one thousand two hundred fifty dollars and fifty percent off"),
-    ("Rock & roll in 1990, 2005 and 2.5 hours", "rock and roll in nineteen ninety two thousand five and two point five hours"),
-    ("I have 101 dogs.", "i have one hundred one dogs"),
+    ("$1,250 and 50% off", "one thousand two hundred and fifty dollars and fifty percent off"),
+    ("Rock & roll in 1990, 2005 and 2.5 hours", "rock and roll in nineteen ninety two thousand and five and two point five hours"),
+    ("I have 101 dogs.", "i have one hundred and one dogs"),
 ])
 def test_normalization_speaks_numbers_and_symbols(raw, spoken):
     assert normalize_text(raw) == spoken

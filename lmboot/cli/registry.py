@@ -53,6 +53,23 @@ def section_arg(name: str, flag: str | None = None) -> tuple:
     return arg(flag or f"--{name.replace('_', '-')}", type=section(name), default="{}")
 
 
+def criterion_args() -> list[tuple]:
+    """The options of a choice made on dev (lmboot.choose): the criterion and what it reads."""
+    return [arg("--criterion", choices=["chrf", "dev_ppl"], default="chrf",
+                help="chrf: against the dev references (--dev-tgt); dev_ppl: dev perplexity of seed + an LM of "
+                     "the translations (--dev-tgt: the new-language dev text, --seed-arpa)"),
+            arg("--seed-arpa", help="dev_ppl: the seed LM's ARPA"),
+            arg("--lm-order", type=int, default=3, help="dev_ppl: order of the translations' LM"),
+            arg("--lm-seed-weight", type=seed_weight, default="em", help="dev_ppl: the seed's weight in the mixture")]
+
+
+def criterion_of(a, digits: int | None = None):
+    """The criterion the criterion_args options name."""
+    from lmboot.choose import make_criterion
+
+    return make_criterion(a.criterion, a.dev_tgt, a.seed_arpa, a.lm_order, a.lm_seed_weight, digits)
+
+
 def seed_weight(value: str):
     """argparse type: 'em' or a number in [0, 1]."""
     if value == "em":

@@ -3,7 +3,7 @@ translation (chunked), rescoring."""
 
 from __future__ import annotations
 
-from lmboot.cli.registry import THREADS, arg, command, required, section_arg
+from lmboot.cli.registry import THREADS, arg, command, criterion_args, criterion_of, required, section_arg
 from lmboot.errors import InputError
 
 SEED = arg("--seed", type=int, default=13)
@@ -24,10 +24,11 @@ def cmd_spm(a):
 
 @command("train", "train or fine-tune the translator; scores it on dev",
          required("--train-src", "--train-tgt", "--dev-src", "--dev-tgt", "--spm-dir", "--out"), section_arg("nmt"),
-         arg("--restore", help="checkpoint to fine-tune from"), arg("--max-updates", type=int), SEED, THREADS)
+         criterion_args(), arg("--restore", help="checkpoint to fine-tune from"), arg("--max-updates", type=int),
+         SEED, THREADS)
 def cmd_train(a):
     from lmboot.selftrain import train_round
-    return without_examples(train_round(a.train_src, a.train_tgt, a.dev_src, a.dev_tgt, a.spm_dir, a.out, a.nmt,
+    return without_examples(train_round(a.train_src, a.train_tgt, a.dev_src, criterion_of(a, 2), a.spm_dir, a.out, a.nmt,
                                         a.threads, restore=a.restore, max_updates=a.max_updates, seed=a.seed))
 
 
@@ -35,7 +36,8 @@ def cmd_train(a):
          required("--spm-model", "--spm-dir", "--out", "--dev-src", "--dev-tgt"),
          arg("--checkpoint", help="fairseq checkpoint (with --dict)"),
          arg("--dict", help="fairseq dictionary shared by source and target"),
-         arg("--ct2-model", help="CTranslate2 model directory (instead of --checkpoint)"), section_arg("nmt"), THREADS)
+         arg("--ct2-model", help="CTranslate2 model directory (instead of --checkpoint)"), section_arg("nmt"),
+         criterion_args(), THREADS)
 def cmd_pretrained(a):
     from lmboot.pretrained import use_pretrained, use_pretrained_ct2
     from lmboot.translate import dev_scores
@@ -45,7 +47,7 @@ def cmd_pretrained(a):
         model = use_pretrained_ct2(a.ct2_model, a.spm_model, a.spm_dir, a.out)
     else:
         model = use_pretrained(a.checkpoint, a.spm_model, a.dict, a.spm_dir, a.out)
-    return without_examples(dev_scores(model, a.spm_dir, a.dev_src, a.dev_tgt, f"{a.out}/dev_scores.json", a.nmt,
+    return without_examples(dev_scores(model, a.spm_dir, a.dev_src, criterion_of(a, 2), f"{a.out}/dev_scores.json", a.nmt,
                                        a.threads))
 
 
@@ -82,8 +84,11 @@ def cmd_pseudo_pairs(a):
 
 @command("rescore", "pick each n-best list's best hypothesis with the seed LM",
          required("--nbest", "--seed-lm", "--out"), section_arg("rescore"),
-         arg("--dev-nbest", help="dev n-best lists, to tune lambda"), arg("--dev-refs", help="dev references, to tune lambda"))
+         arg("--dev-nbest", help="dev n-best lists, to tune lambda"),
+         arg("--dev-tgt", help="to tune lambda: the dev references (chrf) or the new-language dev text (dev_ppl)"),
+         criterion_args())
 def cmd_rescore(a):
     from lmboot.rescore import rescore
     r = a.rescore
-    return rescore(a.nbest, a.seed_lm, a.out, r["lambda"], a.dev_nbest, a.dev_refs, r["grid"])
+    criterion = criterion_of(a) if r["lambda"] == "tune" else None
+    return rescore(a.nbest, a.seed_lm, a.out, r["lambda"], a.dev_nbest, criterion, r["grid"])

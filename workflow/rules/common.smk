@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 from types import SimpleNamespace
 
+from lmboot.config import tuning_criterion
 from lmboot.corpus import hash_bytes
 from lmboot.download import is_archive
 
@@ -37,7 +38,9 @@ ABLATION = {  # the paper's cumulative rows
     "+ n-best rescoring": f"selected.r{ROUNDS}.plain.rescored.unfiltered",
     "+ LM filtering": f"selected.r{ROUNDS}.plain.rescored.filtered",
 }
-PROTECTS = [name for name, on in (("entity protection", config["in_domain"].get("source_tags_field")),
+ROLES = config.get("roles")  # the in-domain data by role (lmboot/roles.py), or None: in_domain is split
+SOURCE_TAGS = (ROLES or {}).get("pool_tags") or (config.get("in_domain") or {}).get("source_tags_field")
+PROTECTS = [name for name, on in (("entity protection", SOURCE_TAGS),
                                   ("code-switch copying", config["entities"]["code_switch"])) if on]
 if PROTECTS:  # slot markup or code-switched words: the protected variant gets its row
     ABLATION[f"+ {' and '.join(PROTECTS)}"] = f"selected.r{ROUNDS}.protected.rescored.filtered"
@@ -55,6 +58,29 @@ BASELINES = {  # what a speech engineer tries first: the new-language text alrea
     "seed + general text (baseline)": "mix-general",
     "seed + selected text (baseline)": "mix-selected",
 }
+
+
+# The oracle rows need the pool's real new-language side: in_domain has it, roles only with pool_reference.
+ORACLE = config["lm"]["oracle"] and (not ROLES or bool(ROLES.get("pool_reference")))
+
+# The translator's choices on dev (checkpoint, guards, rescoring's lambda; lmboot/choose.py): chrf against
+# the dev references, or dev_ppl (seed + an LM of the translations of a pool sample; no parallel text).
+CRITERION = tuning_criterion(config)
+
+
+def criterion_inputs():
+    """What a rule making a choice on dev reads besides dev.src: the dev text, and the seed LM for dev_ppl."""
+    seed_arpa = {"seed_arpa": f"{MODELS}/lm/seed.arpa"} if CRITERION == "dev_ppl" else {}
+    return {"dev_tgt": rules.prepare.output.dev_tgt, **seed_arpa}
+
+
+def criterion_args(wildcards, input):
+    """The criterion options of lmboot train / pretrained / rescore (criterion_inputs)."""
+    if CRITERION == "chrf":
+        return "--criterion chrf"
+    lm = config["lm"]
+    return (f"--criterion dev_ppl --seed-arpa {input.seed_arpa} --lm-order {lm['order']}"
+            f" --lm-seed-weight {lm['seed_weight']}")
 
 
 TUNE = config["select"]["tune"]  # choose the selection's cut on dev (select.smk)
@@ -82,7 +108,18 @@ def nmt_config(corpus):
 
 def prepare_config():
     """What prepare reads (so that changing a later stage's settings does not re-make the data)."""
-    return {k: config[k] for k in ("in_domain", "general", "normalize", "split")}
+    keys = ("roles" if ROLES else "in_domain", "general", "normalize", "split")
+    out = {k: config[k] for k in keys}
+    if config["normalize"]["spoken_form"]:  # the languages name the spoken form's
+        out["languages"] = config["languages"]
+    if CRITERION != "chrf":  # what dev.src holds
+        out["tuning"] = {"criterion": CRITERION, "pool_sample": config["tuning"]["pool_sample"]}
+    return out
+
+
+def in_domain_specs():
+    """The corpus specs prepare reads for in-domain data: in_domain, or each role's text."""
+    return [ROLES[role] for role in sorted(ROLES) if ROLES[role]] if ROLES else [config["in_domain"]]
 
 
 
@@ -99,7 +136,7 @@ def dirname(path):
 
 def corpus_paths(spec):
     """The paths a corpus spec names (files or directories)."""
-    if spec["format"] == "plain":
+    if "source_path" in spec:  # format plain: two aligned files
         return [spec["source_path"], spec["target_path"]]
     return [spec["path"]] if isinstance(spec["path"], str) else spec["path"]
 
@@ -255,7 +292,8 @@ def ablation_rows():
     rows.append(lm_row(TOPK_ROW, "mix-nbest", filter=f"{DATA}/variants/nbest.json"))
     if CONFIGURED not in (f"mix-{FULL}", "mix-nbest"):
         rows.append(lm_row(configured_label(), CONFIGURED))
-    rows.append(lm_row("oracle (real pool text)", "mix-oracle"))
+    if ORACLE:
+        rows.append(lm_row("oracle (real pool text)", "mix-oracle"))
     if config["asr"]["enabled"]:  # WER columns: asr.smk decodes each row's LM
         for row in rows:
             name = os.path.basename(row["lm"])[: -len(".bin")]

@@ -3,7 +3,7 @@
 
 EVAL_LMS = {"seed": "seed", "translated": FULL, "mix-translated": f"mix-{FULL}", "mix-general": "mix-general",
             "mix-selected": "mix-selected", "configured": CONFIGURED}
-if config["lm"]["oracle"]:
+if ORACLE:
     EVAL_LMS.update({"oracle": "oracle", "mix-oracle": "mix-oracle"})
 STAGE_STATS = {
     "prepare": rules.prepare.output.stats,

@@ -30,8 +30,8 @@ rule spm:
 rule train:
     input:
         unpack(training_pairs),
+        **criterion_inputs(),
         dev_src=rules.prepare.output.dev_src,
-        dev_tgt=rules.prepare.output.dev_tgt,
         spm=f"{MODELS}/{{corpus}}/spm/spm.model",
     output:
         checkpoint=f"{MODELS}/{{corpus}}/round{{r}}/checkpoint_best.pt",
@@ -41,6 +41,7 @@ rule train:
         out=lambda wc, output: dirname(output.checkpoint),
         spm_dir=lambda wc, input: dirname(input.spm),
         seed=config["split"]["random_seed"],
+        criterion=criterion_args,
         finetune=lambda wc, input: (
             f"--restore {input.restore} --max-updates {FINETUNE_GENERAL if wc.r == '0' else NMT['finetune_updates']}"
             if "restore" in input.keys()
@@ -59,8 +60,8 @@ rule train:
         gpu=GPU,
     shell:
         "lmboot train --train-src {input.src} --train-tgt {input.tgt} --dev-src {input.dev_src}"
-        " --dev-tgt {input.dev_tgt} --spm-dir {params.spm_dir} --out {params.out} --nmt {params.nmt:q}"
-        " --seed {params.seed} --threads {threads} {params.finetune} > {log} 2>&1"
+        " --dev-tgt {input.dev_tgt} {params.criterion} --spm-dir {params.spm_dir} --out {params.out}"
+        " --nmt {params.nmt:q} --seed {params.seed} --threads {threads} {params.finetune} > {log} 2>&1"
 
 
 rule split_source:
@@ -201,8 +202,8 @@ if NMT["pretrained"]:  # an existing translator as round 0 of the selected or th
         input:
             **PRETRAINED_FILES,
             spm_model=NMT["pretrained"]["spm_model"],
+            **criterion_inputs(),
             dev_src=rules.prepare.output.dev_src,
-            dev_tgt=rules.prepare.output.dev_tgt,
         output:
             **PRETRAINED_OUTPUTS,
             spm=f"{MODELS}/{PRETRAINED_CORPUS}/spm/spm.model",
@@ -212,6 +213,7 @@ if NMT["pretrained"]:  # an existing translator as round 0 of the selected or th
             given=" ".join(f"--{key.replace('_', '-')} {path}" for key, path in PRETRAINED_FILES.items()),
             spm_dir=lambda wc, output: dirname(output.spm),
             out=lambda wc, output: dirname(output.scores),
+            criterion=criterion_args,
         threads: NMT["threads"]
         conda:
             "../../envs/lmboot.yaml"
@@ -225,5 +227,6 @@ if NMT["pretrained"]:  # an existing translator as round 0 of the selected or th
             gpu=GPU,
         shell:
             "lmboot pretrained {params.given} --spm-model {input.spm_model} --spm-dir {params.spm_dir}"
-            " --out {params.out} --dev-src {input.dev_src} --dev-tgt {input.dev_tgt} --nmt {params.nmt:q}"
+            " --out {params.out} --dev-src {input.dev_src} --dev-tgt {input.dev_tgt} {params.criterion}"
+            " --nmt {params.nmt:q}"
             " --threads {threads} > {log} 2>&1"

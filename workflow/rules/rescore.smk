@@ -6,13 +6,14 @@ rule rescore:
     input:
         nbest=lambda wc: translations(wc, "pool"),
         dev_nbest=lambda wc: translations(wc, "dev"),
-        dev_refs=rules.prepare.output.dev_tgt,
+        **criterion_inputs(),
         seed_lm=f"{MODELS}/lm/seed.bin",
     output:
         text=f"{DATA}/variants/{{corpus}}.r{{r}}.{{ents}}.{{rescore}}.tgt",
         stats=f"{DATA}/variants/{{corpus}}.r{{r}}.{{ents}}.{{rescore}}.json",
     params:
         rescore=lambda wc: as_json("rescore") if wc.rescore == "rescored" else json.dumps({"lambda": 0}),
+        criterion=criterion_args,
     conda:
         "../../envs/lmboot.yaml"
     log:
@@ -24,4 +25,5 @@ rule rescore:
         runtime=30,
     shell:
         "lmboot rescore --nbest {input.nbest} --seed-lm {input.seed_lm} --out {output.text}"
-        " --dev-nbest {input.dev_nbest} --dev-refs {input.dev_refs} --rescore {params.rescore:q} > {log} 2>&1"
+        " --dev-nbest {input.dev_nbest} --dev-tgt {input.dev_tgt} {params.criterion} --rescore {params.rescore:q}"
+        " > {log} 2>&1"

@@ -5,7 +5,7 @@
 WER_LMS = {"seed-only": "seed", **BASELINES, "seed + translated": f"mix-{FULL}"}
 if CONFIGURED != f"mix-{FULL}":
     WER_LMS[configured_label()] = CONFIGURED
-if config["lm"]["oracle"]:
+if ORACLE:
     WER_LMS["seed + oracle"] = "mix-oracle"
 
 

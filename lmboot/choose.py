@@ -1,0 +1,122 @@
+"""Choosing on dev: one criterion interface and one record for every choice lmboot makes on dev (the
+translator's checkpoint and guards, rescoring's λ, ...).
+
+A choice's candidates are texts in the new language (each candidate's translations of the same source
+lines). A criterion measures them all at once:
+
+- `chrf`: chrF of each candidate against the dev references; needs a parallel dev (dev's source side
+  translated, its new-language side the references). Higher is better.
+- `dev_ppl`: what the candidate does to the LM: an LM of the candidate's text, mixed with the seed LM as the
+  configured LM is (lm_mix.interpolate), and that mixture's perplexity on the new-language dev text over one
+  vocabulary (the seed's words and every candidate's). Needs no parallel text: the source lines can be any
+  in-domain source text (a sample of the pool). Lower is better.
+
+The record (`choice_record`) every choice writes: the criterion, which way is better, the grid, each
+point's measure and the choice.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from lmboot.corpus import read_lines, write_lines
+from lmboot.errors import InputError
+
+CRITERIA = ("chrf", "dev_ppl")
+
+
+class Criterion:
+    name = ""
+    better = "higher"  # or "lower"
+
+    def measure(self, candidates: dict[str, list[str]]) -> dict[str, float]:
+        raise NotImplementedError
+
+    def best(self, measures: dict, prefer=None):
+        """The best key; ties go to the first key in `prefer` order (default: the measures' order)."""
+        order = list(prefer if prefer is not None else measures)
+        sign = -1 if self.better == "higher" else 1
+        return min(order, key=lambda k: (sign * measures[k], order.index(k)))
+
+
+class ChrF(Criterion):
+    name, better = "chrf", "higher"
+
+    def __init__(self, refs: str | Path, digits: int | None = None):
+        self.refs_path, self.refs, self.digits = refs, read_lines(refs), digits
+
+    def measure(self, candidates):
+        import sacrebleu
+
+        out = {}
+        for key, hyps in candidates.items():
+            if len(hyps) != len(self.refs):
+                raise InputError(f"{self.refs_path}: {len(self.refs)} dev references for {len(hyps)} translations "
+                                 "(chrf needs a parallel dev: dev's source side translated)")
+            score = sacrebleu.corpus_chrf(hyps, [self.refs]).score
+            out[key] = score if self.digits is None else round(score, self.digits)
+        return out
+
+    def bleu(self, hyps: list[str]) -> float:
+        import sacrebleu
+
+        return round(sacrebleu.corpus_bleu(hyps, [self.refs]).score, 2)
+
+
+class DevPerplexity(Criterion):
+    name, better = "dev_ppl", "lower"
+
+    def __init__(self, seed_arpa: str | Path, dev_text: str | Path, order: int = 3, seed_weight: float | str = "em"):
+        self.seed_arpa, self.order, self.seed_weight = seed_arpa, order, seed_weight
+        self.dev = [line for line in read_lines(dev_text) if line.strip()]
+        if not self.dev:
+            raise InputError(f"{dev_text}: the dev text is empty")
+
+    def measure(self, candidates):
+        from lmboot.lm import ArpaModel, arpa_vocabulary, build_arpa
+        from lmboot.lm_mix import mixed_dev_perplexity
+
+        seed = ArpaModel(self.seed_arpa)
+        vocabulary = set(arpa_vocabulary(self.seed_arpa)).union(*(w.split() for hyps in candidates.values() for w in hyps))
+        out = {}
+        with tempfile.TemporaryDirectory() as tmp:
+            for key, hyps in candidates.items():
+                text = [h for h in hyps if h.strip()]
+                if not text:
+                    out[key] = float("inf")
+                    continue
+                write_lines(f"{tmp}/text", text)
+                build_arpa(f"{tmp}/text", f"{tmp}/lm.arpa", self.order)
+                ppl = mixed_dev_perplexity(seed, f"{tmp}/lm.arpa", self.dev, self.seed_weight, vocabulary)["ppl_common"]
+                out[key] = round(ppl, 4)
+        return out
+
+
+def make_criterion(name: str, dev_text: str | Path | None = None, seed_arpa: str | Path | None = None,
+                   order: int = 3, seed_weight: float | str = "em", digits: int | None = None) -> Criterion:
+    """The criterion a choice is made by: chrf (dev_text: the references; chrF rounded to `digits` before
+    comparing) or dev_ppl (dev_text: the new-language dev text; seed_arpa: the seed LM)."""
+    if name == "chrf":
+        if not dev_text:
+            raise InputError("tuning.criterion: chrf needs the dev references")
+        return ChrF(dev_text, digits)
+    if name == "dev_ppl":
+        if not (dev_text and seed_arpa):
+            raise InputError("tuning.criterion: dev_ppl needs the dev text and the seed LM's ARPA")
+        return DevPerplexity(seed_arpa, dev_text, order, seed_weight)
+    raise InputError(f"tuning.criterion: unknown criterion {name!r} ({', '.join(CRITERIA)})")
+
+
+def choice_record(criterion: Criterion | str, better: str, measures: dict, choice, **extra) -> dict:
+    """The one record of a choice made on dev."""
+    name = criterion if isinstance(criterion, str) else criterion.name
+    return {"criterion": name, "better": better, "grid": [str(k) for k in measures],
+            "measure": {str(k): v for k, v in measures.items()}, "choice": str(choice), **extra}
+
+
+def choose(criterion: Criterion, candidates: dict[str, list[str]], prefer=None, **extra) -> tuple[str, dict]:
+    """Measure every candidate, pick the best (ties: the first in `prefer`); returns (key, record)."""
+    measures = criterion.measure(candidates)
+    best = criterion.best(measures, prefer)
+    return best, choice_record(criterion, criterion.better, measures, best, **extra)
