@@ -20,7 +20,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from lmboot.corpus import read_lines, write_lines
+from lmboot.corpus import read_lines
 from lmboot.errors import InputError
 
 CRITERIA = ("chrf", "dev_ppl")
@@ -67,30 +67,43 @@ class ChrF(Criterion):
 class DevPerplexity(Criterion):
     name, better = "dev_ppl", "lower"
 
-    def __init__(self, seed_arpa: str | Path, dev_text: str | Path, order: int = 3, seed_weight: float | str = "em"):
-        self.seed_arpa, self.order, self.seed_weight = seed_arpa, order, seed_weight
+    def __init__(self, seed_arpa: str | Path, dev_text: str | Path, order: int = 3, seed_weight: float | str = "em",
+                 measure: str = "ppl_common"):
+        self.seed_arpa, self.order, self.seed_weight, self.key = seed_arpa, order, seed_weight, measure
         self.dev = [line for line in read_lines(dev_text) if line.strip()]
         if not self.dev:
             raise InputError(f"{dev_text}: the dev text is empty")
 
-    def measure(self, candidates):
-        from lmboot.lm import ArpaModel, arpa_vocabulary, build_arpa
-        from lmboot.lm_mix import mixed_dev_perplexity
+    def measure(self, candidates, vocabulary: set[str] | None = None):
+        """Each candidate text's measure; vocabulary: the seed's words and every candidate's unless given."""
+        from lmboot.lm import arpa_vocabulary, build_arpa
 
-        seed = ArpaModel(self.seed_arpa)
-        vocabulary = set(arpa_vocabulary(self.seed_arpa)).union(*(w.split() for hyps in candidates.values() for w in hyps))
+        if vocabulary is None:  # the candidates are read twice: give lists, or give the vocabulary
+            vocabulary = set(arpa_vocabulary(self.seed_arpa)).union(*(h.split() for t in candidates.values() for h in t))
         out = {}
         with tempfile.TemporaryDirectory() as tmp:
-            for key, hyps in candidates.items():
-                text = [h for h in hyps if h.strip()]
-                if not text:
+            for key, hyps in candidates.items():  # any iterable of lines, read once (streamed to a file)
+                with open(f"{tmp}/text", "w", encoding="utf-8") as f:
+                    lines = sum(f.write(h + "\n") > 0 for h in hyps if h.strip())
+                if not lines:
                     out[key] = float("inf")
                     continue
-                write_lines(f"{tmp}/text", text)
                 build_arpa(f"{tmp}/text", f"{tmp}/lm.arpa", self.order)
-                ppl = mixed_dev_perplexity(seed, f"{tmp}/lm.arpa", self.dev, self.seed_weight, vocabulary)["ppl_common"]
-                out[key] = round(ppl, 4)
+                out.update(self.measure_arpas({key: f"{tmp}/lm.arpa"}, vocabulary))
         return out
+
+    def measure_arpas(self, arpas: dict, vocabulary: set[str] | None) -> dict:
+        """The measure of LMs already built (ARPA paths by key), each mixed with the seed LM as the
+        configured LM is (lm_mix.interpolate): evaluate's perplexity on dev (self.key: ppl_common over
+        `vocabulary`, or KenLM's ppl)."""
+        from lmboot.lm import ArpaModel
+        from lmboot.lm_mix import mixed_dev_perplexity
+
+        if getattr(self, "_seed", None) is None:
+            self._seed = ArpaModel(self.seed_arpa)
+        seed = self._seed
+        return {key: mixed_dev_perplexity(seed, path, self.dev, self.seed_weight, vocabulary)[self.key]
+                for key, path in arpas.items()}
 
 
 def make_criterion(name: str, dev_text: str | Path | None = None, seed_arpa: str | Path | None = None,
@@ -115,8 +128,15 @@ def choice_record(criterion: Criterion | str, better: str, measures: dict, choic
             "measure": {str(k): v for k, v in measures.items()}, "choice": str(choice), **extra}
 
 
-def choose(criterion: Criterion, candidates: dict[str, list[str]], prefer=None, **extra) -> tuple[str, dict]:
-    """Measure every candidate, pick the best (ties: the first in `prefer`); returns (key, record)."""
-    measures = criterion.measure(candidates)
+def choose(criterion: Criterion, candidates: dict, prefer=None, vocabulary: set[str] | None = None,
+           **extra) -> tuple:
+    """Measure every candidate text, pick the best (ties: the first in `prefer`); returns (key, record).
+    vocabulary: dev_ppl's one vocabulary, when it is not the seed's and the candidates' words."""
+    measures = criterion.measure(candidates, vocabulary) if vocabulary is not None else criterion.measure(candidates)
+    return chosen(criterion, measures, prefer, **extra)
+
+
+def chosen(criterion: Criterion, measures: dict, prefer=None, **extra) -> tuple:
+    """The best of measures already taken (ties: the first in `prefer`) and the choice's record."""
     best = criterion.best(measures, prefer)
     return best, choice_record(criterion, criterion.better, measures, best, **extra)

@@ -4,16 +4,15 @@ Pairs are streamed from their files (PairFiles): memory holds a few numbers per 
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
 
-from lmboot.corpus import count_lines, iter_lines, read_lines, write_json, write_lines
+from lmboot.corpus import count_lines, iter_lines, write_json, write_lines
 from lmboot.errors import InputError
-from lmboot.lm import ArpaModel, arpa_vocabulary, build_arpa, load_model, log10_per_word
-from lmboot.lm_mix import mixed_dev_perplexity
+from lmboot.choose import DevPerplexity, choose
+from lmboot.lm import arpa_vocabulary, load_model, log10_per_word
 
 
 class Filter:
@@ -142,24 +141,20 @@ def tune_percentile(pairs, specs: list[dict], seed_lm: str | Path, seed_arpa: st
     en-de it dropped half the translations and raised the common-vocabulary test perplexity 169 -> 190)."""
     if tune_on not in TUNE_ON:
         raise InputError(f"lm_filter.tune_on: {tune_on!r} is not one of {', '.join(TUNE_ON)}")
-    seed, dev_lines = ArpaModel(seed_arpa), [line for line in read_lines(dev) if line.strip()]
-    vocabulary = None
-    if tune_on == "ppl_common":
-        vocabulary = set(arpa_vocabulary(seed_arpa)).union(*(t.split() for _, t in pairs))
-    curve = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        for percentile in grid:
-            candidate = [dict(s, percentile=percentile) if s.get("percentile") == "tune" else s for s in specs]
-            keep, _ = apply_filters(pairs, build_filters(candidate, seed_lm))
-            if not any(keep):
-                continue
-            write_lines(f"{tmp}/text", (t for (_, t), k in zip(pairs, keep) if k))
-            build_arpa(f"{tmp}/text", f"{tmp}/lm.arpa", order)
-            curve[percentile] = mixed_dev_perplexity(seed, f"{tmp}/lm.arpa", dev_lines, seed_weight, vocabulary)[tune_on]
-    if not curve:
+    criterion = DevPerplexity(seed_arpa, dev, order, seed_weight, measure=tune_on)
+    # one vocabulary: the seed's and all translations' words ("ppl" does not use it)
+    vocabulary = set(arpa_vocabulary(seed_arpa)).union(*(t.split() for _, t in pairs))
+    candidates = {}
+    for percentile in grid:
+        candidate = [dict(s, percentile=percentile) if s.get("percentile") == "tune" else s for s in specs]
+        keep, _ = apply_filters(pairs, build_filters(candidate, seed_lm))
+        if any(keep):  # streamed from the files when measured: memory holds the masks, not the text
+            candidates[percentile] = (t for (_, t), k in zip(pairs, keep) if k)
+    if not candidates:
         raise InputError(f"lm_filter: every candidate percentile {grid} drops every translation")
-    best = min(curve, key=lambda p: (curve[p], p))
-    return {"percentile": best, "tune_on": tune_on, "dev_ppl": {str(p): round(v, 3) for p, v in curve.items()}}
+    best, record = choose(criterion, candidates, prefer=sorted(candidates), vocabulary=vocabulary)
+    return {"percentile": best, "tune_on": tune_on,
+            "dev_ppl": {k: round(v, 3) for k, v in record["measure"].items()}, "choice": record}
 
 
 def lm_filter(src: str | Path, tgt: str | Path, seed_lm: str | Path, out_text: str | Path, specs: list[dict],

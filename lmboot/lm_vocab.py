@@ -11,10 +11,10 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from lmboot.corpus import iter_lines, read_lines, write_json, write_lines
+from lmboot.choose import DevPerplexity, chosen
+from lmboot.corpus import iter_lines, write_json, write_lines
 from lmboot.errors import InputError
-from lmboot.lm import ArpaModel, arpa_vocabulary, build_arpa, build_binary
-from lmboot.lm_mix import mixed_dev_perplexity
+from lmboot.lm import arpa_vocabulary, build_arpa, build_binary
 
 
 def word_counts(text: str | Path) -> Counter:
@@ -53,24 +53,23 @@ def build_component(text: str | Path, out_prefix: str | Path, order: int, grid: 
     if not grid or grid[0] < 1:
         raise InputError(f"lm.vocab_min_count: counts must be integers >= 1 (got {grid})")
     counts = word_counts(text)
-    curve, sizes = {}, {}
+    sizes, record = {}, None
     with tempfile.TemporaryDirectory(dir=Path(out_prefix).parent) as tmp:
         if len(grid) > 1:
             if not (seed_arpa and dev):
                 raise InputError("lm.vocab_min_count: choosing among several cuts needs the seed ARPA and the dev text")
-            seed, dev_lines = ArpaModel(seed_arpa), [line for line in read_lines(dev) if line.strip()]
-            vocabulary = set(arpa_vocabulary(seed_arpa)) | set(counts)
-            for c in grid:
-                sizes[c] = build_cut(text, f"{tmp}/cut{c}.arpa", counts, c, order)
-                curve[c] = mixed_dev_perplexity(seed, f"{tmp}/cut{c}.arpa", dev_lines, seed_weight, vocabulary)["ppl_common"]
-            best = min(grid, key=lambda c: (curve[c], -c))  # ties: the smaller vocabulary
+            criterion = DevPerplexity(seed_arpa, dev, order, seed_weight)
+            sizes = {c: build_cut(text, f"{tmp}/cut{c}.arpa", counts, c, order) for c in grid}
+            measures = criterion.measure_arpas({c: f"{tmp}/cut{c}.arpa" for c in grid},
+                                               set(arpa_vocabulary(seed_arpa)) | set(counts))
+            best, record = chosen(criterion, measures, prefer=sorted(grid, reverse=True))  # ties: the smaller vocabulary
         else:
             best = grid[0]
             sizes[best] = build_cut(text, f"{tmp}/cut{best}.arpa", counts, best, order)
         shutil.move(f"{tmp}/cut{best}.arpa", f"{out_prefix}.arpa")
     build_binary(f"{out_prefix}.arpa", f"{out_prefix}.bin")
     info = {"min_count": best, "vocabulary": sizes[best], "words_in_text": len(counts),
-            "dev_ppl_common": {str(c): round(v, 3) for c, v in curve.items()},
-            "vocabulary_by_cut": {str(c): n for c, n in sizes.items()}}
+            "dev_ppl_common": {k: round(v, 3) for k, v in record["measure"].items()} if record else {},
+            "vocabulary_by_cut": {str(c): n for c, n in sizes.items()}, "choice": record}
     write_json(f"{out_prefix}.json", info)
     return info

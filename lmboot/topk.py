@@ -7,13 +7,12 @@ lowest dev perplexity over one vocabulary."""
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 
+from lmboot.choose import DevPerplexity, choose
 from lmboot.corpus import read_lines, write_json, write_lines
 from lmboot.errors import InputError
-from lmboot.lm import ArpaModel, arpa_vocabulary, build_arpa, load_model
-from lmboot.lm_mix import mixed_dev_perplexity
+from lmboot.lm import load_model
 from lmboot.lm_filter import apply_filters, build_filters
 from lmboot.rescore import lm_score, nmt_score, read_nbest
 
@@ -53,18 +52,12 @@ def topk_text(nbest: str | Path, src: str | Path, seed_lm: str | Path, seed_arpa
     kept = iter(keep)
     ranked = [[t for t in texts if next(kept)] for texts in ranked]
     candidates = {k: [t for texts in ranked for t in texts[:k]] for k in grid}
-    curve = {}
+    best, tuning = grid[0], None
     if len(grid) > 1:
-        seed, dev_lines = ArpaModel(seed_arpa), [line for line in read_lines(dev) if line.strip()]
-        vocabulary = set(arpa_vocabulary(seed_arpa)).union(*(t.split() for t in candidates[grid[-1]]))
-        with tempfile.TemporaryDirectory() as tmp:
-            for k in grid:
-                write_lines(f"{tmp}/text", candidates[k])
-                build_arpa(f"{tmp}/text", f"{tmp}/lm.arpa", order)
-                curve[k] = mixed_dev_perplexity(seed, f"{tmp}/lm.arpa", dev_lines, seed_weight, vocabulary)["ppl_common"]
-    best = min(grid, key=lambda k: (curve.get(k, 0), k))  # ties: the smaller k
+        best, record = choose(DevPerplexity(seed_arpa, dev, order, seed_weight), candidates, prefer=grid)  # ties: smaller k
+        tuning = {"dev_ppl_common": {k: round(v, 3) for k, v in record["measure"].items()}, "choice": record}
     write_lines(out_text, candidates[best])
     stats = {"k": best, "kept": len(candidates[best]), "pool": len(records), "lambda": lam, "dropped_by": dropped,
-             "tuning": {"dev_ppl_common": {str(k): round(v, 3) for k, v in curve.items()}} if curve else None}
+             "tuning": tuning}
     write_json(Path(out_text).with_suffix(".json"), stats)
     return stats
