@@ -9,7 +9,7 @@ import sys
 
 from snakemake.utils import min_version
 
-from lmboot.config import validate
+from lmboot.config import check_files, validate
 
 min_version("9.0")
 
@@ -26,6 +26,7 @@ report: "workflow/report/workflow.rst"
 
 # lmboot's validator (JSON schema + defaults) gives one-line errors naming the bad field.
 config.update(validate(config, f"{workflow.basedir}/workflow/schemas/config.schema.yaml"))
+check_files(config)  # the roles' files and the recordings' manifests, before any job runs
 
 # Rules call the lmboot CLI (and KenLM's tools) from the environment of the Python that runs Snakemake,
 # whether or not that environment is activated.

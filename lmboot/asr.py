@@ -16,6 +16,7 @@ from lmboot.ct2_device import ct2_device
 from lmboot.lm import load_model
 from lmboot.pronounce import sphinx_model_dir
 from lmboot.speech import SAMPLE_RATE, read_manifest, read_wav
+from lmboot.choose import choice_record
 from lmboot.wer import corpus_errors, errors, normalize_text, wer
 
 
@@ -24,11 +25,11 @@ from lmboot.wer import corpus_errors, errors, normalize_text, wer
 _decoder = None
 
 
-def _start_sphinx(arpa: str, dict_path: str, lw: float) -> None:
+def _start_sphinx(arpa: str, dict_path: str, lw: float, hmm: str | None = None) -> None:
     global _decoder
     from pocketsphinx import Decoder
 
-    _decoder = Decoder(hmm=str(sphinx_model_dir() / "en-us"), lm=arpa, dict=dict_path, lw=lw, loglevel="FATAL")
+    _decoder = Decoder(hmm=hmm or str(sphinx_model_dir() / "en-us"), lm=arpa, dict=dict_path, lw=lw, loglevel="FATAL")
 
 
 def _decode_one(wav: str) -> tuple[str, float, float]:
@@ -43,9 +44,11 @@ def _decode_one(wav: str) -> tuple[str, float, float]:
     return (hyp.hypstr if hyp else ""), time.perf_counter() - start, len(samples) / SAMPLE_RATE
 
 
-def sphinx_decode(wavs: list[str], arpa: str | Path, dict_path: str | Path, lw: float, threads: int = 1) -> dict:
-    """First-pass decoding of each wav with the LM (processes in parallel); hypotheses and real-time factor."""
-    with Pool(threads, _start_sphinx, (str(arpa), str(dict_path), lw)) as pool:
+def sphinx_decode(wavs: list[str], arpa: str | Path, dict_path: str | Path, lw: float, threads: int = 1,
+                  hmm: str | Path | None = None) -> dict:
+    """First-pass decoding of each wav with the LM (processes in parallel) and the acoustic model `hmm`
+    (asr.sphinx_hmm; None: PocketSphinx's US English); hypotheses and real-time factor."""
+    with Pool(threads, _start_sphinx, (str(arpa), str(dict_path), lw, str(hmm) if hmm else None)) as pool:
         results = pool.map(_decode_one, wavs, chunksize=4)
     audio = sum(seconds for _, _, seconds in results)
     return {"hyps": [h for h, _, _ in results], "rtf": sum(t for _, t, _ in results) / max(audio, 1e-9)}
@@ -94,17 +97,18 @@ def whisper_nbest(manifest: str | Path, out_jsonl: str | Path, model: str | Path
 # --- WER of an LM with each recognizer (settings tuned on dev, scored on test) ---------------------
 
 def sphinx_wer(arpa: str | Path, dict_path: str | Path, dev_manifest: str | Path, test_manifest: str | Path,
-               lw_grid: list[float], out_json: str | Path, threads: int = 1) -> dict:
+               lw_grid: list[float], out_json: str | Path, threads: int = 1, hmm: str | Path | None = None) -> dict:
     """PocketSphinx with the LM: the LM weight with the lowest dev WER, then the test set decoded with it."""
     dev, test = read_manifest(dev_manifest), read_manifest(test_manifest)
     dev_wer = {}
     for lw in lw_grid:
-        hyps = sphinx_decode([r["wav"] for r in dev], arpa, dict_path, lw, threads)["hyps"]
+        hyps = sphinx_decode([r["wav"] for r in dev], arpa, dict_path, lw, threads, hmm)["hyps"]
         dev_wer[str(lw)] = wer(corpus_errors([r["text"] for r in dev], hyps))
     best = min(lw_grid, key=lambda lw: dev_wer[str(lw)])
-    decoded = sphinx_decode([r["wav"] for r in test], arpa, dict_path, best, threads)
+    decoded = sphinx_decode([r["wav"] for r in test], arpa, dict_path, best, threads, hmm)
     counts = corpus_errors([r["text"] for r in test], decoded["hyps"])
     result = {"recognizer": "pocketsphinx", "lm": str(arpa), "lw": best, "dev_wer": dev_wer,
+              "choice": choice_record("dev_wer", "lower", dev_wer, best),
               "test_wer": wer(counts), "rtf": decoded["rtf"], "counts": counts.tolist(), "hyps": decoded["hyps"]}
     write_json(out_json, result)
     return {k: result[k] for k in ("lw", "test_wer", "rtf")}
@@ -146,6 +150,7 @@ def whisper_wer(lm_path: str | Path, dev_nbest: str | Path, test_nbest: str | Pa
                        for ref, hyps_ in zip(test_refs, test)])
     result = {"recognizer": "whisper", "lm": str(lm_path), "alpha": alpha, "beta": beta,
               "dev_wer": {f"{a} {b}": w for (a, b), w in grid.items()}, "test_wer": wer(counts),
+              "choice": choice_record("dev_wer", "lower", {f"{a} {b}": w for (a, b), w in grid.items()}, f"{alpha} {beta}"),
               "test_wer_1best": wer(first), "test_wer_oracle": wer(oracle), "counts": counts.tolist(), "hyps": hyps}
     write_json(out_json, result)
     return {k: result[k] for k in ("alpha", "beta", "test_wer", "test_wer_1best", "test_wer_oracle")}

@@ -119,6 +119,9 @@ def check_roles(config: dict, source: str) -> None:
                          "or roles.pool_tags) or entities.code_switch")
     if tuning_criterion(config) == "chrf" and not parallel_dev(config):
         raise InputError(f"{source}: tuning.criterion: chrf needs a parallel dev (roles.dev_source); use dev_ppl or auto")
+    if ((config.get("select") or {}).get("tune") or {}).get("by") == "chrf" and tuning_criterion(config) != "chrf":
+        raise InputError(f"{source}: select.tune.by: chrf needs a parallel dev, which tuning.criterion "
+                         f"{tuning_criterion(config)} does not read: use by: perplexity")
     if entities.get("code_switch") and tuning_criterion(config) != "chrf":
         raise InputError(f"{source}: entities.code_switch: its words are chosen against a parallel dev, which "
                          "tuning.criterion dev_ppl does not read (give roles.dev_source, or turn code_switch off)")
@@ -129,6 +132,21 @@ def check_roles(config: dict, source: str) -> None:
                 converter(config["languages"][side])
             except InputError as e:
                 raise InputError(f"{source}: languages.{side}: {e}") from None
+
+
+def check_files(config: dict) -> None:
+    """What a run reads before anything runs: each role's files exist and hold text, each recordings manifest
+    lists readable audio with transcripts (lmboot.speech.read_recordings); one-line errors naming the file."""
+    from lmboot.corpus import iter_text
+
+    for role, spec in sorted((config.get("roles") or {}).items()):
+        if spec and not any(line.strip() for line in iter_text(spec, f"roles.{role}")):
+            raise InputError(f"roles.{role}: {spec['path']}: empty (no text)")
+    asr = config.get("asr") or {}
+    for part, manifest in sorted((asr.get("recordings") or {}).items()):
+        if manifest and asr.get("enabled"):
+            from lmboot.speech import read_recordings
+            read_recordings(manifest)
 
 
 def check_together(config: dict, source: str) -> None:
@@ -153,6 +171,9 @@ def check_together(config: dict, source: str) -> None:
             raise InputError(f"{source}: nmt.self_training_rounds: a CTranslate2 model cannot be fine-tuned (no "
                              "fairseq weights): set 0, or give nmt.pretrained.checkpoint instead")
     check_roles(config, source)
+    asr = config.get("asr") or {}
+    if asr.get("speech_from") and any((asr.get("recordings") or {}).values()):
+        raise InputError(f"{source}: asr.recordings: cannot be used with asr.speech_from (another run's speech)")
 
 
 TUNE_HOURS, TUNE_UPDATES = 0.25, 20000  # a select.tune candidate's budget when its block sets neither

@@ -65,7 +65,9 @@ def ablation(rows: list[dict], test: str | Path, out_json: str | Path, samples: 
         entry = {"label": row["label"], **scored}
         if row.get("translator"):
             scores = json.loads(Path(row["translator"]).read_text())
-            entry.update(dev_bleu=scores["bleu"], dev_chrf=scores["chrf"])
+            # chrf: BLEU and chrF against the dev references; dev_ppl: seed + an LM of its translations
+            entry.update({key: scores[name] for key, name in (("dev_bleu", "bleu"), ("dev_chrf", "chrf"),
+                                                             ("dev_translation_ppl", "dev_ppl")) if name in scores})
         if row.get("mix"):
             weights = json.loads(Path(row["mix"]).read_text())["weights"]
             entry.update(seed_weight=weights["seed"], weights=weights)
@@ -126,7 +128,7 @@ def ppl_cells(entry: dict, key: str, change_key: str, vs_baseline: bool) -> tupl
 
 def ablation_table(table: list[dict]) -> str:
     def cell(entry, key, fmt):
-        return fmt.format(entry[key]) if key in entry else ""
+        return fmt.format(entry[key]) if entry.get(key) is not None else ""
 
     common = "ppl_common" in table[0]
     wer_keys = [k for k in RECOGNIZERS if k in table[0]]
@@ -141,7 +143,9 @@ def ablation_table(table: list[dict]) -> str:
     ppl, changes = ppl_header("test PPL", "ppl")
     header = "| LM |" + ppl + " OOV |" + changes
     header += "".join(ppl_header("PPL, common vocabulary", "ppl_common")) if common else ""
-    header += " dev BLEU | dev chrF | seed weight | bitext pairs | translations kept |"
+    by_ppl = any("dev_translation_ppl" in e for e in table)  # translators chosen without a parallel dev
+    header += " translator's dev PPL |" if by_ppl else " dev BLEU | dev chrF |"
+    header += " seed weight | bitext pairs | translations kept |"
     header += "".join(f" {RECOGNIZERS[k]} WER % [95 % CI] | vs seed-only (paired p) |"
                       + (" vs best baseline (paired p) |" if vs_baseline else "") for k in wer_keys)
     lines = [header, "|---|" + "---:|" * (header.count("|") - 2)]
@@ -151,7 +155,9 @@ def ablation_table(table: list[dict]) -> str:
         if common:
             ppl, changes = ppl_cells(e, "ppl_common", "ppl_common_change_vs_first", vs_baseline)
             cells += [ppl, *changes]
-        cells += [cell(e, "dev_bleu", "{:.1f}"), cell(e, "dev_chrf", "{:.1f}"), cell(e, "seed_weight", "{:.2f}"),
+        cells += ([cell(e, "dev_translation_ppl", "{:.1f}")] if by_ppl else
+                  [cell(e, "dev_bleu", "{:.1f}"), cell(e, "dev_chrf", "{:.1f}")])
+        cells += [cell(e, "seed_weight", "{:.2f}"),
                   cell(e, "bitext_pairs", "{:,}"), cell(e, "translations_kept", "{:,}")]
         cells += [c for k in wer_keys for c in wer_cells(e, k, vs_baseline)]
         lines.append("| " + " | ".join(cells) + " |")
@@ -206,44 +212,63 @@ def seed_sizes(ablations: dict[int, str | Path], out_md: str | Path) -> dict:
     return {"sizes": sorted(ablations)}
 
 
-def dev_curves(rescore_json: str | Path, filter_json: str | Path, choice_json: str | Path | None,
-               out_png: str | Path) -> dict:
-    """One figure of the choices made on dev: chrF of the rescored 1-best against λ, dev perplexity of
-    the interpolated LM against the lm_score filter percentile, and dev chrF of each checkpoint candidate."""
+def choice_records(obj, where: str = "") -> list[tuple[str, dict]]:
+    """Every choice record (lmboot.choose.choice_record: criterion, measure, choice) inside a JSON object,
+    with the path of keys it sits at."""
+    if isinstance(obj, dict):
+        if {"criterion", "measure", "choice"} <= set(obj):
+            return [(where, obj)]
+        return [found for key, value in obj.items() for found in choice_records(value, f"{where}.{key}".strip("."))]
+    if isinstance(obj, list):
+        return [found for i, value in enumerate(obj) for found in choice_records(value, f"{where}[{i}]")]
+    return []
+
+
+def dev_curves(files: dict[str, str | Path], out_png: str | Path) -> dict:
+    """One figure of every choice made on dev: a panel per choice record found in the files (label: the
+    stage; a file not there, e.g. a translator that was not trained here, is skipped), the measure of each
+    grid point under its criterion, the chosen point marked."""
+    import math
+
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    rescore = (json.loads(Path(rescore_json).read_text()).get("tuning") or {}).get("dev_chrf", {})
-    tuning = json.loads(Path(filter_json).read_text()).get("tuning") or {}
-    choice, title = {}, ""
-    if choice_json and Path(choice_json).is_file():  # written when checkpoints are chosen by dev chrF
-        choice = json.loads(Path(choice_json).read_text()).get("dev_chrf", {})
-        scores = Path(choice_json).with_name("dev_scores.json")
-        guard = json.loads(scores.read_text()).get("self_training") if scores.is_file() else None
-        if guard:
-            title = "fine-tuned round: " + ("kept" if guard["kept"] else "not kept (dev chrF fell)")
-    panels = [("rescoring: λ (seed-LM weight)", "dev chrF", rescore),
-              ("LM filter: percentile dropped", "dev perplexity", tuning.get("dev_ppl", {})),
-              ("translator: checkpoint", "dev chrF", choice)]
-    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
-    for ax, (xlabel, ylabel, curve) in zip(axes, panels):
-        if not curve:
-            ax.text(0.5, 0.5, "not tuned (fixed in config)", ha="center", va="center", transform=ax.transAxes)
-        elif xlabel.startswith("translator"):
-            ax.bar(range(len(curve)), list(curve.values()), color="tab:blue")
-            ax.set_xticks(range(len(curve)), [k.replace("checkpoint", "").strip("_") or "?" for k in curve],
-                          rotation=30, fontsize=8)
-        else:
-            xs = sorted(curve, key=float)
-            ax.plot([float(x) for x in xs], [curve[x] for x in xs], marker="o")
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel(ylabel)
-    axes[2].set_title(title, fontsize=9)
+    panels = []
+    for label, path in files.items():
+        if Path(path).is_file():
+            for where, record in choice_records(json.loads(Path(path).read_text())):
+                panels.append((f"{label}" + (f" ({where})" if where and where not in ("choice", "tuning.choice") else ""), record))
+    cols = 3
+    rows = max(1, math.ceil(len(panels) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(13, 3.4 * rows), squeeze=False)
+    for ax, (label, record) in zip(axes.flat, panels):
+        grid, measure = record["grid"], record["measure"]
+        values = [measure[k] for k in grid]
+        numeric = all(_is_number(k) for k in grid)
+        xs = [float(k) for k in grid] if numeric else list(range(len(grid)))
+        (ax.plot if numeric else ax.bar)(xs, values, **({"marker": "o"} if numeric else {"color": "tab:blue"}))
+        chosen = grid.index(record["choice"])
+        ax.plot([xs[chosen]], [values[chosen]], marker="*", markersize=14, color="tab:red", linestyle="none")
+        if not numeric:
+            ax.set_xticks(xs, [k.replace("checkpoint", "").strip("_") or k for k in grid], rotation=30, fontsize=8)
+        ax.set_title(label, fontsize=9)
+        ax.set_ylabel(f"{record['criterion']} ({record['better']} is better)", fontsize=8)
+    for ax in list(axes.flat)[len(panels):]:
+        ax.axis("off")
+    if not panels:
+        axes.flat[0].text(0.5, 0.5, "no choice made on dev", ha="center", va="center", transform=axes.flat[0].transAxes)
     fig.tight_layout()
     with atomic_write(out_png, "wb") as f:
         fig.savefig(f, format="png", dpi=90)
     plt.close(fig)
-    return {"lambda_points": len(rescore), "filter_points": len(tuning.get("dev_ppl", {})),
-            "checkpoints": len(choice)}
+    return {"choices": [label for label, _ in panels]}
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

@@ -59,14 +59,16 @@ def sphinx_model_dir() -> Path:
     return Path(get_model_path()) / "en-us"
 
 
-def pronunciations(arpa: str | Path, out_dict: str | Path, cmudict: str | Path | None = None) -> dict:
-    """A PocketSphinx dictionary for every word of the LM: cmudict's first pronunciation, else G2P."""
+def pronunciations(arpa: str | Path, out_dict: str | Path, cmudict: str | Path | None = None,
+                   voice: str = "en-us") -> dict:
+    """A PocketSphinx dictionary for every word of the LM: the lexicon's first pronunciation (asr.lexicon, a
+    CMUdict-format file; None: PocketSphinx's cmudict), else G2P by espeak-ng's `voice` (asr.g2p_voice)."""
     known = read_cmudict(cmudict or sphinx_model_dir() / "cmudict-en-us.dict")
     lines, guessed, dropped = [], 0, []
     for word in arpa_vocabulary(arpa):
         phones = known.get(word)
         if phones is None:
-            phones, guessed = g2p(word), guessed + 1
+            phones, guessed = g2p(word, voice), guessed + 1
         if phones:
             lines.append(f"{word} {' '.join(phones)}")
         else:

@@ -136,7 +136,7 @@ def choose_cut(candidates: list[dict], by: str, distances_tsv, out_dir, report_m
     for c in candidates:
         cut_stats = json.loads(Path(c["dir"], "cut.json").read_text())
         scores = json.loads(Path(c["scores"]).read_text())
-        row = {**cut_stats, "dir": str(c["dir"]), "dev_bleu": scores["bleu"], "dev_chrf": scores["chrf"],
+        row = {**cut_stats, "dir": str(c["dir"]), "dev_bleu": scores.get("bleu"), "dev_chrf": scores.get("chrf"),
                "updates": scores.get("training", {}).get("updates")}
         if by == "perplexity":
             mix = json.loads(Path(c["mix"]).read_text())
@@ -166,6 +166,7 @@ def tuning_table(result: dict) -> str:
     for r in result["candidates"]:
         (rule, value), = r["keep"].items()
         mark = " (chosen)" if r["keep"] == result["chosen"] else ""
+        bleu, chrf = (f"{r['dev_bleu']:.1f}", f"{r['dev_chrf']:.2f}") if r["dev_chrf"] is not None else ("", "")
         lines.append(f"| {rule} {value}{mark} | {r['kept']:,} | {r['max_kept_distance']:.4f} | {r['updates']} | "
-                     f"{r['dev_bleu']:.1f} | {r['dev_chrf']:.2f} |" + (f" {r['dev_perplexity']:.1f} |" if ppl else ""))
+                     f"{bleu} | {chrf} |" + (f" {r['dev_perplexity']:.1f} |" if ppl else ""))
     return "\n".join(lines) + "\n"

@@ -1,5 +1,6 @@
 """Speech for the dev/test text: a seeded sample of utterances spoken by flite / espeak-ng voices in turn,
-resampled by sox to 16 kHz with seeded white noise, listed in a manifest; or another run's speech reused."""
+resampled by sox to 16 kHz with seeded white noise, listed in a manifest; or another run's speech reused; or
+a team's own recordings from a manifest (audio, transcript), converted by sox to 16 kHz mono."""
 
 from __future__ import annotations
 
@@ -112,3 +113,62 @@ def read_manifest(path: str | Path) -> list[dict]:
         uid, voice, wav, text = line.split("\t")
         rows.append({"id": int(uid), "voice": voice, "wav": str(Path(path).parent / wav), "text": text})
     return rows
+
+
+def read_recordings(manifest: str | Path) -> list[dict]:
+    """A recordings manifest (asr.recordings): TSV with a header naming the columns `audio` (a file sox reads,
+    relative to the manifest's folder or absolute) and `transcript`. Every row is checked before any audio is
+    read: a missing or unreadable audio file or an empty transcript is a one-line error naming manifest:line."""
+    from lmboot.corpus import iter_lines
+
+    manifest = Path(manifest)
+    lines = iter_lines(manifest)
+    header = next(lines, None)
+    columns = (header or "").split("\t")
+    if header is None or "audio" not in columns or "transcript" not in columns:
+        raise InputError(f"{manifest}:1: a recordings manifest needs a header line with the columns audio and transcript")
+    a, t = columns.index("audio"), columns.index("transcript")
+    rows = []
+    for number, line in enumerate(lines, 2):
+        if not line.strip():
+            continue
+        cells = line.split("\t")
+        if len(cells) != len(columns):
+            raise InputError(f"{manifest}:{number}: {len(cells)} columns, the header has {len(columns)}")
+        audio = Path(cells[a]) if Path(cells[a]).is_absolute() else manifest.parent / cells[a]
+        if not cells[t].strip():
+            raise InputError(f"{manifest}:{number}: no transcript for {cells[a]}")
+        if not audio.is_file():
+            raise InputError(f"{manifest}:{number}: audio file {audio} not found")
+        try:
+            with open(audio, "rb") as f:
+                f.read(1)
+        except OSError as e:
+            raise InputError(f"{manifest}:{number}: audio file {audio} is unreadable ({e.strerror})") from None
+        rows.append({"audio": audio, "transcript": cells[t], "line": number})
+    if not rows:
+        raise InputError(f"{manifest}: no recordings listed")
+    return rows
+
+
+def recordings(manifest: str | Path, out_dir: str | Path, normalize_text) -> dict:
+    """The recordings of a manifest (read_recordings) as the speech the recognizers decode: each converted by
+    sox to 16 kHz mono 16-bit out_dir/NNNNN.wav, its transcript normalized as the LM texts are (spoken
+    form); out_dir/manifest.tsv (id, "recording", wav, text) last, as synthesize writes it."""
+    rows, out_dir = read_recordings(manifest), Path(out_dir)
+    for row in rows:  # every file probed before any is converted: a bad one stops the rule with nothing written
+        probe = subprocess.run(["sox", "--i", "-r", str(row["audio"])], capture_output=True, text=True)
+        if probe.returncode:
+            message = probe.stderr.strip().splitlines()[-1] if probe.stderr.strip() else "no message"
+            raise InputError(f"{manifest}:{row['line']}: sox cannot read audio file {row['audio']} ({message})")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lines, seconds = [], 0.0
+    for k, row in enumerate(rows):
+        wav, tmp = out_dir / f"{k:05d}.wav", out_dir / f".{k:05d}.tmp.wav"
+        subprocess.run(["sox", "-R", str(row["audio"]), "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", str(tmp)],
+                       check=True, capture_output=True)
+        tmp.replace(wav)
+        seconds += len(read_wav(wav)) / SAMPLE_RATE
+        lines.append(f"{k}\trecording\t{wav.name}\t{normalize_text(row['transcript'])}")
+    write_lines(out_dir / "manifest.tsv", lines)
+    return {"utterances": len(lines), "audio_seconds": round(seconds, 1), "manifest": str(manifest)}

@@ -97,9 +97,9 @@ def cmd_seed_sizes(a):
     return seed_sizes(ablations, a.out)
 
 
-@command("dev-curves", "plot the choices made on dev (lambda, filter cut, checkpoint)",
-         required("--rescore", "--filter", "--out", help="rescore stats JSON, lm_filter stats JSON, output PNG"),
-         arg("--choice", help="the translator's choice.json (dev chrF of each checkpoint candidate)"))
+@command("dev-curves", "plot every choice made on dev (the choice records in the given files)",
+         arg("--records", nargs="+", type=name_path, required=True, help="LABEL=JSON: a stage's stats holding choice records"),
+         arg("--out", required=True, help="output PNG"))
 def cmd_dev_curves(a):
     from lmboot.evaluate import dev_curves
-    return dev_curves(a.rescore, a.filter, a.choice, a.out)
+    return dev_curves(dict(a.records), a.out)

@@ -26,10 +26,19 @@ def cmd_reuse_speech(a):
 
 
 @command("pronunciations", "PocketSphinx dictionary for an ARPA LM's words (cmudict + G2P)",
-         required("--arpa", "--out"))
+         required("--arpa", "--out"), section_arg("asr"))
 def cmd_pronunciations(a):
     from lmboot.pronounce import pronunciations
-    return pronunciations(a.arpa, a.out)
+    return pronunciations(a.arpa, a.out, a.asr["lexicon"], a.asr["g2p_voice"])
+
+
+@command("recordings", "recorded speech from a manifest (audio, transcript) as the speech to decode",
+         required("--manifest", "--out-dir"), arg("--lang", default="en", help="the transcripts' language"),
+         section_arg("normalize"))
+def cmd_recordings(a):
+    from lmboot.prepare import normalizer
+    from lmboot.speech import recordings
+    return recordings(a.manifest, a.out_dir, normalizer(a.normalize, a.lang))
 
 
 @command("sphinx-wer", "PocketSphinx with an LM: weight tuned on dev, test WER",
@@ -37,7 +46,7 @@ def cmd_pronunciations(a):
                   help="ARPA LM, its dictionary, dev/test manifest.tsv, output JSON"), section_arg("asr"), THREADS)
 def cmd_sphinx_wer(a):
     from lmboot.asr import sphinx_wer
-    return sphinx_wer(a.arpa, a.dict, a.dev, a.test, a.asr["sphinx_lw"], a.out, a.threads)
+    return sphinx_wer(a.arpa, a.dict, a.dev, a.test, a.asr["sphinx_lw"], a.out, a.threads, a.asr["sphinx_hmm"])
 
 
 @command("whisper-nbest", "Whisper n-best lists of the utterances of a manifest",

@@ -5,6 +5,34 @@
 
 SPEECH_TEXT = {"test": rules.prepare.output.test, "dev": rules.prepare.output.dev_tgt}
 SPEECH_FROM = config["asr"]["speech_from"]  # another run's speech of the same dev/test text
+RECORDED = {part: path for part, path in config["asr"]["recordings"].items() if path}  # a team's recordings
+SYNTHESIZED = "|".join(part for part in ("dev", "test") if part not in RECORDED) or "(?!)"
+
+if RECORDED:
+
+    rule recordings:
+        input:
+            lambda wc: RECORDED[wc.speech],
+        output:
+            f"{DATA}/asr/{{speech}}/manifest.tsv",
+        wildcard_constraints:
+            speech="|".join(RECORDED),
+        params:
+            lang=config["languages"]["target"],
+            normalize=json.dumps(config["normalize"], sort_keys=True),
+        conda:
+            "../../envs/lmboot.yaml"
+        log:
+            f"{LOGS}/recordings.{{speech}}.log",
+        benchmark:
+            f"{BENCH}/recordings.{{speech}}.tsv"
+        resources:
+            mem_mb=1000,
+            runtime=60,
+        shell:
+            "lmboot recordings --manifest {input} --out-dir $(dirname {output}) --lang {params.lang}"
+            " --normalize {params.normalize:q} > {log} 2>&1"
+
 
 if SPEECH_FROM:
 
@@ -38,7 +66,7 @@ else:
         output:
             f"{DATA}/asr/{{speech}}/manifest.tsv",
         wildcard_constraints:
-            speech="dev|test",
+            speech=SYNTHESIZED,
         params:
             asr=asr_section("voices", "snr_db", "dev_size", "test_size", "random_seed"),
         conda:
@@ -56,7 +84,7 @@ else:
 
     rule whisper_nbest:
         input:
-            rules.synthesize.output,
+            f"{DATA}/asr/{{speech}}/manifest.tsv",
         output:
             f"{DATA}/asr/{{speech}}/whisper.nbest.jsonl",
         params:
@@ -81,6 +109,8 @@ rule pronunciations:
         f"{MODELS}/lm/{{name}}.arpa",
     output:
         f"{MODELS}/asr/{{name}}.dict",
+    params:
+        asr=asr_section("lexicon", "g2p_voice"),
     conda:
         "../../envs/lmboot.yaml"
     log:
@@ -91,7 +121,7 @@ rule pronunciations:
         mem_mb=1000,
         runtime=30,
     shell:
-        "lmboot pronunciations --arpa {input} --out {output} > {log} 2>&1"
+        "lmboot pronunciations --arpa {input} --out {output} --asr {params.asr:q} > {log} 2>&1"
 
 
 rule sphinx_wer:
@@ -103,7 +133,7 @@ rule sphinx_wer:
     output:
         f"{DATA}/asr/sphinx/{{name}}.json",
     params:
-        asr=asr_section("sphinx_lw"),
+        asr=asr_section("sphinx_lw", "sphinx_hmm"),
     threads: 2
     conda:
         "../../envs/lmboot.yaml"

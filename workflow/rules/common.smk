@@ -12,6 +12,7 @@
 import hashlib
 import json
 import os
+import shlex
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -38,13 +39,14 @@ ABLATION = {  # the paper's cumulative rows
     "+ n-best rescoring": f"selected.r{ROUNDS}.plain.rescored.unfiltered",
     "+ LM filtering": f"selected.r{ROUNDS}.plain.rescored.filtered",
 }
-ROLES = config.get("roles")  # the in-domain data by role (lmboot/roles.py), or None: in_domain is split
+ROLES = config.get("roles")  # the in-domain data by role (roles.py), or None: in_domain is split
 SOURCE_TAGS = (ROLES or {}).get("pool_tags") or (config.get("in_domain") or {}).get("source_tags_field")
 PROTECTS = [name for name, on in (("entity protection", SOURCE_TAGS),
                                   ("code-switch copying", config["entities"]["code_switch"])) if on]
 if PROTECTS:  # slot markup or code-switched words: the protected variant gets its row
     ABLATION[f"+ {' and '.join(PROTECTS)}"] = f"selected.r{ROUNDS}.protected.rescored.filtered"
 TOPK_ROW = "+ top-k translations (k on dev)"  # the pipeline's top-k hypotheses instead of its 1-best
+ORACLE_ROW = "oracle (real pool text)" if not config.get("roles") else "+ ideal translation (real pool text)"
 
 # LM components mixed with the seed LM (lm.components): the pipeline's translations, their top-k
 # hypotheses, the new-language side of the whole general bitext or of the selected pairs. A mixture is
@@ -60,16 +62,16 @@ BASELINES = {  # what a speech engineer tries first: the new-language text alrea
 }
 
 
-# The oracle rows need the pool's real new-language side: in_domain has it, roles only with pool_reference.
+# The oracle rows need the real new-language side of the pool: in_domain has it, roles only with pool_reference.
 ORACLE = config["lm"]["oracle"] and (not ROLES or bool(ROLES.get("pool_reference")))
 
-# The translator's choices on dev (checkpoint, guards, rescoring's lambda; lmboot/choose.py): chrf against
+# The choices of the translator on dev (checkpoint, guards, rescoring lambda; lmboot/choose.py): chrf against
 # the dev references, or dev_ppl (seed + an LM of the translations of a pool sample; no parallel text).
 CRITERION = tuning_criterion(config)
 
 
 def criterion_inputs():
-    """What a rule making a choice on dev reads besides dev.src: the dev text, and the seed LM for dev_ppl."""
+    """The inputs of a choice on dev besides dev.src: the dev text, and the seed LM for dev_ppl."""
     seed_arpa = {"seed_arpa": f"{MODELS}/lm/seed.arpa"} if CRITERION == "dev_ppl" else {}
     return {"dev_tgt": rules.prepare.output.dev_tgt, **seed_arpa}
 
@@ -78,9 +80,8 @@ def criterion_args(wildcards, input):
     """The criterion options of lmboot train / pretrained / rescore (criterion_inputs)."""
     if CRITERION == "chrf":
         return "--criterion chrf"
-    lm = config["lm"]
-    return (f"--criterion dev_ppl --seed-arpa {input.seed_arpa} --lm-order {lm['order']}"
-            f" --lm-seed-weight {lm['seed_weight']}")
+    order, weight = config["lm"]["order"], config["lm"]["seed_weight"]
+    return f"--criterion dev_ppl --seed-arpa {input.seed_arpa} --lm-order {order} --lm-seed-weight {weight}"
 
 
 TUNE = config["select"]["tune"]  # choose the selection's cut on dev (select.smk)
@@ -110,7 +111,7 @@ def prepare_config():
     """What prepare reads (so that changing a later stage's settings does not re-make the data)."""
     keys = ("roles" if ROLES else "in_domain", "general", "normalize", "split")
     out = {k: config[k] for k in keys}
-    if config["normalize"]["spoken_form"]:  # the languages name the spoken form's
+    if config["normalize"]["spoken_form"]:  # the spoken form is per language
         out["languages"] = config["languages"]
     if CRITERION != "chrf":  # what dev.src holds
         out["tuning"] = {"criterion": CRITERION, "pool_sample": config["tuning"]["pool_sample"]}
@@ -118,7 +119,7 @@ def prepare_config():
 
 
 def in_domain_specs():
-    """The corpus specs prepare reads for in-domain data: in_domain, or each role's text."""
+    """The corpus specs prepare reads for in-domain data: in_domain, or the text of each role."""
     return [ROLES[role] for role in sorted(ROLES) if ROLES[role]] if ROLES else [config["in_domain"]]
 
 
@@ -292,8 +293,8 @@ def ablation_rows():
     rows.append(lm_row(TOPK_ROW, "mix-nbest", filter=f"{DATA}/variants/nbest.json"))
     if CONFIGURED not in (f"mix-{FULL}", "mix-nbest"):
         rows.append(lm_row(configured_label(), CONFIGURED))
-    if ORACLE:
-        rows.append(lm_row("oracle (real pool text)", "mix-oracle"))
+    if ORACLE:  # the real new-language side of the pool: an ideal translation of the log
+        rows.append(lm_row(ORACLE_ROW, "mix-oracle"))
     if config["asr"]["enabled"]:  # WER columns: asr.smk decodes each row's LM
         for row in rows:
             name = os.path.basename(row["lm"])[: -len(".bin")]
@@ -316,3 +317,24 @@ def row_files(rows):
 
 def ablation_files():
     return row_files(ablation_rows())
+
+
+def dev_choices():
+    """The stats files holding the choice records of the configured pipeline (lmboot/choose.py), by stage."""
+    made = {
+        "rescoring λ": f"{DATA}/variants/selected.r{ROUNDS}.{ENTS}.rescored.json",
+        "LM filter percentile": f"{DATA}/variants/{FULL}.json",
+        "top-k": f"{DATA}/variants/nbest.json",
+        "self-training guard": f"{MODELS}/selected/round{ROUNDS}/dev_scores.json",
+        **{f"{c} vocabulary cut": f"{MODELS}/lm/{c}.json" for c in config["lm"]["components"] if c in TEXT_COMPONENTS},
+    }
+    if config["asr"]["enabled"]:
+        made["PocketSphinx LM weight"] = f"{DATA}/asr/sphinx/{CONFIGURED}.json"
+        made["Whisper α β"] = f"{DATA}/asr/whisper/{CONFIGURED}.json"
+    return made
+
+
+def checkpoint_choices():
+    """The checkpoint choice of each translator (absent with checkpoint_choice: loss or a pre-trained model)."""
+    rounds = [("general", 0)] * bool(FINETUNE_GENERAL) + [("selected", r) for r in range(ROUNDS + 1)]
+    return {f"{corpus} translator r{r} checkpoint": f"{MODELS}/{corpus}/round{r}/choice.json" for corpus, r in rounds}

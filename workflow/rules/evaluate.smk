@@ -70,13 +70,12 @@ rule ablation:
 
 rule dev_curves:
     input:
-        rescore=f"{DATA}/variants/selected.r{ROUNDS}.{ENTS}.rescored.json",
-        filter=f"{DATA}/variants/{FULL}.json",
+        list(dev_choices().values()),
         checkpoint=translator_model("selected", ROUNDS),
     output:
         report(f"{RESULTS}/dev_curves.png", caption="../report/dev_curves.rst", category="Tuning on dev"),
     params:
-        choice=lambda wc, input: f"{dirname(input.checkpoint)}/choice.json",  # absent with checkpoint_choice: loss
+        records=" ".join(shlex.quote(f"{label}={path}") for label, path in {**checkpoint_choices(), **dev_choices()}.items()),
     conda:
         "../../envs/lmboot.yaml"
     log:
@@ -87,5 +86,4 @@ rule dev_curves:
         mem_mb=1000,
         runtime=10,
     shell:
-        "lmboot dev-curves --rescore {input.rescore} --filter {input.filter} --choice {params.choice} --out {output}"
-        " > {log} 2>&1"
+        "lmboot dev-curves --records {params.records} --out {output} > {log} 2>&1"
