@@ -131,10 +131,10 @@ def split_in_domain(records: list[dict], split_cfg: dict, split_values: dict | N
 def in_domain_splits(config: dict) -> tuple[dict, dict]:
     """seed / pool / dev / test rows and their stats: from roles' own files (lmboot/roles.py), or split from
     one parallel in_domain corpus."""
-    norm, split_cfg, langs = config.get("normalize", {}), config["split"], config.get("languages")
+    norm, split_cfg, langs = config.get("normalize", {}), config["split"], config.get("languages") or {}
     if "roles" in config:
         from lmboot.roles import read_roles, role_splits
-        source, target = normalizer(norm, langs["source"]), normalizer(norm, langs["target"])
+        source, target = normalizer(norm, langs.get("source")), normalizer(norm, langs.get("target"))
         return role_splits(read_roles(config["roles"]), source, target, tagged_words(source), split_cfg,
                            norm.get("max_words", 50))
     in_domain, in_counts = read_in_domain(config["in_domain"], norm, split_cfg.get("drop_test_repeats", False), langs)

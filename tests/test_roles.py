@@ -142,3 +142,13 @@ def test_bad_manifest_rows_stop_with_nothing_written(tmp_path, rows, message):
     if "sox" not in message:
         with pytest.raises(InputError, match=message):
             read_recordings(manifest)
+
+
+def test_prepare_reads_the_rules_slice_of_the_config(tmp_path):
+    """What the prepare rule passes (common.smk prepare_config): no languages when spoken_form is off."""
+    files = role_files(tmp_path)
+    full = roles_config(tmp_path, files, normalize={"spoken_form": False})
+    sliced = {k: full[k] for k in ("roles", "general", "normalize", "split")}
+    sliced["tuning"] = {"criterion": "dev_ppl", "pool_sample": 15}
+    stats = prepare(sliced, tmp_path / "out")
+    assert stats["sizes"]["seed"] == 60 and stats["tuning"]["criterion"] == "dev_ppl"
