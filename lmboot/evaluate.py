@@ -181,9 +181,11 @@ def seed_sizes(ablations: dict[int, str | Path], out_md: str | Path) -> dict:
     for size, path in sorted(ablations.items()):
         rows = json.loads(Path(path).read_text())["rows"]
         labels = [row["label"] for row in rows]
-        if len(rows) < 3 or not labels[-1].startswith("oracle") or labels[0] != "seed-only":
-            raise InputError(f"{path}: not an ablation table (seed-only first, oracle last; rows {labels})")
-        tables[size] = rows
+        oracle = [i for i, label in enumerate(labels) if label.startswith(("oracle", "+ ideal translation"))]
+        if len(rows) < 3 or not oracle or labels[0] != "seed-only":
+            raise InputError(f"{path}: not an ablation table (seed-only first, an oracle row; rows {labels})")
+        # seed-only, the method rows, the oracle (rows after it, such as seed + real pool text + general text, left out)
+        tables[size] = rows[:oracle[-1] + 1]
     keys = [k for k in RECOGNIZERS if k in tables[min(tables)][0]]  # the recognizers of the columns
     common = all("ppl_common" in rows[0] for rows in tables.values())
     vs_baseline = all(any(row.get("baseline") for row in rows) for rows in tables.values())
@@ -253,6 +255,9 @@ def dev_curves(files: dict[str, str | Path], out_png: str | Path) -> dict:
         ax.plot([xs[chosen]], [values[chosen]], marker="*", markersize=14, color="tab:red", linestyle="none")
         if not numeric:
             ax.set_xticks(xs, [k.replace("checkpoint", "").strip("_") or k for k in grid], rotation=30, fontsize=8)
+            finite = [v for v in values if math.isfinite(v)]
+            low, high = min(finite), max(finite)  # bars from the data's range: the differences are small
+            ax.set_ylim(low - 0.1 * (high - low or abs(high) * 0.01 or 1), high + 0.1 * (high - low or abs(high) * 0.01 or 1))
         ax.set_title(label, fontsize=9)
         ax.set_ylabel(f"{record['criterion']} ({record['better']} is better)", fontsize=8)
     for ax in list(axes.flat)[len(panels):]:

@@ -152,11 +152,14 @@ def test_workflow_end_to_end(tmp_path):
                                                "+ LM filtering", "+ entity protection",
                                                "+ top-k translations (k on dev)",
                                                "configured: seed + top-k translations + general text",
-                                               "oracle (real pool text)"]
+                                               "oracle (real pool text)",
+                                               "ideal: seed + real pool text + general text"]
     assert [r.get("baseline", False) for r in ablation[:4]] == [False, True, True, False]
-    assert ablation[-2]["ppl"] == pytest.approx(metrics["lms"]["configured"]["ppl"])
-    assert ablation[-2]["oov_rate"] <= min(ablation[-3]["oov_rate"], ablation[1]["oov_rate"])  # the union of both
-    assert ablation[-3]["translations_kept"] >= ablation[7]["translations_kept"]  # k >= 1 hypotheses each
+    assert ablation[-3]["ppl"] == pytest.approx(metrics["lms"]["configured"]["ppl"])
+    assert ablation[-3]["oov_rate"] <= min(ablation[-4]["oov_rate"], ablation[1]["oov_rate"])  # the union of both
+    assert ablation[-4]["translations_kept"] >= ablation[7]["translations_kept"]  # k >= 1 hypotheses each
+    ideal = json.loads((tmp_path / "models/tiny/lm/mix-oracle+general.json").read_text())["weights"]
+    assert set(ideal) == {"seed", "oracle", "general"}  # the configured LM with the real pool text for its translations
     assert all(math.isfinite(r["ppl"]) and math.isfinite(r["ppl_common"]) for r in ablation)
     assert len({r["common_vocabulary"] for r in ablation}) == 1  # one vocabulary for every row
     assert ablation[3]["bitext_pairs"] > ablation[4]["bitext_pairs"]  # raw: the whole general corpus

@@ -54,6 +54,9 @@ ORACLE_ROW = "oracle (real pool text)" if not config.get("roles") else "+ ideal 
 TEXT_COMPONENTS = ("general", "selected", "nbest")  # built by rule lm_component (vocabulary cut on dev)
 COMPONENT_LM = {"translated": FULL, "nbest": "nbest", "general": "general", "selected": "selected"}
 CONFIGURED = "mix-{}".format("+".join(COMPONENT_LM[c] for c in config["lm"]["components"]))  # the LM lmboot ships
+# The configured LM with the real pool text in place of its translations: what an ideal translator would give.
+IDEAL_PARTS = ["oracle"] + [COMPONENT_LM[c] for c in config["lm"]["components"] if c not in ("translated", "nbest")]
+IDEAL = "mix-" + "+".join(IDEAL_PARTS) if len(IDEAL_PARTS) > 1 else None
 COMPONENT_LABEL = {"translated": "translations", "nbest": "top-k translations", "general": "general text",
                    "selected": "selected text"}
 BASELINES = {  # what a speech engineer tries first: the new-language text already held, no translator
@@ -236,7 +239,7 @@ def variant_parts(variant):
 
 
 VARIANT_RE = r"(selected|general|cut\d+)\.r\d+\.(plain|protected)\.(rescored|1best)\.(filtered|unfiltered)"
-MIX_PART = f"(general|selected|nbest|{VARIANT_RE})"  # what mix-<part>+<part>... may hold besides the seed
+MIX_PART = f"(general|selected|nbest|oracle|{VARIANT_RE})"  # what mix-<part>+<part>... may hold besides the seed
 
 
 def translations(wildcards, part):
@@ -295,6 +298,9 @@ def ablation_rows():
         rows.append(lm_row(configured_label(), CONFIGURED))
     if ORACLE:  # the real new-language side of the pool: an ideal translation of the log
         rows.append(lm_row(ORACLE_ROW, "mix-oracle"))
+        if IDEAL:
+            rows.append(lm_row(configured_label().replace("configured", "ideal", 1).replace(
+                "top-k translations", "real pool text").replace("translations", "real pool text"), IDEAL))
     if config["asr"]["enabled"]:  # WER columns: asr.smk decodes each row's LM
         for row in rows:
             name = os.path.basename(row["lm"])[: -len(".bin")]
@@ -325,7 +331,8 @@ def dev_choices():
         "rescoring λ": f"{DATA}/variants/selected.r{ROUNDS}.{ENTS}.rescored.json",
         "LM filter percentile": f"{DATA}/variants/{FULL}.json",
         "top-k": f"{DATA}/variants/nbest.json",
-        "self-training guard": f"{MODELS}/selected/round{ROUNDS}/dev_scores.json",
+        **({"selected translator r0 guard": f"{MODELS}/selected/round0/dev_scores.json"} if ROUNDS else {}),
+        "self-training guard" if ROUNDS else "selected translator r0 guard": f"{MODELS}/selected/round{ROUNDS}/dev_scores.json",
         **{f"{c} vocabulary cut": f"{MODELS}/lm/{c}.json" for c in config["lm"]["components"] if c in TEXT_COMPONENTS},
     }
     if config["asr"]["enabled"]:
