@@ -148,9 +148,10 @@ def whisper_wer(lm_path: str | Path, dev_nbest: str | Path, test_nbest: str | Pa
     first = corpus_errors(test_refs, [hyps_[0][0] if hyps_ else "" for hyps_ in test])  # Whisper's own 1-best
     oracle = np.array([min((errors(normalize_text(ref), h[0]) for h in hyps_), default=errors(normalize_text(ref), ""))
                        for ref, hyps_ in zip(test_refs, test)])
+    dev_wer = {f"{a} {b}": w for (a, b), w in grid.items()}
     result = {"recognizer": "whisper", "lm": str(lm_path), "alpha": alpha, "beta": beta,
-              "dev_wer": {f"{a} {b}": w for (a, b), w in grid.items()}, "test_wer": wer(counts),
-              "choice": choice_record("dev_wer", "lower", {f"{a} {b}": w for (a, b), w in grid.items()}, f"{alpha} {beta}"),
+              "dev_wer": dev_wer, "test_wer": wer(counts),
+              "choice": choice_record("dev_wer", "lower", dev_wer, f"{alpha} {beta}"),
               "test_wer_1best": wer(first), "test_wer_oracle": wer(oracle), "counts": counts.tolist(), "hyps": hyps}
     write_json(out_json, result)
     return {k: result[k] for k in ("alpha", "beta", "test_wer", "test_wer_1best", "test_wer_oracle")}

@@ -30,7 +30,8 @@ class Criterion:
     name = ""
     better = "higher"  # or "lower"
 
-    def measure(self, candidates: dict[str, list[str]]) -> dict[str, float]:
+    def measure(self, candidates: dict, vocabulary: set[str] | None = None) -> dict[str, float]:
+        """Each candidate's measure (vocabulary: dev_ppl's one vocabulary, when it is given)."""
         raise NotImplementedError
 
     def best(self, measures: dict, prefer=None):
@@ -46,7 +47,7 @@ class ChrF(Criterion):
     def __init__(self, refs: str | Path, digits: int | None = None):
         self.refs_path, self.refs, self.digits = refs, read_lines(refs), digits
 
-    def measure(self, candidates):
+    def measure(self, candidates, vocabulary=None):
         import sacrebleu
 
         out = {}
@@ -132,8 +133,7 @@ def choose(criterion: Criterion, candidates: dict, prefer=None, vocabulary: set[
            **extra) -> tuple:
     """Measure every candidate text, pick the best (ties: the first in `prefer`); returns (key, record).
     vocabulary: dev_ppl's one vocabulary, when it is not the seed's and the candidates' words."""
-    measures = criterion.measure(candidates, vocabulary) if vocabulary is not None else criterion.measure(candidates)
-    return chosen(criterion, measures, prefer, **extra)
+    return chosen(criterion, criterion.measure(candidates, vocabulary), prefer, **extra)
 
 
 def chosen(criterion: Criterion, measures: dict, prefer=None, **extra) -> tuple:

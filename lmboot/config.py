@@ -117,12 +117,13 @@ def check_roles(config: dict, source: str) -> None:
     if entities.get("protect") and not (tags or entities.get("code_switch")):
         raise InputError(f"{source}: entities.protect: needs the source side's slot tags (in_domain.source_tags_field "
                          "or roles.pool_tags) or entities.code_switch")
-    if tuning_criterion(config) == "chrf" and not parallel_dev(config):
+    criterion = tuning_criterion(config)
+    if criterion == "chrf" and not parallel_dev(config):
         raise InputError(f"{source}: tuning.criterion: chrf needs a parallel dev (roles.dev_source); use dev_ppl or auto")
-    if ((config.get("select") or {}).get("tune") or {}).get("by") == "chrf" and tuning_criterion(config) != "chrf":
+    if ((config.get("select") or {}).get("tune") or {}).get("by") == "chrf" and criterion != "chrf":
         raise InputError(f"{source}: select.tune.by: chrf needs a parallel dev, which tuning.criterion "
-                         f"{tuning_criterion(config)} does not read: use by: perplexity")
-    if entities.get("code_switch") and tuning_criterion(config) != "chrf":
+                         f"{criterion} does not read: use by: perplexity")
+    if entities.get("code_switch") and criterion != "chrf":
         raise InputError(f"{source}: entities.code_switch: its words are chosen against a parallel dev, which "
                          "tuning.criterion dev_ppl does not read (give roles.dev_source, or turn code_switch off)")
     if (config.get("normalize") or {}).get("spoken_form"):

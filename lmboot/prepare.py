@@ -26,25 +26,32 @@ def normalizer(norm: dict, lang: str | None):
     return lambda text: normalize(text, lower, strip)
 
 
-def normalized_tags(text: str, tags: str, norm, where: str) -> list[str]:
-    """One tag per word of the normalized text: each raw word's tag repeated over what it normalizes to
-    (a word that normalizes to nothing drops its tag; an i- tag after such a gap stays inside the span).
-    norm: a normalizer (normalizer()) or a normalize section."""
+def normalized_words(text: str, tags: str, norm, where: str) -> tuple[list[str], list[str]]:
+    """The normalized text's words and one tag per word: each raw word normalized on its own and its tag
+    repeated over what it becomes (a word that normalizes to nothing drops its tag; an i- tag after such a
+    gap stays inside the span). norm: a normalizer (normalizer()) or a normalize section."""
     norm = norm if callable(norm) else normalizer(norm, None)
     words, labels = text.split(), tags.split()
     if len(words) != len(labels):
         raise InputError(f"{where}: {len(labels)} slot tags for {len(words)} words")
-    out = []
+    out_words, out_tags = [], []
     for word, label in zip(words, labels):
         pieces = norm(word).split()
-        out += [label] + [label.replace("b-", "i-", 1)] * (len(pieces) - 1) if pieces else []
-    return out
+        out_words += pieces
+        out_tags += [label] + [label.replace("b-", "i-", 1)] * (len(pieces) - 1) if pieces else []
+    return out_words, out_tags
+
+
+def normalized_tags(text: str, tags: str, norm, where: str) -> list[str]:
+    """One tag per word of the normalized text (normalized_words)."""
+    return normalized_words(text, tags, norm, where)[1]
 
 
 def tagged_words(norm):
     """(line, tags, where) -> (normalized line, its tags): normalized word by word, so the two align."""
     def tag_words(line: str, tags: str, where: str) -> tuple[str, str]:
-        return " ".join(norm(w) for w in line.split()).strip(), " ".join(normalized_tags(line, tags, norm, where))
+        words, labels = normalized_words(line, tags, norm, where)
+        return " ".join(words), " ".join(labels)
     return tag_words
 
 
@@ -74,7 +81,8 @@ def clean_pairs(records: list[dict], norm: dict, langs: dict | None = None) -> t
     seen, kept = set(), []
     counts = {"read": len(records), "empty": 0, "too_long": 0, "duplicate": 0}
     max_words = norm.get("max_words", 50)
-    src_norm, tgt_norm = normalizer(norm, (langs or {}).get("source")), normalizer(norm, (langs or {}).get("target"))
+    langs = langs or {}
+    src_norm, tgt_norm = normalizer(norm, langs.get("source")), normalizer(norm, langs.get("target"))
     for r in records:
         src, tgt = src_norm(r["src"]), tgt_norm(r["tgt"])
         if not src or not tgt:
@@ -154,10 +162,10 @@ def choice_source(config: dict, splits: dict) -> tuple[list[dict], str]:
     criterion = tuning_criterion(config)
     if criterion == "chrf":
         return splits["dev"], criterion
+    from lmboot.roles import capped
+
     rng = random.Random(config["split"].get("random_seed", 13))
-    size = (config.get("tuning") or {}).get("pool_sample", 2000)
-    pool = splits["pool"]
-    return ([pool[i] for i in sorted(rng.sample(range(len(pool)), size))] if size < len(pool) else pool), criterion
+    return capped(splits["pool"], (config.get("tuning") or {}).get("pool_sample", 2000), rng), criterion
 
 
 def prepare(config: dict, out_dir: str | Path) -> dict:

@@ -55,7 +55,9 @@ def section_arg(name: str, flag: str | None = None) -> tuple:
 
 def criterion_args() -> list[tuple]:
     """The options of a choice made on dev (lmboot.choose): the criterion and what it reads."""
-    return [arg("--criterion", choices=["chrf", "dev_ppl"], default="chrf",
+    from lmboot.choose import CRITERIA
+
+    return [arg("--criterion", choices=CRITERIA, default="chrf",
                 help="chrf: against the dev references (--dev-tgt); dev_ppl: dev perplexity of seed + an LM of "
                      "the translations (--dev-tgt: the new-language dev text, --seed-arpa)"),
             arg("--seed-arpa", help="dev_ppl: the seed LM's ARPA"),
