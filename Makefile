@@ -8,9 +8,10 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 export HF_HUB_OFFLINE := 1
 export TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD := 1
 
-# KenLM build needs boost/zlib/bz2/lzma + cmake; flite/espeak-ng/sox make test speech for WER.
+# KenLM build needs boost/zlib/bz2/lzma + cmake; flite/espeak-ng/sox make test speech for WER;
+# pocketsphinx-testdata holds 10 real recordings with transcripts (tests/test_ctc.py).
 APT_PACKAGES := libboost-program-options-dev libboost-system-dev libboost-thread-dev libboost-test-dev \
-	zlib1g-dev libbz2-dev liblzma-dev cmake g++ flite espeak-ng sox
+	zlib1g-dev libbz2-dev liblzma-dev cmake g++ flite espeak-ng sox pocketsphinx-testdata
 
 .PHONY: setup demo test lint clean apt seed-sizes
 setup: $(VENV)/.setup-done
@@ -59,8 +60,9 @@ $(VENV)/.fairseq-done: requirements/fairseq.txt $(VENV)/.build-done
 	$(BIN)/pip install -q --no-build-isolation --no-deps -r requirements/fairseq.txt
 	touch $@
 
-$(VENV)/.runtime-done: requirements/runtime.txt requirements/lock.txt pyproject.toml $(VENV)/.fairseq-done
+$(VENV)/.runtime-done: requirements/runtime.txt requirements/lock.txt requirements/no-deps.txt pyproject.toml $(VENV)/.fairseq-done
 	$(BIN)/pip install -q -r requirements/runtime.txt -c requirements/lock.txt
+	$(BIN)/pip install -q --no-deps -r requirements/no-deps.txt
 	$(BIN)/pip install -q --no-build-isolation --no-deps -e .
 	touch $@
 

@@ -2,7 +2,8 @@
 # One run = one config = data/<run>, models/<run>, results/<run>. Stages live in workflow/rules/<stage>.smk
 # and call `lmboot <stage>` (lmboot/<stage>.py). Targets: all (default: metrics of the configured pipeline),
 # ablation (the paper's table: extra translators and variants, sharing what they can), wer (WER of the
-# seed-only, configured and oracle LMs with PocketSphinx and Whisper; in all when asr.enabled).
+# seed-only, configured and oracle LMs with each of asr.recognizers; in all when asr.enabled), export (the
+# configured LM as its consumers load it; in all).
 import json
 import os
 import sys
@@ -57,6 +58,7 @@ include: "workflow/rules/lm.smk"
 include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/asr.smk"
 include: "workflow/rules/wer.smk"
+include: "workflow/rules/export.smk"
 
 
 rule all:
@@ -64,3 +66,4 @@ rule all:
         f"{RESULTS}/metrics.json",
         f"{RESULTS}/dev_curves.png",
         [f"{RESULTS}/wer.json"] if config["asr"]["enabled"] else [],
+        f"{RESULTS}/export",

@@ -10,6 +10,9 @@ lines). A criterion measures them all at once:
   configured LM is (lm_mix.interpolate), and that mixture's perplexity on the new-language dev text over one
   vocabulary (the seed's words and every candidate's). Needs no parallel text: the source lines can be any
   in-domain source text (a sample of the pool). Lower is better.
+- `dev_wer`: what the candidate does to recognition: the same mixture decoded on the dev speech (recordings,
+  or synthesized) by the CTC recognizer (lmboot.ctc), its lowest dev WER over the recognizer's grid of LM
+  weight and word score. Needs no parallel text either. Lower is better.
 
 The record (`choice_record`) every choice writes: the criterion, which way is better, the grid, each
 point's measure and the choice.
@@ -23,7 +26,7 @@ from pathlib import Path
 from lmboot.corpus import read_lines
 from lmboot.errors import InputError
 
-CRITERIA = ("chrf", "dev_ppl")
+CRITERIA = ("chrf", "dev_ppl", "dev_wer")
 
 
 class Criterion:
@@ -107,10 +110,50 @@ class DevPerplexity(Criterion):
                 for key, path in arpas.items()}
 
 
+class DevWER(DevPerplexity):
+    name, better = "dev_wer", "lower"
+
+    def __init__(self, seed_arpa: str | Path, dev_text: str | Path, speech: dict, order: int = 3,
+                 seed_weight: float | str = "em"):
+        """speech: {"emissions": the dev speech's CTC emissions (.npz), "manifest": its manifest.tsv (the
+        references), "asr": the asr section (ctc_model, ctc_lexicon, ctc_cache_dir, ctc_lm_weight, ctc_word_score)}."""
+        super().__init__(seed_arpa, dev_text, order, seed_weight)
+        self.speech = speech
+
+    def measure_arpas(self, arpas: dict, vocabulary: set[str] | None) -> dict:
+        """Each LM mixed with the seed LM as dev_ppl mixes it, then decoded: the lowest dev WER over the grid."""
+        from lmboot.ctc import Decoder, lexicon, load_emissions
+        from lmboot.lm import ArpaModel, build_binary
+        from lmboot.lm_mix import interpolate
+        from lmboot.speech import read_manifest
+        from lmboot.wer import corpus_errors, wer
+
+        asr = self.speech["asr"]
+        if getattr(self, "_seed", None) is None:
+            self._seed = ArpaModel(self.seed_arpa)
+            self._tokens, self._emitted = load_emissions(self.speech["emissions"])
+            self._refs = [row["text"] for row in read_manifest(self.speech["manifest"])]
+            if len(self._refs) != len(self._emitted):
+                raise InputError(f"{self.speech['emissions']}: {len(self._emitted)} utterances for the "
+                                 f"{len(self._refs)} of {self.speech['manifest']}")
+        out = {}
+        with tempfile.TemporaryDirectory() as tmp:
+            for key, path in arpas.items():
+                interpolate([self._seed, ArpaModel(path)], self.dev, self.seed_weight, f"{tmp}/mix.arpa")
+                build_binary(f"{tmp}/mix.arpa", f"{tmp}/mix.bin")
+                lexicon(f"{tmp}/mix.arpa", f"{tmp}/lexicon", asr["ctc_model"], asr["ctc_lexicon"], asr["ctc_cache_dir"])
+                decoder = Decoder(self._tokens, f"{tmp}/lexicon", f"{tmp}/mix.bin", asr["ctc_beam"])
+                out[key] = min(wer(corpus_errors(self._refs, decoder.decode(self._emitted, lw, ws)))
+                               for lw in asr["ctc_lm_weight"] for ws in asr["ctc_word_score"])
+        return out
+
+
 def make_criterion(name: str, dev_text: str | Path | None = None, seed_arpa: str | Path | None = None,
-                   order: int = 3, seed_weight: float | str = "em", digits: int | None = None) -> Criterion:
+                   order: int = 3, seed_weight: float | str = "em", digits: int | None = None,
+                   speech: dict | None = None) -> Criterion:
     """The criterion a choice is made by: chrf (dev_text: the references; chrF rounded to `digits` before
-    comparing) or dev_ppl (dev_text: the new-language dev text; seed_arpa: the seed LM)."""
+    comparing), dev_ppl (dev_text: the new-language dev text; seed_arpa: the seed LM) or dev_wer (as dev_ppl,
+    and speech: the dev speech, DevWER)."""
     if name == "chrf":
         if not dev_text:
             raise InputError("tuning.criterion: chrf needs the dev references")
@@ -119,6 +162,11 @@ def make_criterion(name: str, dev_text: str | Path | None = None, seed_arpa: str
         if not (dev_text and seed_arpa):
             raise InputError("tuning.criterion: dev_ppl needs the dev text and the seed LM's ARPA")
         return DevPerplexity(seed_arpa, dev_text, order, seed_weight)
+    if name == "dev_wer":
+        if not (dev_text and seed_arpa and speech and speech.get("emissions") and speech.get("manifest")):
+            raise InputError("tuning.criterion: dev_wer needs the dev text, the seed LM's ARPA and the dev speech "
+                             "(its CTC emissions and manifest)")
+        return DevWER(seed_arpa, dev_text, speech, order, seed_weight)
     raise InputError(f"tuning.criterion: unknown criterion {name!r} ({', '.join(CRITERIA)})")
 
 

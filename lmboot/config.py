@@ -125,7 +125,7 @@ def check_roles(config: dict, source: str) -> None:
                          f"{criterion} does not read: use by: perplexity")
     if entities.get("code_switch") and criterion != "chrf":
         raise InputError(f"{source}: entities.code_switch: its words are chosen against a parallel dev, which "
-                         "tuning.criterion dev_ppl does not read (give roles.dev_source, or turn code_switch off)")
+                         f"tuning.criterion {criterion} does not read (give roles.dev_source, or turn code_switch off)")
     if (config.get("normalize") or {}).get("spoken_form"):
         from lmboot.spoken import converter
         for side in ("source", "target"):

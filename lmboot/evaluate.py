@@ -51,7 +51,7 @@ def ablation(rows: list[dict], test: str | Path, out_json: str | Path, samples: 
     """One row per way of making the LM: {"label", "lm", optional "translator" (dev_scores.json),
     "mix" (weights json), "filter" (lm_filter json), "bitext" (file whose lines are the translator's
     training pairs), "arpa" (the LM as ARPA: with it on every row, perplexity over the rows' common
-    vocabulary too), "sphinx" / "whisper" (WER JSON of lmboot.asr: adds WER columns with bootstrap CIs
+    vocabulary too), "sphinx" / "whisper" / "ctc" (WER JSON of lmboot.asr or lmboot.ctc: adds WER columns with bootstrap CIs
     and paired tests against the first row, `samples` resamples), "baseline" (true: a baseline row)}.
     The perplexity that compares the rows (over the common vocabulary when there is one) gets a bootstrap CI
     over test sentences and paired tests against the first row and the best baseline (perplexity_tests).
@@ -67,7 +67,8 @@ def ablation(rows: list[dict], test: str | Path, out_json: str | Path, samples: 
             scores = json.loads(Path(row["translator"]).read_text())
             # chrf: BLEU and chrF against the dev references; dev_ppl: seed + an LM of its translations
             entry.update({key: scores[name] for key, name in (("dev_bleu", "bleu"), ("dev_chrf", "chrf"),
-                                                             ("dev_translation_ppl", "dev_ppl")) if name in scores})
+                                                             ("dev_translation_ppl", "dev_ppl"), ("dev_translation_wer", "dev_wer"))
+                          if name in scores})
         if row.get("mix"):
             weights = json.loads(Path(row["mix"]).read_text())["weights"]
             entry.update(seed_weight=weights["seed"], weights=weights)
@@ -86,7 +87,7 @@ def ablation(rows: list[dict], test: str | Path, out_json: str | Path, samples: 
     measure = "ppl" if vocabulary is None else "ppl_common"
     for entry, tests in zip(table, perplexity_tests(table, costs, measure, samples)):
         entry["ppl_test"] = tests
-    if any(row.get("sphinx") or row.get("whisper") for row in rows):
+    if any(row.get(key) for row in rows for key in RECOGNIZERS):
         for entry, columns in zip(table, wer_columns(rows, samples)):
             entry.update(columns)
     write_json(out_json, {"test": str(test), "rows": table})
@@ -143,8 +144,10 @@ def ablation_table(table: list[dict]) -> str:
     ppl, changes = ppl_header("test PPL", "ppl")
     header = "| LM |" + ppl + " OOV |" + changes
     header += "".join(ppl_header("PPL, common vocabulary", "ppl_common")) if common else ""
-    by_ppl = any("dev_translation_ppl" in e for e in table)  # translators chosen without a parallel dev
-    header += " translator's dev PPL |" if by_ppl else " dev BLEU | dev chrF |"
+    # translators chosen without a parallel dev: their dev measure (perplexity or WER of seed + their translations)
+    by = next((k for k in ("dev_translation_wer", "dev_translation_ppl") if any(k in e for e in table)), None)
+    header += {"dev_translation_wer": " translator's dev WER |", "dev_translation_ppl": " translator's dev PPL |",
+               None: " dev BLEU | dev chrF |"}[by]
     header += " seed weight | bitext pairs | translations kept |"
     header += "".join(f" {RECOGNIZERS[k]} WER % [95 % CI] | vs seed-only (paired p) |"
                       + (" vs best baseline (paired p) |" if vs_baseline else "") for k in wer_keys)
@@ -155,7 +158,7 @@ def ablation_table(table: list[dict]) -> str:
         if common:
             ppl, changes = ppl_cells(e, "ppl_common", "ppl_common_change_vs_first", vs_baseline)
             cells += [ppl, *changes]
-        cells += ([cell(e, "dev_translation_ppl", "{:.1f}")] if by_ppl else
+        cells += ([cell(e, by, "{:.1f}" if by == "dev_translation_ppl" else "{:.3f}")] if by else
                   [cell(e, "dev_bleu", "{:.1f}"), cell(e, "dev_chrf", "{:.1f}")])
         cells += [cell(e, "seed_weight", "{:.2f}"),
                   cell(e, "bitext_pairs", "{:,}"), cell(e, "translations_kept", "{:,}")]

@@ -67,12 +67,12 @@ def paired_bootstrap(system: np.ndarray, baseline: np.ndarray, samples: int = 10
             "p_not_better": float((delta >= 0).mean())}
 
 
-RECOGNIZERS = {"sphinx": "PocketSphinx", "whisper": "Whisper n-best"}
+RECOGNIZERS = {"sphinx": "PocketSphinx", "whisper": "Whisper n-best", "ctc": "CTC beam search"}
 
 
 def wer_columns(rows: list[dict], samples: int = 1000) -> list[dict]:
-    """For rows {"label", "sphinx": json, "whisper": json, optional "baseline": true} (asr.sphinx_wer /
-    asr.whisper_wer outputs): each recognizer's test WER with its bootstrap CI, the paired bootstrap against
+    """For rows {"label", "sphinx": json, "whisper": json, "ctc": json, optional "baseline": true} (asr.sphinx_wer /
+    asr.whisper_wer / ctc.ctc_wer outputs): each recognizer's test WER with its bootstrap CI, the paired bootstrap against
     the first row and, when rows are marked as baselines, against the best of them by that recognizer's WER."""
     loaded = [{k: json.loads(Path(row[k]).read_text()) for k in RECOGNIZERS if row.get(k)} for row in rows]
     counts = [{k: np.array(r["counts"]).reshape(-1, 2) for k, r in result.items()} for result in loaded]
@@ -82,7 +82,7 @@ def wer_columns(rows: list[dict], samples: int = 1000) -> list[dict]:
         entry = {}
         for key, r in result.items():
             entry[key] = {**bootstrap_ci(own[key], samples), "vs_first": paired_bootstrap(own[key], counts[0][key], samples),
-                          **{k: r[k] for k in ("lw", "alpha", "beta", "rtf", "test_wer_1best", "test_wer_oracle")
+                          **{k: r[k] for k in ("lw", "alpha", "beta", "lm_weight", "word_score", "rtf", "test_wer_1best", "test_wer_oracle")
                              if k in r}}
             scored = [i for i in baselines if key in counts[i]]
             if scored:

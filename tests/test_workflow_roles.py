@@ -17,6 +17,7 @@ from test_workflow import ROOT, TINY, snakemake_cmd
 # Rules that may read test data: evaluation and WER only (a recognizer's weights are tuned inside sphinx_wer /
 # whisper_wer on the dev manifest; tests/test_asr.py checks that).
 TEST_READERS = {"evaluate", "ablation", "wer", "synthesize", "recordings", "whisper_nbest", "sphinx_wer", "whisper_wer",
+                "ctc_emissions", "ctc_wer",
                 "dev_curves", "all"}
 
 
@@ -63,6 +64,27 @@ def test_no_choice_reads_test_data(tmp_path):
         if name and inputs and re.search(r"test\.tgt|asr/test/|test\.recordings", inputs.group(1)):
             readers.add(name.group(1))
     assert readers and readers <= TEST_READERS, readers - TEST_READERS
+
+
+def test_dev_wer_choices_decode_the_dev_recordings_and_nothing_of_test(tmp_path):
+    """tuning.criterion dev_wer: every translator choice (checkpoint, guards, rescoring's λ) decodes the dev
+    recordings with the CTC recognizer; none reads test data or a dev source side."""
+    config = team_layout(tmp_path)
+    changed = yaml.safe_load(config.read_text())
+    changed["tuning"]["criterion"] = "dev_wer"
+    config.write_text(yaml.safe_dump(changed))
+    dry = run(tmp_path, config, "-n", "-p", "--cores", "1", "all")
+    assert dry.returncode == 0, dry.stderr[-3000:]
+    choosers = {}
+    for block in re.split(r"\n(?=(?:local)?rule )", dry.stdout):
+        name = re.match(r"(?:local)?rule (\w+):", block)
+        if name and "--criterion" in block:
+            choosers.setdefault(name.group(1), []).append(block)
+    assert {"train", "rescore"} <= set(choosers), set(choosers)
+    for name, blocks in choosers.items():
+        for block in blocks:
+            assert "--criterion dev_wer" in block and "asr/dev/ctc.emissions.npz" in block, name
+            assert not re.search(r"test\.tgt|asr/test/|test\.recordings|dev_source", block), name
 
 
 def test_the_workflow_runs_from_monolingual_files_and_recordings(tmp_path):

@@ -59,17 +59,22 @@ def criterion_args() -> list[tuple]:
 
     return [arg("--criterion", choices=CRITERIA, default="chrf",
                 help="chrf: against the dev references (--dev-tgt); dev_ppl: dev perplexity of seed + an LM of "
-                     "the translations (--dev-tgt: the new-language dev text, --seed-arpa)"),
+                     "the translations (--dev-tgt: the new-language dev text, --seed-arpa); dev_wer: that LM's "
+                     "dev WER with the CTC recognizer (also --dev-emissions, --dev-manifest, --asr)"),
             arg("--seed-arpa", help="dev_ppl: the seed LM's ARPA"),
             arg("--lm-order", type=int, default=3, help="dev_ppl: order of the translations' LM"),
-            arg("--lm-seed-weight", type=seed_weight, default="em", help="dev_ppl: the seed's weight in the mixture")]
+            arg("--lm-seed-weight", type=seed_weight, default="em", help="dev_ppl: the seed's weight in the mixture"),
+            arg("--dev-emissions", help="dev_wer: the dev speech's CTC emissions (.npz)"),
+            arg("--dev-manifest", help="dev_wer: the dev speech's manifest.tsv (the references)"),
+            section_arg("asr")]
 
 
 def criterion_of(a, digits: int | None = None):
     """The criterion the criterion_args options name."""
     from lmboot.choose import make_criterion
 
-    return make_criterion(a.criterion, a.dev_tgt, a.seed_arpa, a.lm_order, a.lm_seed_weight, digits)
+    speech = {"emissions": a.dev_emissions, "manifest": a.dev_manifest, "asr": a.asr}
+    return make_criterion(a.criterion, a.dev_tgt, a.seed_arpa, a.lm_order, a.lm_seed_weight, digits, speech)
 
 
 def seed_weight(value: str):

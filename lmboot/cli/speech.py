@@ -1,5 +1,5 @@
-"""Subcommands of the speech evaluation: test speech, pronunciations, PocketSphinx and Whisper WER, the WER
-table."""
+"""Subcommands of the speech evaluation: test speech, pronunciations, PocketSphinx, Whisper and CTC WER, the
+WER table."""
 
 from __future__ import annotations
 
@@ -65,8 +65,44 @@ def cmd_whisper_wer(a):
     return whisper_wer(a.lm, a.dev_nbest, a.test_nbest, a.dev, a.test, a.asr["alpha"], a.asr["beta"], a.out)
 
 
+@command("ctc-emissions", "a CTC acoustic model's log-probabilities for the utterances of a manifest",
+         required("--manifest", "--out"), section_arg("asr"))
+def cmd_ctc_emissions(a):
+    from lmboot.ctc import emissions
+    return emissions(a.manifest, a.out, a.asr["ctc_model"])
+
+
+@command("ctc-lexicon", "an LM's words spelled in the CTC model's tokens (asr.ctc_lexicon, then G2P)",
+         required("--arpa", "--out"), section_arg("asr"), THREADS)
+def cmd_ctc_lexicon(a):
+    from lmboot.ctc import lexicon
+    return lexicon(a.arpa, a.out, a.asr["ctc_model"], a.asr["ctc_lexicon"], a.asr["ctc_cache_dir"], a.threads)
+
+
+@command("ctc-wer", "CTC lexicon beam search with the LM in the beam: LM weight and word score on dev, test WER",
+         required("--lm", "--lexicon", "--dev-emissions", "--test-emissions", "--dev", "--test", "--out",
+                  help="KenLM binary, its CTC lexicon, dev/test emissions (.npz) and manifest.tsv, output JSON"),
+         section_arg("asr"))
+def cmd_ctc_wer(a):
+    from lmboot.ctc import ctc_wer
+    return ctc_wer(a.lm, a.lexicon, a.dev_emissions, a.test_emissions, a.dev, a.test, a.asr["ctc_lm_weight"],
+                   a.asr["ctc_word_score"], a.asr["ctc_beam"], a.out)
+
+
+@command("export", "an LM in the forms its consumers load (ARPA, KenLM binary, CTC lexicon and tokens, "
+         "unigrams, words.txt and G.fst, an entropy-pruned ARPA chosen on dev)",
+         required("--arpa", "--bin", "--lexicon", "--dev", "--out-dir",
+                  help="the LM (ARPA, KenLM binary), its CTC lexicon, dev text, output directory"),
+         section_arg("export"), section_arg("asr"))
+def cmd_export(a):
+    from lmboot.ctc import HamaCTC
+    from lmboot.export import export
+    return export(a.arpa, a.bin, a.lexicon, HamaCTC(a.asr["ctc_model"]).tokens, a.dev, a.out_dir,
+                  a.export["prune_thresholds"], a.export["max_ppl_increase"])
+
+
 @command("wer-table", "WER of each LM with bootstrap CIs and paired tests vs the first row",
-         arg("--rows", required=True, help='JSON list of {"label", "sphinx": json, "whisper": json}'),
+         arg("--rows", required=True, help='JSON list of {"label", "sphinx": json, "whisper": json, "ctc": json}'),
          arg("--out", required=True), section_arg("asr"))
 def cmd_wer_table(a):
     from lmboot.wer import wer_table

@@ -1,6 +1,8 @@
-# asr: synthesized dev/test speech (made once per config, or another run's: asr.speech_from; lmboot/speech.py),
-# each LM's pronunciation dictionary (lmboot/pronounce.py), then its WER with PocketSphinx (first pass, LM
-# weight tuned on dev) and with Whisper n-best lists rescored by the LM (alpha/beta tuned on dev) (lmboot/asr.py). {name}: an LM of models/<run>/lm (seed, mix-<variant>, mix-oracle).
+# asr: dev/test speech (recordings, synthesized once per config, or another run's: asr.speech_from;
+# lmboot/speech.py), then each LM's WER with each of asr.recognizers, its settings tuned on dev: PocketSphinx
+# with the LM in its first pass (its dictionary: lmboot/pronounce.py) and Whisper n-best lists rescored by the
+# LM (lmboot/asr.py); a CTC model with the LM in the beam (emissions once per part, a lexicon per LM:
+# lmboot/ctc.py). {name}: an LM of models/<run>/lm (seed, mix-<variant>, mix-oracle).
 
 
 SPEECH_TEXT = {"test": rules.prepare.output.test, "dev": rules.prepare.output.dev_tgt}
@@ -172,3 +174,73 @@ rule whisper_wer:
     shell:
         "lmboot whisper-wer --lm {input.lm} --dev-nbest {input.dev_nbest} --test-nbest {input.test_nbest}"
         " --dev {input.dev} --test {input.test} --out {output} --asr {params.asr:q} > {log} 2>&1"
+
+
+rule ctc_emissions:
+    input:
+        f"{DATA}/asr/{{speech}}/manifest.tsv",
+    output:
+        f"{DATA}/asr/{{speech}}/ctc.emissions.npz",
+    wildcard_constraints:
+        speech="dev|test",
+    params:
+        asr=asr_section("ctc_model"),
+    conda:
+        "../../envs/lmboot.yaml"
+    log:
+        f"{LOGS}/ctc_emissions.{{speech}}.log",
+    benchmark:
+        f"{BENCH}/ctc_emissions.{{speech}}.tsv"
+    resources:
+        mem_mb=2000,
+        runtime=60,
+    shell:
+        "lmboot ctc-emissions --manifest {input} --out {output} --asr {params.asr:q} > {log} 2>&1"
+
+
+rule ctc_lexicon:
+    input:
+        f"{MODELS}/lm/{{name}}.arpa",
+    output:
+        f"{MODELS}/asr/{{name}}.ctc.lexicon",
+    params:
+        asr=asr_section("ctc_model", "ctc_lexicon", "ctc_cache_dir"),
+    threads: 2
+    conda:
+        "../../envs/lmboot.yaml"
+    log:
+        f"{LOGS}/ctc_lexicon.{{name}}.log",
+    benchmark:
+        f"{BENCH}/ctc_lexicon.{{name}}.tsv"
+    resources:
+        mem_mb=2000,
+        runtime=60,
+    shell:
+        "lmboot ctc-lexicon --arpa {input} --out {output} --asr {params.asr:q} --threads {threads} > {log} 2>&1"
+
+
+rule ctc_wer:
+    input:
+        lm=f"{MODELS}/lm/{{name}}.bin",
+        lexicon=rules.ctc_lexicon.output,
+        dev_emissions=f"{DATA}/asr/dev/ctc.emissions.npz",
+        test_emissions=f"{DATA}/asr/test/ctc.emissions.npz",
+        dev=f"{DATA}/asr/dev/manifest.tsv",
+        test=f"{DATA}/asr/test/manifest.tsv",
+    output:
+        f"{DATA}/asr/ctc/{{name}}.json",
+    params:
+        asr=asr_section("ctc_lm_weight", "ctc_word_score", "ctc_beam"),
+    conda:
+        "../../envs/lmboot.yaml"
+    log:
+        f"{LOGS}/ctc_wer.{{name}}.log",
+    benchmark:
+        f"{BENCH}/ctc_wer.{{name}}.tsv"
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    shell:
+        "lmboot ctc-wer --lm {input.lm} --lexicon {input.lexicon} --dev-emissions {input.dev_emissions}"
+        " --test-emissions {input.test_emissions} --dev {input.dev} --test {input.test} --out {output}"
+        " --asr {params.asr:q} > {log} 2>&1"

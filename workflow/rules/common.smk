@@ -74,9 +74,12 @@ CRITERION = tuning_criterion(config)
 
 
 def criterion_inputs():
-    """The inputs of a choice on dev besides dev.src: the dev text, and the seed LM for dev_ppl."""
-    seed_arpa = {"seed_arpa": f"{MODELS}/lm/seed.arpa"} if CRITERION == "dev_ppl" else {}
-    return {"dev_tgt": rules.prepare.output.dev_tgt, **seed_arpa}
+    """The inputs of a choice on dev besides dev.src: the dev text, the seed LM for dev_ppl and dev_wer, the
+    dev speech (CTC emissions, manifest) for dev_wer."""
+    seed_arpa = {"seed_arpa": f"{MODELS}/lm/seed.arpa"} if CRITERION != "chrf" else {}
+    speech = ({"dev_emissions": f"{DATA}/asr/dev/ctc.emissions.npz", "dev_manifest": f"{DATA}/asr/dev/manifest.tsv"}
+              if CRITERION == "dev_wer" else {})
+    return {"dev_tgt": rules.prepare.output.dev_tgt, **seed_arpa, **speech}
 
 
 def criterion_args(wildcards, input):
@@ -84,7 +87,11 @@ def criterion_args(wildcards, input):
     if CRITERION == "chrf":
         return "--criterion chrf"
     order, weight = config["lm"]["order"], config["lm"]["seed_weight"]
-    return f"--criterion dev_ppl --seed-arpa {input.seed_arpa} --lm-order {order} --lm-seed-weight {weight}"
+    args = f"--criterion {CRITERION} --seed-arpa {input.seed_arpa} --lm-order {order} --lm-seed-weight {weight}"
+    if CRITERION == "dev_wer":
+        asr = asr_section("ctc_model", "ctc_lexicon", "ctc_cache_dir", "ctc_lm_weight", "ctc_word_score", "ctc_beam")
+        args += f" --dev-emissions {input.dev_emissions} --dev-manifest {input.dev_manifest} --asr '{asr}'"
+    return args
 
 
 TUNE = config["select"]["tune"]  # choose the selection's cut on dev (select.smk)
@@ -309,9 +316,9 @@ def ablation_rows():
 
 
 def wer_rows(lms, baselines=()):
-    """Rows of a WER table: each LM's PocketSphinx and Whisper results (asr.smk); labels in baselines are
+    """Rows of a WER table: each LM's result from each of asr.recognizers (asr.smk); labels in baselines are
     marked as baseline rows (each row is also compared with the best of them)."""
-    return [{"label": label, "sphinx": f"{DATA}/asr/sphinx/{name}.json", "whisper": f"{DATA}/asr/whisper/{name}.json",
+    return [{"label": label, **{key: f"{DATA}/asr/{key}/{name}.json" for key in config["asr"]["recognizers"]},
              **({"baseline": True} if label in baselines else {})}
             for label, name in lms.items()]
 
@@ -336,8 +343,9 @@ def dev_choices():
         **{f"{c} vocabulary cut": f"{MODELS}/lm/{c}.json" for c in config["lm"]["components"] if c in TEXT_COMPONENTS},
     }
     if config["asr"]["enabled"]:
-        made["PocketSphinx LM weight"] = f"{DATA}/asr/sphinx/{CONFIGURED}.json"
-        made["Whisper α β"] = f"{DATA}/asr/whisper/{CONFIGURED}.json"
+        recognizers = {"sphinx": "PocketSphinx LM weight", "whisper": "Whisper α β", "ctc": "CTC LM weight, word score"}
+        made.update({title: f"{DATA}/asr/{key}/{CONFIGURED}.json" for key, title in recognizers.items()
+                     if key in config["asr"]["recognizers"]})
     return made
 
 

@@ -1,0 +1,206 @@
+"""CTC recognizer: the LM in the beam of a CTC acoustic model, as speech teams decode today.
+
+A CTC model's per-frame log-probabilities over its tokens are computed once per audio set (`emissions`);
+for each LM, a lexicon spells its words in the model's tokens (`lexicon`; pronunciations cached per word,
+so LMs sharing words share the work) and flashlight-text's lexicon beam search decodes with the LM's KenLM
+binary in the beam (`ctc_wer`: LM weight and word score chosen on dev, test WER) - the decoder torchaudio's
+`ctc_decoder` wraps. The packaged model is hama's phoneme CTC model (IPA phones, a word-boundary token),
+spelled by hama's own G2P in the same phones; a team's model and lexicon are config values."""
+
+from __future__ import annotations
+
+import time
+from multiprocessing import Pool
+from pathlib import Path
+
+import numpy as np
+
+from lmboot.choose import choice_record
+from lmboot.corpus import atomic_write, read_lines, write_json, write_lines
+from lmboot.errors import InputError
+from lmboot.lm import arpa_vocabulary
+from lmboot.speech import SAMPLE_RATE, read_manifest, read_wav
+from lmboot.wer import corpus_errors, wer
+
+BLANK, SEPARATOR, UNK = "<blank>", "<wb>", "<unk>"
+
+
+class HamaCTC:
+    """hama's CTC phoneme recognizer (16 kHz waveform in; frames over IPA phones, `<wb>` and `<blank>`).
+    `weights`: a .hama weights file of the same architecture (None: the packaged model)."""
+
+    def __init__(self, weights: str | Path | None = None):
+        from hama import ASRModel
+
+        if weights and not Path(weights).is_file():
+            raise InputError(f"asr.ctc_model: {weights}: no such file")
+        self.asr = ASRModel(model_path=Path(weights) if weights else None)
+        self.tokens = list(self.asr.decoder_tokens)
+
+    def log_probs(self, samples: np.ndarray) -> np.ndarray:
+        """(frames, tokens) float32 log-probabilities of 16 kHz int16 samples."""
+        a = self.asr
+        wave = (samples.astype(np.float32) / 32768.0).reshape(1, -1)
+        probs, lengths = a.session.run([a._log_probs_output_name, a._out_lengths_output_name],
+                                       {a._waveform_input_name: wave,
+                                        a._waveform_lengths_input_name: np.array([wave.shape[1]], dtype=np.int64)})
+        return np.ascontiguousarray(np.asarray(probs[0][: int(np.asarray(lengths).reshape(-1)[0])], dtype=np.float32))
+
+
+_g2p = None
+
+
+def _spell_one(word: str) -> tuple[str, list[str]]:
+    global _g2p
+    if _g2p is None:
+        from hama import G2PModel
+
+        _g2p = G2PModel()
+    return word, [a.phoneme for a in _g2p.predict(word).alignments]
+
+
+def g2p(words: list[str], threads: int = 1) -> dict[str, list[str]]:
+    """hama's G2P of each word (its phones are the CTC model's), in `threads` processes."""
+    if threads <= 1 or len(words) < 200:
+        return dict(map(_spell_one, words))
+    with Pool(threads) as pool:
+        return dict(pool.map(_spell_one, words, chunksize=64))
+
+
+def emissions(manifest: str | Path, out_npz: str | Path, weights: str | Path | None = None) -> dict:
+    """Each utterance's log-probabilities (u00000, u00001, ... in manifest order) and the model's tokens,
+    in one .npz; the acoustic model runs once per audio set, whatever the number of LMs decoded."""
+    model, rows = HamaCTC(weights), read_manifest(manifest)
+    arrays, audio, start = {}, 0.0, time.perf_counter()
+    for i, row in enumerate(rows):
+        samples = read_wav(row["wav"])
+        audio += len(samples) / SAMPLE_RATE
+        arrays[f"u{i:05d}"] = model.log_probs(samples)
+    seconds = time.perf_counter() - start
+    with atomic_write(out_npz, "wb") as f:
+        np.savez_compressed(f, tokens=np.array(model.tokens), **arrays)
+    return {"utterances": len(rows), "audio_s": audio, "rtf": seconds / max(audio, 1e-9)}
+
+
+def load_emissions(npz: str | Path) -> tuple[list[str], list[np.ndarray]]:
+    with np.load(npz) as data:
+        names = sorted(k for k in data.files if k.startswith("u"))
+        return data["tokens"].tolist(), [np.ascontiguousarray(data[k], dtype=np.float32) for k in names]
+
+
+def read_lexicon(path: str | Path) -> dict[str, list[list[str]]]:
+    """A lexicon file: `word token token ...` a line (a word may have several lines: several spellings)."""
+    spellings: dict[str, list[list[str]]] = {}
+    for n, line in enumerate(read_lines(path), 1):
+        word, *tokens = line.split()
+        if not tokens:
+            raise InputError(f"{path}:{n}: a lexicon line needs a word and its tokens")
+        spellings.setdefault(word, []).append(tokens)
+    return spellings
+
+
+def cached_g2p(words: list[str], cache_dir: str | Path | None, model_id: str, threads: int) -> dict[str, list[str]]:
+    """G2P through a per-word cache (cache_dir/<model_id>.tsv; appended under a lock, so rules decoding
+    other LMs at the same time share it)."""
+    if not cache_dir:
+        return g2p(words, threads)
+    from filelock import FileLock
+
+    path = Path(cache_dir) / f"{model_id}.tsv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(f"{path}.lock"):
+        known = dict(line.split("\t", 1) for line in read_lines(path)) if path.exists() else {}
+        missing = [w for w in words if w not in known]
+        for start in range(0, len(missing), 2000):  # appended as it goes: an interrupted run keeps its work
+            new = g2p(missing[start:start + 2000], threads)
+            with open(path, "a", encoding="utf-8") as f:
+                f.writelines(f"{w}\t{' '.join(p)}\n" for w, p in new.items())
+            known.update({w: " ".join(p) for w, p in new.items()})
+    return {w: known[w].split() for w in words}
+
+
+def lexicon(arpa: str | Path, out: str | Path, weights: str | Path | None = None, team_lexicon: str | Path | None = None,
+            cache_dir: str | Path | None = None, threads: int = 1) -> dict:
+    """The CTC lexicon of an LM's words (flashlight / torchaudio format: `word phone ... <wb>`): the team's
+    lexicon (asr.ctc_lexicon) first, hama's G2P for the rest; a word spelled with a token the model lacks
+    is left out (it cannot be recognized) and reported."""
+    tokens = set(HamaCTC(weights).tokens)
+    words = arpa_vocabulary(arpa)
+    given = read_lexicon(team_lexicon) if team_lexicon else {}
+    guessed = cached_g2p([w for w in words if w not in given], cache_dir, f"hama-g2p-{Path(str(weights or 'packaged')).stem}",
+                         threads)
+    lines, dropped = [], []
+    for word in words:
+        spellings = [s for s in given.get(word, [guessed.get(word)]) if s and set(s) <= tokens]
+        if spellings:
+            lines += [f"{word} {' '.join(s)} {SEPARATOR}" for s in spellings]
+        else:
+            dropped.append(word)
+    write_lines(out, lines)
+    return {"words": len(words) - len(dropped), "g2p": len(guessed), "from_lexicon": len(given.keys() & set(words)),
+            "no_spelling": dropped[:50], "no_spelling_count": len(dropped)}
+
+
+class Decoder:
+    """flashlight-text's lexicon beam search over one LM (its KenLM binary) and its lexicon."""
+
+    def __init__(self, tokens: list[str], lexicon_path: str | Path, lm_path: str | Path, beam: int = 50):
+        from flashlight.lib.text.decoder import SmearingMode, Trie
+        from flashlight.lib.text.decoder.kenlm import KenLM
+        from flashlight.lib.text.dictionary import Dictionary, create_word_dict
+
+        self.tokens, self.beam = Dictionary(), beam
+        for token in tokens:
+            self.tokens.add_entry(token)
+        spellings = read_lexicon(lexicon_path)
+        spellings[UNK] = [[UNK]]
+        self.words = create_word_dict(spellings)
+        self.lm = KenLM(str(lm_path), self.words)
+        self.trie = Trie(len(tokens), self.tokens.get_index(SEPARATOR))
+        start = self.lm.start(False)
+        for word, spelled in spellings.items():
+            index = self.words.get_index(word)
+            _, score = self.lm.score(start, index)
+            for spelling in spelled:
+                self.trie.insert([self.tokens.get_index(t) for t in spelling], index, score)
+        self.trie.smear(SmearingMode.MAX)
+
+    def decode(self, emitted: list[np.ndarray], lm_weight: float, word_score: float) -> list[str]:
+        from flashlight.lib.text.decoder import CriterionType, LexiconDecoder, LexiconDecoderOptions
+
+        n = self.tokens.index_size()
+        options = LexiconDecoderOptions(beam_size=self.beam, beam_size_token=n, beam_threshold=25.0,
+                                        lm_weight=lm_weight, word_score=word_score, unk_score=float("-inf"),
+                                        sil_score=0.0, log_add=False, criterion_type=CriterionType.CTC)
+        decoder = LexiconDecoder(options, self.trie, self.lm, self.tokens.get_index(SEPARATOR),
+                                 self.tokens.get_index(BLANK), self.words.get_index(UNK), [], False)
+        hyps = []
+        for e in emitted:
+            best = decoder.decode(e.ctypes.data, e.shape[0], e.shape[1])[0] if len(e) else None
+            hyps.append(" ".join(self.words.get_entry(i) for i in best.words if i >= 0) if best else "")
+        return hyps
+
+
+def ctc_wer(lm_path: str | Path, lexicon_path: str | Path, dev_npz: str | Path, test_npz: str | Path,
+            dev_manifest: str | Path, test_manifest: str | Path, lm_weights: list[float], word_scores: list[float],
+            beam: int, out_json: str | Path) -> dict:
+    """The CTC recognizer with the LM in the beam: the (LM weight, word score) with the lowest dev WER, then
+    the test set decoded with it."""
+    tokens, dev = load_emissions(dev_npz)
+    test_tokens, test = load_emissions(test_npz)
+    dev_refs = [r["text"] for r in read_manifest(dev_manifest)]
+    test_refs = [r["text"] for r in read_manifest(test_manifest)]
+    if tokens != test_tokens or len(dev) != len(dev_refs) or len(test) != len(test_refs):
+        raise InputError(f"{dev_npz}, {test_npz}: emissions do not match their manifests or each other's tokens")
+    start = time.perf_counter()
+    decoder = Decoder(tokens, lexicon_path, lm_path, beam)
+    grid = {f"{lw} {ws}": wer(corpus_errors(dev_refs, decoder.decode(dev, lw, ws))) for lw in lm_weights for ws in word_scores}
+    choice = min(grid, key=grid.get)
+    lw, ws = map(float, choice.split())
+    hyps = decoder.decode(test, lw, ws)
+    counts = corpus_errors(test_refs, hyps)
+    result = {"recognizer": "ctc", "lm": str(lm_path), "lm_weight": lw, "word_score": ws, "beam": beam,
+              "dev_wer": grid, "choice": choice_record("dev_wer", "lower", grid, choice), "test_wer": wer(counts),
+              "decode_s": time.perf_counter() - start, "counts": counts.tolist(), "hyps": hyps}
+    write_json(out_json, result)
+    return {k: result[k] for k in ("lm_weight", "word_score", "test_wer", "decode_s")}

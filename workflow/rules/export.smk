@@ -1,0 +1,28 @@
+# export: the configured LM in the forms its consumers load (lmboot/export.py): ARPA and KenLM binary, the
+# CTC lexicon and tokens (flashlight-text / torchaudio's ctc_decoder), unigrams (pyctcdecode), words.txt and
+# G.fst (Kaldi, k2, sherpa) and an entropy-pruned ARPA whose threshold is chosen on dev perplexity.
+
+
+rule export:
+    input:
+        arpa=f"{MODELS}/lm/{CONFIGURED}.arpa",
+        bin=f"{MODELS}/lm/{CONFIGURED}.bin",
+        lexicon=f"{MODELS}/asr/{CONFIGURED}.ctc.lexicon",
+        dev=rules.prepare.output.dev_tgt,
+    output:
+        directory(f"{RESULTS}/export"),
+    params:
+        export=json.dumps(config["export"], sort_keys=True),
+        asr=asr_section("ctc_model"),
+    conda:
+        "../../envs/lmboot.yaml"
+    log:
+        f"{LOGS}/export.log",
+    benchmark:
+        f"{BENCH}/export.tsv"
+    resources:
+        mem_mb=8000,
+        runtime=120,
+    shell:
+        "lmboot export --arpa {input.arpa} --bin {input.bin} --lexicon {input.lexicon} --dev {input.dev}"
+        " --out-dir {output} --export {params.export:q} --asr {params.asr:q} > {log} 2>&1"
