@@ -11,8 +11,8 @@ lines). A criterion measures them all at once:
   vocabulary (the seed's words and every candidate's). Needs no parallel text: the source lines can be any
   in-domain source text (a sample of the pool). Lower is better.
 - `dev_wer`: what the candidate does to recognition: the same mixture decoded on the dev speech (recordings,
-  or synthesized) by the CTC recognizer (lmboot.ctc), its lowest dev WER over the recognizer's grid of LM
-  weight and word score. Needs no parallel text either. Lower is better.
+  or synthesized) by the CTC recognizer (lmboot.ctc), its lowest dev WER over LM weight and word score
+  (lmboot.ctc.tune). Needs no parallel text either. Lower is better.
 
 The record (`choice_record`) every choice writes: the criterion, which way is better, the grid, each
 point's measure and the choice.
@@ -116,17 +116,16 @@ class DevWER(DevPerplexity):
     def __init__(self, seed_arpa: str | Path, dev_text: str | Path, speech: dict, order: int = 3,
                  seed_weight: float | str = "em"):
         """speech: {"emissions": the dev speech's CTC emissions (.npz), "manifest": its manifest.tsv (the
-        references), "asr": the asr section (ctc_model, ctc_lexicon, ctc_cache_dir, ctc_lm_weight, ctc_word_score)}."""
+        references), "asr": the asr section (ctc_model, ctc_lexicon, ctc_cache_dir, ctc_lm_weight, ctc_word_score, ctc_beam*)}."""
         super().__init__(seed_arpa, dev_text, order, seed_weight)
         self.speech = speech
 
     def measure_arpas(self, arpas: dict, vocabulary: set[str] | None) -> dict:
         """Each LM mixed with the seed LM as dev_ppl mixes it, then decoded: the lowest dev WER over the grid."""
-        from lmboot.ctc import Decoder, lexicon, load_emissions
+        from lmboot.ctc import Decoder, lexicon, load_emissions, tune
         from lmboot.lm import ArpaModel, build_binary
         from lmboot.lm_mix import interpolate
         from lmboot.speech import read_manifest
-        from lmboot.wer import corpus_errors, wer
 
         asr = self.speech["asr"]
         if getattr(self, "_seed", None) is None:
@@ -142,9 +141,10 @@ class DevWER(DevPerplexity):
                 interpolate([self._seed, ArpaModel(path)], self.dev, self.seed_weight, f"{tmp}/mix.arpa")
                 build_binary(f"{tmp}/mix.arpa", f"{tmp}/mix.bin")
                 lexicon(f"{tmp}/mix.arpa", f"{tmp}/lexicon", asr["ctc_model"], asr["ctc_lexicon"], asr["ctc_cache_dir"])
-                decoder = Decoder(self._tokens, f"{tmp}/lexicon", f"{tmp}/mix.bin", asr["ctc_beam"])
-                out[key] = min(wer(corpus_errors(self._refs, decoder.decode(self._emitted, lw, ws)))
-                               for lw in asr["ctc_lm_weight"] for ws in asr["ctc_word_score"])
+                decoder = Decoder(self._tokens, f"{tmp}/lexicon", f"{tmp}/mix.bin", asr)
+                grid, best = tune(lambda lw, ws: decoder.decode(self._emitted, lw, ws), self._refs,
+                                  asr["ctc_lm_weight"], asr["ctc_word_score"])
+                out[key] = grid[best]
         return out
 
 

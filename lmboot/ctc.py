@@ -122,11 +122,12 @@ def cached_g2p(words: list[str], cache_dir: str | Path | None, model_id: str, th
 def lexicon(arpa: str | Path, out: str | Path, weights: str | Path | None = None, team_lexicon: str | Path | None = None,
             cache_dir: str | Path | None = None, threads: int = 1) -> dict:
     """The CTC lexicon of an LM's words (flashlight / torchaudio format: `word phone ... <wb>`): the team's
-    lexicon (asr.ctc_lexicon) first, hama's G2P for the rest; a word spelled with a token the model lacks
+    lexicon (asr.ctc_lexicon, its spellings with or without the final <wb>) first, hama's G2P for the rest; a word spelled with a token the model lacks
     is left out (it cannot be recognized) and reported."""
     tokens = set(HamaCTC(weights).tokens)
     words = arpa_vocabulary(arpa)
-    given = read_lexicon(team_lexicon) if team_lexicon else {}
+    given = {word: [s[:-1] if s[-1] == SEPARATOR else s for s in spellings]  # with or without the final <wb>
+             for word, spellings in (read_lexicon(team_lexicon) if team_lexicon else {}).items()}
     guessed = cached_g2p([w for w in words if w not in given], cache_dir, f"hama-g2p-{Path(str(weights or 'packaged')).stem}",
                          threads)
     lines, dropped = [], []
@@ -142,14 +143,16 @@ def lexicon(arpa: str | Path, out: str | Path, weights: str | Path | None = None
 
 
 class Decoder:
-    """flashlight-text's lexicon beam search over one LM (its KenLM binary) and its lexicon."""
+    """flashlight-text's lexicon beam search over one LM (its KenLM binary) and its lexicon. beam: the asr
+    section's ctc_beam (hypotheses kept), ctc_beam_tokens (tokens tried per frame) and ctc_beam_threshold
+    (score distance from the best hypothesis)."""
 
-    def __init__(self, tokens: list[str], lexicon_path: str | Path, lm_path: str | Path, beam: int = 50):
+    def __init__(self, tokens: list[str], lexicon_path: str | Path, lm_path: str | Path, beam: dict | None = None):
         from flashlight.lib.text.decoder import SmearingMode, Trie
         from flashlight.lib.text.decoder.kenlm import KenLM
         from flashlight.lib.text.dictionary import Dictionary, create_word_dict
 
-        self.tokens, self.beam = Dictionary(), beam
+        self.tokens, self.beam = Dictionary(), beam or {}
         for token in tokens:
             self.tokens.add_entry(token)
         spellings = read_lexicon(lexicon_path)
@@ -169,7 +172,9 @@ class Decoder:
         from flashlight.lib.text.decoder import CriterionType, LexiconDecoder, LexiconDecoderOptions
 
         n = self.tokens.index_size()
-        options = LexiconDecoderOptions(beam_size=self.beam, beam_size_token=n, beam_threshold=25.0,
+        options = LexiconDecoderOptions(beam_size=self.beam.get("ctc_beam", 50),
+                                        beam_size_token=min(n, self.beam.get("ctc_beam_tokens", n)),
+                                        beam_threshold=float(self.beam.get("ctc_beam_threshold", 25.0)),
                                         lm_weight=lm_weight, word_score=word_score, unk_score=float("-inf"),
                                         sil_score=0.0, log_add=False, criterion_type=CriterionType.CTC)
         decoder = LexiconDecoder(options, self.trie, self.lm, self.tokens.get_index(SEPARATOR),
@@ -181,11 +186,64 @@ class Decoder:
         return hyps
 
 
+_worker: Decoder | None = None
+
+
+def _start(args: tuple) -> None:
+    global _worker
+    _worker = Decoder(*args)
+
+
+def _decode(job: tuple) -> list[str]:
+    return _worker.decode(*job)
+
+
+class ParallelDecoder:
+    """A Decoder in each of `threads` processes, each decoding its share of the utterances."""
+
+    def __init__(self, threads: int, *args):
+        self.threads = max(1, threads)
+        self.pool = Pool(self.threads, _start, (args,)) if self.threads > 1 else None
+        self.local = None if self.pool else Decoder(*args)
+
+    def decode(self, emitted: list[np.ndarray], lm_weight: float, word_score: float) -> list[str]:
+        if self.local:
+            return self.local.decode(emitted, lm_weight, word_score)
+        size = -(-len(emitted) // self.threads)
+        parts = self.pool.map(_decode, [(emitted[i:i + size], lm_weight, word_score)
+                                        for i in range(0, len(emitted), size)])
+        return [hyp for part in parts for hyp in part]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool:
+            self.pool.terminate()
+
+
+def tune(decode, refs: list[str], lm_weights: list[float], word_scores: list[float]) -> tuple[dict, str]:
+    """Dev WER by coordinate search: every LM weight at the word score nearest 0, then every word score at the
+    best weight. Returns each measured point's WER ("weight score") and the lowest one."""
+    grid: dict[str, float] = {}
+
+    def measure(lw, ws):
+        if f"{lw} {ws}" not in grid:
+            grid[f"{lw} {ws}"] = wer(corpus_errors(refs, decode(lw, ws)))
+        return grid[f"{lw} {ws}"]
+
+    first = min(word_scores, key=abs)
+    weight = min(lm_weights, key=lambda lw: measure(lw, first))
+    for ws in word_scores:
+        measure(weight, ws)
+    return grid, min(grid, key=grid.get)
+
+
 def ctc_wer(lm_path: str | Path, lexicon_path: str | Path, dev_npz: str | Path, test_npz: str | Path,
-            dev_manifest: str | Path, test_manifest: str | Path, lm_weights: list[float], word_scores: list[float],
-            beam: int, out_json: str | Path) -> dict:
-    """The CTC recognizer with the LM in the beam: the (LM weight, word score) with the lowest dev WER, then
-    the test set decoded with it."""
+            dev_manifest: str | Path, test_manifest: str | Path, asr: dict, out_json: str | Path,
+            threads: int = 1) -> dict:
+    """The CTC recognizer with the LM in the beam: the (LM weight, word score) with the lowest dev WER
+    (asr.ctc_lm_weight, asr.ctc_word_score: tune), then the test set decoded with it."""
     tokens, dev = load_emissions(dev_npz)
     test_tokens, test = load_emissions(test_npz)
     dev_refs = [r["text"] for r in read_manifest(dev_manifest)]
@@ -193,13 +251,14 @@ def ctc_wer(lm_path: str | Path, lexicon_path: str | Path, dev_npz: str | Path, 
     if tokens != test_tokens or len(dev) != len(dev_refs) or len(test) != len(test_refs):
         raise InputError(f"{dev_npz}, {test_npz}: emissions do not match their manifests or each other's tokens")
     start = time.perf_counter()
-    decoder = Decoder(tokens, lexicon_path, lm_path, beam)
-    grid = {f"{lw} {ws}": wer(corpus_errors(dev_refs, decoder.decode(dev, lw, ws))) for lw in lm_weights for ws in word_scores}
-    choice = min(grid, key=grid.get)
-    lw, ws = map(float, choice.split())
-    hyps = decoder.decode(test, lw, ws)
+    with ParallelDecoder(threads, tokens, lexicon_path, lm_path, asr) as decoder:
+        grid, choice = tune(lambda lw, ws: decoder.decode(dev, lw, ws), dev_refs, asr["ctc_lm_weight"],
+                            asr["ctc_word_score"])
+        lw, ws = map(float, choice.split())
+        hyps = decoder.decode(test, lw, ws)
     counts = corpus_errors(test_refs, hyps)
-    result = {"recognizer": "ctc", "lm": str(lm_path), "lm_weight": lw, "word_score": ws, "beam": beam,
+    result = {"recognizer": "ctc", "lm": str(lm_path), "lm_weight": lw, "word_score": ws,
+              "beam": {k: asr[k] for k in ("ctc_beam", "ctc_beam_tokens", "ctc_beam_threshold")},
               "dev_wer": grid, "choice": choice_record("dev_wer", "lower", grid, choice), "test_wer": wer(counts),
               "decode_s": time.perf_counter() - start, "counts": counts.tolist(), "hyps": hyps}
     write_json(out_json, result)

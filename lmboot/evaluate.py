@@ -10,7 +10,8 @@ import numpy as np
 from lmboot.corpus import atomic_write, iter_lines, read_lines, write_json
 from lmboot.errors import InputError
 from lmboot.lm import common_vocabulary, perplexity
-from lmboot.wer import RECOGNIZERS, baseline_note, bootstrap_ci, paired_bootstrap, wer_cells, wer_columns
+from lmboot.wer import (RECOGNIZERS, baseline_note, bootstrap_ci, paired_bootstrap, rank_note, wer_cells,
+                        wer_columns)
 
 
 def evaluate(models: dict[str, str | Path], test: str | Path, out_json: str | Path, stats: dict | None = None,
@@ -165,6 +166,7 @@ def ablation_table(table: list[dict]) -> str:
         cells += [c for k in wer_keys for c in wer_cells(e, k, vs_baseline)]
         lines.append("| " + " | ".join(cells) + " |")
     notes = (common_vocabulary_note(table[0]) if common else "") + (baseline_note(table) if vs_baseline and wer_keys else "")
+    notes += rank_note(table)
     if vs_baseline and "vs_best_baseline" in table[0].get("ppl_test", {}):
         notes += f"\nPerplexity vs best baseline: paired against {table[0]['ppl_test']['vs_best_baseline']['label']}.\n"
     return "\n".join(lines) + "\n" + notes

@@ -119,9 +119,10 @@ def wer_table(rows: list[dict], out_json: str, samples: int = 1000) -> dict:
     write_json(out_json, {"rows": table})
     vs_baseline = any(row.get("baseline") for row in rows)
     extra = " vs best baseline |" if vs_baseline else ""
-    header = "| LM |" + "".join(f" {name} WER % [95 % CI] | vs first row |{extra}" for name in RECOGNIZERS.values())
+    keys = [key for key in RECOGNIZERS if any(key in e for e in table)]  # the recognizers decoded
+    header = "| LM |" + "".join(f" {RECOGNIZERS[key]} WER % [95 % CI] | vs first row |{extra}" for key in keys)
     lines = [header, "|---|" + "---:|" * (header.count("|") - 2)]
-    lines += [f"| {e['label']} | " + " | ".join(c for key in RECOGNIZERS for c in wer_cells(e, key, vs_baseline)) + " |"
+    lines += [f"| {e['label']} | " + " | ".join(c for key in keys for c in wer_cells(e, key, vs_baseline)) + " |"
               for e in table]
     whisper = table[0].get("whisper")
     if whisper:
@@ -129,9 +130,28 @@ def wer_table(rows: list[dict], out_json: str, samples: int = 1000) -> dict:
                      f"best hypothesis in each n-best list (oracle): {100 * whisper['test_wer_oracle']:.1f} %.")
     if vs_baseline:
         lines.append(baseline_note(table))
+    lines.append(rank_note(table))
     with atomic_write(Path(out_json).with_suffix(".md")) as f:
         f.write("\n".join(lines) + "\n")
     return {"rows": len(table)}
+
+
+def rank_correlations(table: list[dict]) -> dict[str, float]:
+    """Spearman's rho between each two recognizers' test WER over the rows: do they rank the LMs alike?"""
+    from scipy.stats import spearmanr
+
+    keys = [k for k in RECOGNIZERS if all(k in e for e in table)]
+    return {f"{a} {b}": float(spearmanr([e[a]["wer"] for e in table], [e[b]["wer"] for e in table]).statistic)
+            for i, a in enumerate(keys) for b in keys[i + 1:]} if len(table) >= 3 else {}
+
+
+def rank_note(table: list[dict]) -> str:
+    rho = rank_correlations(table)
+    if not rho:
+        return ""
+    pairs = "; ".join(f"{RECOGNIZERS[pair.split()[0]]} / {RECOGNIZERS[pair.split()[1]]} {value:.2f}"
+                      for pair, value in rho.items())
+    return f"\nRank correlation of the rows' WER between recognizers (Spearman's rho over {len(table)} rows): {pairs}.\n"
 
 
 def baseline_note(table: list[dict]) -> str:

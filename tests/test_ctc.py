@@ -10,10 +10,12 @@ import pytest
 
 from conftest import make_lm, write_text
 from lmboot import ctc
+from lmboot.config import section_defaults
 from lmboot.ctc import BLANK, SEPARATOR, Decoder, HamaCTC
 from lmboot.errors import InputError
 
 TOKENS = HamaCTC().tokens
+ASR = section_defaults("asr", {})
 # Two words spelled alike ("by" / "buy"), so only the LM can tell them apart.
 SPELLINGS = {"play": "p l eɪ", "the": "ð ə", "song": "s ɔ ŋ", "by": "b aɪ", "buy": "b aɪ", "adele": "ə d ɛ l",
              "milk": "m ɪ l k", "please": "p l i z", "bread": "b ɹ ɛ d", "a": "ə", "and": "æ n d"}
@@ -58,7 +60,7 @@ def test_the_lm_in_the_beam_picks_between_words_spelled_alike(lms):
 
 def test_lexicon_reads_the_team_lexicon_first_and_caches_g2p(tmp_path, monkeypatch):
     prefix = make_lm(tmp_path, ["play the song", "the song by adele"], "lm")
-    team = write_text(tmp_path / "team.txt", ["adele ə d ɛ l", "adele æ d ɛ l", "song s ɑ ŋ"])
+    team = write_text(tmp_path / "team.txt", ["adele ə d ɛ l", "adele æ d ɛ l <wb>", "song s ɑ ŋ"])
     calls = []
     monkeypatch.setattr(ctc, "g2p", lambda words, threads=1: calls.append(list(words)) or
                         {w: SPELLINGS[w].split() for w in words})
@@ -120,7 +122,8 @@ def test_real_recordings_decode_with_the_lm_in_the_beam(tmp_path):
     result = {}
     for name, prefix in (("matched", matched), ("scrambled", scrambled)):
         ctc.ctc_wer(f"{prefix}.bin", tmp_path / "lexicon", tmp_path / "emissions.npz", tmp_path / "emissions.npz",
-                    manifest, manifest, [0.5, 2], [0], 50, tmp_path / f"{name}.json")
+                    manifest, manifest, dict(ASR, ctc_lm_weight=[0.5, 2], ctc_word_score=[0]), tmp_path / f"{name}.json",
+                    threads=2)
         result[name] = json.loads((tmp_path / f"{name}.json").read_text())
     assert result["matched"]["test_wer"] < 0.05 and result["matched"]["test_wer"] < result["scrambled"]["test_wer"]
     assert result["matched"]["choice"]["criterion"] == "dev_wer" and len(result["matched"]["dev_wer"]) == 2
@@ -134,7 +137,7 @@ def test_emissions_that_do_not_match_the_manifest_stop(tmp_path, lms):
     manifest = write_text(tmp_path / "m.tsv", ["0\trecording\ta.wav\tbuy milk", "1\trecording\tb.wav\tbuy bread"])
     with pytest.raises(InputError, match="do not match their manifests"):
         ctc.ctc_wer(f"{models['songs']}.bin", lexicon, tmp_path / "e.npz", tmp_path / "e.npz", manifest, manifest,
-                    [1], [0], 10, tmp_path / "out.json")
+                    ASR, tmp_path / "out.json")
     assert not (tmp_path / "out.json").exists()
 
 
@@ -147,12 +150,24 @@ def test_dev_wer_prefers_the_translations_that_decode_the_dev_speech_better(tmp_
     manifest = write_text(tmp_path / "dev.tsv", [f"{i}\trecording\t{i}.wav\t{u}" for i, u in enumerate(utterances)])
     seed = make_lm(tmp_path, [" ".join(sorted(SPELLINGS))] + ["play the song", "please play"], "seed")
     dev = write_text(tmp_path / "dev.txt", utterances)
-    asr = {"ctc_model": None, "ctc_lexicon": str(write_lexicon(tmp_path / "team.lexicon", sorted(SPELLINGS))),
-           "ctc_cache_dir": None, "ctc_lm_weight": [1.0, 2.0], "ctc_word_score": [0.0], "ctc_beam": 20}
-    criterion = make_criterion("dev_wer", dev, f"{seed}.arpa", speech={"emissions": tmp_path / "dev.npz",
-                                                                       "manifest": manifest, "asr": asr})
+    asr = dict(ASR, ctc_lexicon=str(write_lexicon(tmp_path / "team.lexicon", sorted(SPELLINGS))), ctc_cache_dir=None,
+               ctc_lm_weight=[1.0, 2.0], ctc_word_score=[0.0])
+    criterion = make_criterion("dev_wer", dev, f"{seed}.arpa", seed_weight=0.1,  # the candidate's LM decides
+                               speech={"emissions": tmp_path / "dev.npz", "manifest": manifest, "asr": asr})
     measures = criterion.measure({"songs": SONGS * 3, "shopping": SHOPPING * 3})
     assert measures["songs"] == 0 < measures["shopping"]
     assert criterion.best(measures) == "songs" and criterion.name == "dev_wer"
     with pytest.raises(InputError, match="dev_wer needs the dev text, the seed LM's ARPA and the dev speech"):
         make_criterion("dev_wer", dev, f"{seed}.arpa")
+
+
+def test_tuning_searches_weights_then_word_scores_and_keeps_every_point():
+    calls = []
+
+    def decode(lw, ws):  # half right at weight 2, right only at (2, -1)
+        calls.append((lw, ws))
+        return ["x y" if (lw, ws) == (2, -1) else "x z" if lw == 2 else "z z"]
+
+    grid, choice = ctc.tune(decode, ["x y"], [1, 2, 3], [-2, -1, 0, 1])
+    assert calls == [(1, 0), (2, 0), (3, 0), (2, -2), (2, -1), (2, 1)]  # (2, 0) measured once
+    assert choice == "2 -1" and grid["2 -1"] == 0 and len(grid) == 6

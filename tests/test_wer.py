@@ -93,3 +93,18 @@ def test_every_row_is_paired_with_the_best_baseline(tmp_path):
     md = (tmp_path / "wer.md").read_text()
     assert "| configured | 25.0 [25.0, 25.0] | -66.7 % (p 0.00) | -33.3 % (p 0.00) |" in md
     assert "vs best baseline: paired against PocketSphinx: strong baseline." in md
+
+
+def test_the_table_states_whether_the_recognizers_rank_the_rows_alike(tmp_path):
+    def result(name, errors_per_utterance):
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps({"counts": [[errors_per_utterance, 4]] * 10}))
+        return str(path)
+
+    sphinx, ctc = [3, 2, 1, 0], [2, 3, 1, 0]  # one swap among four rows: Spearman's rho 0.8
+    rows = [{"label": f"row {i}", "sphinx": result(f"s{i}", s), "ctc": result(f"c{i}", c)}
+            for i, (s, c) in enumerate(zip(sphinx, ctc))]
+    wer_table(rows, str(tmp_path / "wer.json"), samples=100)
+    md = (tmp_path / "wer.md").read_text()
+    assert "Spearman's rho over 4 rows): PocketSphinx / CTC beam search 0.80." in md
+    assert "CTC beam search WER % [95 % CI]" in md and "Whisper" not in md.splitlines()[0]

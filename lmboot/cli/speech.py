@@ -82,11 +82,10 @@ def cmd_ctc_lexicon(a):
 @command("ctc-wer", "CTC lexicon beam search with the LM in the beam: LM weight and word score on dev, test WER",
          required("--lm", "--lexicon", "--dev-emissions", "--test-emissions", "--dev", "--test", "--out",
                   help="KenLM binary, its CTC lexicon, dev/test emissions (.npz) and manifest.tsv, output JSON"),
-         section_arg("asr"))
+         section_arg("asr"), THREADS)
 def cmd_ctc_wer(a):
     from lmboot.ctc import ctc_wer
-    return ctc_wer(a.lm, a.lexicon, a.dev_emissions, a.test_emissions, a.dev, a.test, a.asr["ctc_lm_weight"],
-                   a.asr["ctc_word_score"], a.asr["ctc_beam"], a.out)
+    return ctc_wer(a.lm, a.lexicon, a.dev_emissions, a.test_emissions, a.dev, a.test, a.asr, a.out, a.threads)
 
 
 @command("export", "an LM in the forms its consumers load (ARPA, KenLM binary, CTC lexicon and tokens, "

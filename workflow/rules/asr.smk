@@ -230,7 +230,8 @@ rule ctc_wer:
     output:
         f"{DATA}/asr/ctc/{{name}}.json",
     params:
-        asr=asr_section("ctc_lm_weight", "ctc_word_score", "ctc_beam"),
+        asr=asr_section("ctc_lm_weight", "ctc_word_score", "ctc_beam", "ctc_beam_tokens", "ctc_beam_threshold"),
+    threads: 2
     conda:
         "../../envs/lmboot.yaml"
     log:
@@ -243,4 +244,4 @@ rule ctc_wer:
     shell:
         "lmboot ctc-wer --lm {input.lm} --lexicon {input.lexicon} --dev-emissions {input.dev_emissions}"
         " --test-emissions {input.test_emissions} --dev {input.dev} --test {input.test} --out {output}"
-        " --asr {params.asr:q} > {log} 2>&1"
+        " --asr {params.asr:q} --threads {threads} > {log} 2>&1"

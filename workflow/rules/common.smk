@@ -89,7 +89,8 @@ def criterion_args(wildcards, input):
     order, weight = config["lm"]["order"], config["lm"]["seed_weight"]
     args = f"--criterion {CRITERION} --seed-arpa {input.seed_arpa} --lm-order {order} --lm-seed-weight {weight}"
     if CRITERION == "dev_wer":
-        asr = asr_section("ctc_model", "ctc_lexicon", "ctc_cache_dir", "ctc_lm_weight", "ctc_word_score", "ctc_beam")
+        asr = asr_section("ctc_model", "ctc_lexicon", "ctc_cache_dir", "ctc_lm_weight", "ctc_word_score", "ctc_beam",
+                          "ctc_beam_tokens", "ctc_beam_threshold")
         args += f" --dev-emissions {input.dev_emissions} --dev-manifest {input.dev_manifest} --asr '{asr}'"
     return args
 
