@@ -11,6 +11,7 @@ import os
 import re
 import tempfile
 import unicodedata
+import zlib
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -30,12 +31,16 @@ def iter_lines(path: str | Path) -> Iterator[str]:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: file not found")
-    with _open_binary(path) as f:
-        for number, raw in enumerate(f, 1):
-            try:  # a byte-order mark at the start is not text
-                yield raw.decode("utf-8-sig" if number == 1 else "utf-8").rstrip("\r\n")
-            except UnicodeDecodeError as e:
-                raise InputError(f"{path}:{number}: invalid UTF-8 ({e.reason} at byte {e.start})") from None
+    number = 0
+    try:
+        with _open_binary(path) as f:
+            for number, raw in enumerate(f, 1):
+                try:  # a byte-order mark at the start is not text
+                    yield raw.decode("utf-8-sig" if number == 1 else "utf-8").rstrip("\r\n")
+                except UnicodeDecodeError as e:
+                    raise InputError(f"{path}:{number}: invalid UTF-8 ({e.reason} at byte {e.start})") from None
+    except (EOFError, lzma.LZMAError, gzip.BadGzipFile, zlib.error) as e:
+        raise InputError(f"{path}: truncated or corrupt {path.suffix[1:]} file after line {number} ({e})") from None
 
 
 def read_lines(path: str | Path) -> list[str]:

@@ -141,23 +141,39 @@ class ArpaModel:
         self.prob: dict[tuple[str, ...], float] = {}
         self.bow: dict[tuple[str, ...], float] = {}
         self.order = 0
-        section = 0
-        for line in iter_lines(path):
-            if not line or line.startswith("\\data\\") or line.startswith("ngram "):
+        section, declared, found, ended = 0, {}, {}, False
+        for number, line in enumerate(iter_lines(path), 1):
+            if not line or line.startswith("\\data\\"):
+                continue
+            if line.startswith("ngram "):
+                n, _, count = line[6:].partition("=")
+                declared[int(n)] = int(count)
                 continue
             if line.startswith("\\") and line.endswith("-grams:"):
                 section = int(line[1:line.index("-")])
                 self.order = max(self.order, section)
                 continue
-            if line == "\\end\\" or section == 0:
+            if line == "\\end\\":
+                ended = True
+                continue
+            if section == 0:
                 continue
             cells = line.split("\t")
-            ngram = tuple(cells[1].split(" "))
-            self.prob[ngram] = float(cells[0])
-            if len(cells) > 2:
-                self.bow[ngram] = float(cells[2])
+            try:
+                ngram = tuple(cells[1].split(" "))
+                self.prob[ngram] = float(cells[0])
+                if len(cells) > 2:
+                    self.bow[ngram] = float(cells[2])
+            except (IndexError, ValueError):
+                raise InputError(f"{path}:{number}: not an ARPA n-gram line: {line[:60]!r}") from None
+            found[section] = found.get(section, 0) + 1
         if not self.prob:
             raise InputError(f"{path}: no n-grams found (not an ARPA file?)")
+        short = [f"{found.get(n, 0):,} of the {count:,} {n}-grams" for n, count in declared.items()
+                 if found.get(n, 0) != count]
+        if short or not ended:
+            raise InputError(f"{path}: truncated or malformed ARPA file: "
+                             + ("; ".join(short) + " its header declares" if short else "no \\end\\ line"))
         self.vocab = {ng[0] for ng in self.prob if len(ng) == 1}
 
     def logprob(self, word: str, context: tuple[str, ...]) -> float:

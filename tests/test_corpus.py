@@ -180,3 +180,15 @@ def test_atomic_write_gives_the_umask_permissions(tmp_path):
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "out.txt").stat().st_mode) == 0o644
     assert stat.S_IMODE((tmp_path / "out.txt").stat().st_mode) == stat.S_IMODE((tmp_path / "plain.txt").stat().st_mode)
+
+
+@pytest.mark.parametrize("suffix", [".xz", ".gz"])
+def test_a_truncated_compressed_corpus_is_one_line_naming_the_file(tmp_path, suffix):
+    import gzip
+
+    text = "".join(f"line {i} of a corpus with some words\n" for i in range(5000)).encode()
+    packed = lzma.compress(text) if suffix == ".xz" else gzip.compress(text)
+    path = tmp_path / f"corpus.txt{suffix}"
+    path.write_bytes(packed[: len(packed) // 2])
+    with pytest.raises(InputError, match=rf"corpus.txt{re.escape(suffix)}: truncated or corrupt {suffix[1:]} file after line \d+"):
+        read_lines(path)

@@ -209,3 +209,21 @@ def test_log10_per_word_counts_the_end_of_sentence(tmp_path):
                                             "\\2-grams:", "-0.1\t<s> a", "", "\\end\\"])
     assert log10_per_word(load_model(arpa), "a b") == pytest.approx((-0.1 - 0.25 - 0.30103) / 3, abs=1e-5)
     assert log10_per_word(load_model(arpa), "") == pytest.approx(-0.2 - 0.30103, abs=1e-5)
+
+
+@pytest.mark.parametrize("cut, message", [
+    ("line", r"truncated or malformed ARPA file: \d+ of the \d+ 2-grams; 0 of the \d+ 3-grams its header declares"),
+    ("mid-line", r"truncated.arpa:\d+: not an ARPA n-gram line"),
+    ("end", r"truncated or malformed ARPA file: no \\end\\ line")])
+def test_mix_refuses_a_truncated_arpa_and_writes_nothing(tmp_path, two_models, cut, message):
+    a, b, _, _ = two_models
+    data = b.with_suffix(".arpa").read_bytes()
+    second = data.index(b"\\2-grams:")
+    end = {"line": data.rindex(b"\n", 0, second + 300) + 1, "mid-line": data.index(b"\t", second + 300),
+           "end": data.rindex(b"\\end\\")}[cut]
+    truncated = tmp_path / "truncated.arpa"
+    truncated.write_bytes(data[:end])
+    dev = write_text(tmp_path / "dev.txt", assistant_sentences(20, seed=3))
+    with pytest.raises(InputError, match=message):
+        build_mix({"seed": f"{a}.arpa", "other": truncated}, dev, tmp_path / "mixed")
+    assert not list(tmp_path.glob("mixed*"))
