@@ -3,7 +3,7 @@ card names; 92 words) decoded by PocketSphinx and by the CTC recognizer with one
 transcripts, each with the weights it chose on that LM's own dev set (its sphinx/ctc result JSON).
 
     .venv/bin/python benchmarks/recordings_wer.py --lm models/clinc-es-en-short/lm/mix-general \
-        --results data/clinc-es-en-short/asr --out benchmarks/recordings_wer.json
+        --results data/clinc-es-en-short/asr --out benchmarks/recordings/wer.json
 
 Needs the LM's PocketSphinx dictionary (models/<run>/asr/<lm>.dict) and CTC lexicon (<lm>.ctc.lexicon),
 which `snakemake wer` makes.
@@ -39,7 +39,7 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--lm", required=True, help="LM path prefix: <lm>.arpa, <lm>.bin")
     p.add_argument("--results", required=True, help="data/<run>/asr: sphinx/<name>.json and ctc/<name>.json")
-    p.add_argument("--out", default="benchmarks/recordings_wer.json")
+    p.add_argument("--out", default="benchmarks/recordings/wer.json")
     a = p.parse_args()
     if not RECORDINGS.is_dir():
         sys.exit(f"{RECORDINGS}: not found (apt install pocketsphinx-testdata; make setup does)")
