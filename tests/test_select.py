@@ -95,7 +95,7 @@ def test_mismatched_general_files(files):
 def test_real_encoder_ranks_assistant_closer():
     from lmboot.embed import load_encoder
 
-    enc = load_encoder("sentence-transformers")
+    enc = load_encoder("sentence-transformers", None, 64)
     seed = ["set an alarm for seven am", "play some jazz music", "what is the weather tomorrow",
             "turn off the kitchen lights", "remind me to call mom at noon"]
     vecs = enc.encode(["wake me up at six thirty please", "the central bank raised interest rates by half a point"])
@@ -107,7 +107,7 @@ def test_real_encoder_ranks_assistant_closer():
 def test_multilingual_encoder_ranks_spanish_assistant_closer():
     from lmboot.embed import load_encoder
 
-    enc = load_encoder("usem", batch_size=2)
+    enc = load_encoder("usem", None, 2)
     seed = ["pon una alarma a las siete", "pon música de jazz", "qué tiempo hará mañana",
             "apaga las luces de la cocina", "recuérdame llamar a mamá a mediodía"]
     vecs = enc.encode(["despiértame a las seis y media", "el banco central subió los tipos de interés medio punto",
@@ -121,7 +121,7 @@ def test_unknown_backend():
     from lmboot.embed import load_encoder
 
     with pytest.raises(InputError, match="select.backend"):
-        load_encoder("word2vec")
+        load_encoder("word2vec", None, 64)
 
 
 def test_threshold_keeping_nothing(files):
@@ -255,3 +255,20 @@ def test_scorers_share_one_interface_and_combined_sums_the_standardized_parts(tm
     assert [build_scorer(m, seed, HashEncoder()).name for m in ("centroid", "moore-lewis")] == ["centroid", "moore-lewis"]
     with pytest.raises(InputError, match="select.method: unknown selection method 'bm25'"):
         build_scorer("bm25", seed, HashEncoder())
+
+
+def test_an_encoder_refuses_what_it_cannot_honor():
+    """select.model and select.device: usem has one packaged model and runs on the CPU; cuda without a GPU
+    stops with one line."""
+    import torch
+
+    from lmboot.embed import load_encoder
+
+    with pytest.raises(InputError, match="select.model: the usem backend has one packaged model"):
+        load_encoder("usem", "/models/my-encoder", 8)
+    with pytest.raises(InputError, match="select.device: the usem backend runs on the CPU only"):
+        load_encoder("usem", None, 8, "cuda")
+    if not torch.cuda.is_available():
+        with pytest.raises(InputError, match="select.device: cuda, but torch sees no CUDA GPU"):
+            load_encoder("sentence-transformers", None, 8, "cuda")
+        assert str(load_encoder("sentence-transformers", None, 8, "auto").model.device) == "cpu"

@@ -56,7 +56,8 @@ def cmd_select(a):
     from lmboot.embed import load_encoder
     from lmboot.select import select
     s = a.select
-    encoder = None if s["method"] == "moore-lewis" else load_encoder(s["backend"], s["model"], s["batch_size"])
+    encoder = (None if s["method"] == "moore-lewis" else
+               load_encoder(s["backend"], s["model"], s["batch_size"], s["device"]))
     return select(a.general_src, a.general_tgt, a.seed, a.out, encoder, s["keep"], s["method"], s["order"],
                   s["random_seed"], a.cache_dir, f"{s['backend']}:{s['model'] or 'default'}")
 

@@ -105,8 +105,9 @@ def as_json(section):
 
 
 def select_config():
-    """What decides select's output (select.tune is the tuning rules' business; the cache only saves time)."""
-    skip = ("tune", "cache_dir", "finetune_general")
+    """What decides select's output (select.tune is the tuning rules' business; the cache and the device only
+    change the time it takes)."""
+    skip = ("tune", "cache_dir", "finetune_general", "device")
     return json.dumps({k: v for k, v in config["select"].items() if k not in skip}, sort_keys=True)
 
 
