@@ -26,7 +26,7 @@ report: "workflow/report/workflow.rst"
 
 
 # lmboot's validator (JSON schema + defaults) gives one-line errors naming the bad field.
-config.update(validate(config, f"{workflow.basedir}/workflow/schemas/config.schema.yaml"))
+config.update(validate(config))  # the schema ships inside the package: lmboot/config.schema.yaml
 check_files(config)  # the roles' files and the recordings' manifests, before any job runs
 
 # Rules call the lmboot CLI (and KenLM's tools) from the environment of the Python that runs Snakemake,

@@ -11,7 +11,8 @@ import yaml
 
 from lmboot.errors import InputError
 
-SCHEMA = Path(__file__).resolve().parent.parent / "workflow" / "schemas" / "config.schema.yaml"
+SCHEMA = Path(__file__).resolve().parent / "config.schema.yaml"  # package data: an installed lmboot validates too
+PROJECT = Path(__file__).resolve().parent.parent  # a checkout's root (config/recipes/... in a checkout)
 
 
 def _resolve(schema: dict, root: dict) -> dict:
@@ -70,7 +71,7 @@ def with_recipe(config: dict, source: str) -> dict:
         return config
     path = Path(name)
     if not path.is_file() and not path.is_absolute():
-        path = SCHEMA.parent.parent.parent / name
+        path = PROJECT / name
     if not path.is_file():
         raise InputError(f"{source}: recipe: {name}: file not found")
     recipe = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -13,7 +13,7 @@ from lmboot.corpus import atomic_write
 
 HEADER = """# Config reference
 
-Written by `lmboot config-doc --out docs/config.md` from `workflow/schemas/config.schema.yaml`
+Written by `lmboot config-doc --out docs/config.md` from `lmboot/config.schema.yaml`
 (a test fails when the two differ). Every run validates its config against that schema: an unknown key or
 a wrong type stops it with one line naming the field, and missing keys get the defaults below.
 """
