@@ -65,13 +65,15 @@ def merged(base: dict, over: dict) -> dict:
 
 def with_recipe(config: dict, source: str) -> dict:
     """The config on top of the recipe it names (`recipe:` a YAML file of shared settings, its path relative
-    to the working directory or to the project), so that a pair's file holds only what differs."""
+    to the working directory, to the config file's folder or one above it, or to the checkout lmboot runs
+    from), so that a pair's file holds only what differs."""
     name = config.get("recipe")
     if not name:
         return config
     path = Path(name)
-    if not path.is_file() and not path.is_absolute():
-        path = PROJECT / name
+    if not path.is_absolute():
+        folders = Path(source).resolve().parents if Path(source).is_file() else []
+        path = next((p for p in (path, *(folder / name for folder in folders), PROJECT / name) if p.is_file()), path)
     if not path.is_file():
         raise InputError(f"{source}: recipe: {name}: file not found")
     recipe = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -1,3 +1,5 @@
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -170,3 +172,26 @@ def test_pair_configs_hold_only_what_differs(pair, monkeypatch, tmp_path):
     assert cfg["recipe"] == "config/recipes/massive.yaml" and cfg["run"] == pair
     assert cfg["nmt"]["vocab_size"] == 8000 and cfg["select"]["finetune_general"] == 800  # from the recipe
     assert cfg["asr"]["enabled"] == pair.endswith("-en")
+
+
+def test_an_installed_lmboot_checks_a_config_from_another_directory(tmp_path):
+    """pip install . (not editable) carries the schema: check-config works outside the checkout, the recipe
+    found beside the config file."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    site = tmp_path / "site"
+    install = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
+                              "--target", str(site), str(root)], capture_output=True, text=True)
+    assert install.returncode == 0, install.stderr[-2000:]
+    assert (site / "lmboot" / "config.schema.yaml").is_file()
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    code = ("import sys, lmboot; from lmboot.cli import main; print(lmboot.__file__); "
+            "sys.argv = ['lmboot', 'check-config', sys.argv[1]]; sys.exit(main())")
+    run = subprocess.run([sys.executable, "-c", code, str(root / "config" / "es-en.yaml")], cwd=tmp_path, env=env,
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.splitlines()[0].startswith(str(site))
+    printed = run.stdout + run.stderr  # the CLI's JSON report
+    assert '"max_updates": 4118' in printed and '"keep_checkpoints": 5' in printed  # the pair and its recipe
