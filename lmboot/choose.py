@@ -116,7 +116,8 @@ class DevWER(DevPerplexity):
     def __init__(self, seed_arpa: str | Path, dev_text: str | Path, speech: dict, order: int = 3,
                  seed_weight: float | str = "em"):
         """speech: {"emissions": the dev speech's CTC emissions (.npz), "manifest": its manifest.tsv (the
-        references), "asr": the asr section (ctc_model, ctc_lexicon, ctc_cache_dir, ctc_lm_weight, ctc_word_score, ctc_beam*)}."""
+        references), "asr": the asr section (ctc_model, ctc_lexicon, ctc_cache_dir, ctc_lm_weight,
+        ctc_word_score, ctc_beam, ctc_beam_tokens, ctc_beam_threshold)}."""
         super().__init__(seed_arpa, dev_text, order, seed_weight)
         self.speech = speech
 

@@ -119,17 +119,17 @@ def cached_g2p(words: list[str], cache_dir: str | Path | None, model_id: str, th
     return {w: known[w].split() for w in words}
 
 
-def lexicon(arpa: str | Path, out: str | Path, weights: str | Path | None = None, team_lexicon: str | Path | None = None,
-            cache_dir: str | Path | None = None, threads: int = 1) -> dict:
+def lexicon(arpa: str | Path, out: str | Path, weights: str | Path | None = None,
+            team_lexicon: str | Path | None = None, cache_dir: str | Path | None = None, threads: int = 1) -> dict:
     """The CTC lexicon of an LM's words (flashlight / torchaudio format: `word phone ... <wb>`): the team's
-    lexicon (asr.ctc_lexicon, its spellings with or without the final <wb>) first, hama's G2P for the rest; a word spelled with a token the model lacks
-    is left out (it cannot be recognized) and reported."""
+    lexicon (asr.ctc_lexicon, its spellings with or without the final <wb>) first, hama's G2P for the rest;
+    a word spelled with a token the model lacks is left out (it cannot be recognized) and reported."""
     tokens = set(HamaCTC(weights).tokens)
     words = arpa_vocabulary(arpa)
     given = {word: [s[:-1] if s[-1] == SEPARATOR else s for s in spellings]  # with or without the final <wb>
              for word, spellings in (read_lexicon(team_lexicon) if team_lexicon else {}).items()}
-    guessed = cached_g2p([w for w in words if w not in given], cache_dir, f"hama-g2p-{Path(str(weights or 'packaged')).stem}",
-                         threads)
+    model_id = f"hama-g2p-{Path(str(weights or 'packaged')).stem}"
+    guessed = cached_g2p([w for w in words if w not in given], cache_dir, model_id, threads)
     lines, dropped = [], []
     for word in words:
         spellings = [s for s in given.get(word, [guessed.get(word)]) if s and set(s) <= tokens]
