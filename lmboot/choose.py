@@ -123,19 +123,14 @@ class DevWER(DevPerplexity):
 
     def measure_arpas(self, arpas: dict, vocabulary: set[str] | None) -> dict:
         """Each LM mixed with the seed LM as dev_ppl mixes it, then decoded: the lowest dev WER over the grid."""
-        from lmboot.ctc import Decoder, lexicon, load_emissions, tune
+        from lmboot.ctc import Decoder, lexicon, speech_set, tune
         from lmboot.lm import ArpaModel, build_binary
         from lmboot.lm_mix import interpolate
-        from lmboot.speech import read_manifest
 
         asr = self.speech["asr"]
         if getattr(self, "_seed", None) is None:
             self._seed = ArpaModel(self.seed_arpa)
-            self._tokens, self._emitted = load_emissions(self.speech["emissions"])
-            self._refs = [row["text"] for row in read_manifest(self.speech["manifest"])]
-            if len(self._refs) != len(self._emitted):
-                raise InputError(f"{self.speech['emissions']}: {len(self._emitted)} utterances for the "
-                                 f"{len(self._refs)} of {self.speech['manifest']}")
+            self._tokens, self._emitted, self._refs = speech_set(self.speech["emissions"], self.speech["manifest"])
         out = {}
         with tempfile.TemporaryDirectory() as tmp:
             for key, path in arpas.items():

@@ -88,6 +88,17 @@ def load_emissions(npz: str | Path) -> tuple[list[str], list[np.ndarray]]:
         return data["tokens"].tolist(), [np.ascontiguousarray(data[k], dtype=np.float32) for k in names]
 
 
+def speech_set(npz: str | Path, manifest: str | Path) -> tuple[list[str], list[np.ndarray], list[str]]:
+    """An audio set's emissions (tokens, one array per utterance) and its manifest's references, checked to
+    hold the same utterances."""
+    tokens, emitted = load_emissions(npz)
+    refs = [row["text"] for row in read_manifest(manifest)]
+    if len(emitted) != len(refs):
+        raise InputError(f"{npz}: emissions do not match their manifests ({len(emitted)} utterances for the "
+                         f"{len(refs)} of {manifest})")
+    return tokens, emitted, refs
+
+
 def read_lexicon(path: str | Path) -> dict[str, list[list[str]]]:
     """A lexicon file: `word token token ...` a line (a word may have several lines: several spellings)."""
     spellings: dict[str, list[list[str]]] = {}
@@ -244,12 +255,10 @@ def ctc_wer(lm_path: str | Path, lexicon_path: str | Path, dev_npz: str | Path, 
             threads: int = 1) -> dict:
     """The CTC recognizer with the LM in the beam: the (LM weight, word score) with the lowest dev WER
     (asr.ctc_lm_weight, asr.ctc_word_score: tune), then the test set decoded with it."""
-    tokens, dev = load_emissions(dev_npz)
-    test_tokens, test = load_emissions(test_npz)
-    dev_refs = [r["text"] for r in read_manifest(dev_manifest)]
-    test_refs = [r["text"] for r in read_manifest(test_manifest)]
-    if tokens != test_tokens or len(dev) != len(dev_refs) or len(test) != len(test_refs):
-        raise InputError(f"{dev_npz}, {test_npz}: emissions do not match their manifests or each other's tokens")
+    tokens, dev, dev_refs = speech_set(dev_npz, dev_manifest)
+    test_tokens, test, test_refs = speech_set(test_npz, test_manifest)
+    if tokens != test_tokens:
+        raise InputError(f"{dev_npz}, {test_npz}: emissions of two models (their tokens differ)")
     start = time.perf_counter()
     with ParallelDecoder(threads, tokens, lexicon_path, lm_path, asr) as decoder:
         grid, choice = tune(lambda lw, ws: decoder.decode(dev, lw, ws), dev_refs, asr["ctc_lm_weight"],

@@ -136,12 +136,12 @@ def wer_table(rows: list[dict], out_json: str, samples: int = 1000) -> dict:
     return {"rows": len(table)}
 
 
-def rank_correlations(table: list[dict]) -> dict[str, float]:
+def rank_correlations(table: list[dict]) -> dict[tuple[str, str], float]:
     """Spearman's rho between each two recognizers' test WER over the rows: do they rank the LMs alike?"""
     from scipy.stats import spearmanr
 
     keys = [k for k in RECOGNIZERS if all(k in e for e in table)]
-    return {f"{a} {b}": float(spearmanr([e[a]["wer"] for e in table], [e[b]["wer"] for e in table]).statistic)
+    return {(a, b): float(spearmanr([e[a]["wer"] for e in table], [e[b]["wer"] for e in table]).statistic)
             for i, a in enumerate(keys) for b in keys[i + 1:]} if len(table) >= 3 else {}
 
 
@@ -149,8 +149,7 @@ def rank_note(table: list[dict]) -> str:
     rho = rank_correlations(table)
     if not rho:
         return ""
-    pairs = "; ".join(f"{RECOGNIZERS[pair.split()[0]]} / {RECOGNIZERS[pair.split()[1]]} {value:.2f}"
-                      for pair, value in rho.items())
+    pairs = "; ".join(f"{RECOGNIZERS[a]} / {RECOGNIZERS[b]} {value:.2f}" for (a, b), value in rho.items())
     return f"\nRank correlation of the rows' WER between recognizers (Spearman's rho over {len(table)} rows): {pairs}.\n"
 
 
