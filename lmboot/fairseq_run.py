@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from lmboot.errors import InputError
+from lmboot.ct2_device import torch_device
 
 
 def fairseq_env(threads: int) -> dict:
@@ -49,14 +49,7 @@ def encode(spm_model: str | Path, lines: list[str]) -> list[str]:
 
 
 def device_args(cfg: dict) -> list[str]:
-    device = cfg["device"]
-    if device == "cpu":
-        return ["--cpu"]
-    import torch
-
-    if device == "cuda" and not torch.cuda.is_available():
-        raise InputError("nmt.device: cuda requested but torch sees no GPU")
-    return [] if torch.cuda.is_available() else ["--cpu"]
+    return ["--cpu"] if torch_device(cfg["device"], "nmt.device") == "cpu" else []
 
 
 def data_dir_for(spm_dir: Path, tmp: str) -> str:
