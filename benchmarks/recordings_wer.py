@@ -11,7 +11,6 @@ which `snakemake wer` makes.
 
 import argparse
 import json
-import re
 import sys
 import tempfile
 import time
@@ -21,19 +20,8 @@ from lmboot.asr import sphinx_decode
 from lmboot.corpus import write_json, write_lines
 from lmboot.ctc import Decoder, emissions, load_emissions
 from lmboot.lm import arpa_vocabulary
+from lmboot.speech import DEBIAN_RECORDINGS, debian_recordings
 from lmboot.wer import corpus_errors, wer
-
-RECORDINGS = Path("/usr/share/pocketsphinx/test/data")
-
-
-def recordings() -> list[tuple[str, str]]:
-    rows = []
-    for folder, name in (("librivox", "transcription"), ("cards", "cards.transcription")):
-        for line in (RECORDINGS / folder / name).read_text().splitlines():
-            text, uid = re.match(r"<s> (.*) </s> \((.*)\)", line.strip()).groups()
-            rows.append((str(RECORDINGS / folder / f"{uid}.wav"), " ".join(text.split())))
-    return rows
-
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -41,11 +29,11 @@ def main() -> int:
     p.add_argument("--results", required=True, help="data/<run>/asr: sphinx/<name>.json and ctc/<name>.json")
     p.add_argument("--out", default="benchmarks/recordings/wer.json")
     a = p.parse_args()
-    if not RECORDINGS.is_dir():
-        sys.exit(f"{RECORDINGS}: not found (apt install pocketsphinx-testdata; make setup does)")
+    if not DEBIAN_RECORDINGS.is_dir():
+        sys.exit(f"{DEBIAN_RECORDINGS}: not found (apt install pocketsphinx-testdata; make setup does)")
     lm, name = Path(a.lm), Path(a.lm).name
     models = lm.parent.parent / "asr"
-    rows = recordings()
+    rows = debian_recordings()
     refs, wavs = [t for _, t in rows], [w for w, _ in rows]
     vocabulary = set(arpa_vocabulary(f"{lm}.arpa"))
     oov = sorted({w for t in refs for w in t.split() if w not in vocabulary})

@@ -5,6 +5,7 @@ a team's own recordings from a manifest (audio, transcript), converted by sox to
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 import tempfile
 import wave
@@ -112,6 +113,20 @@ def read_manifest(path: str | Path) -> list[dict]:
     for line in read_lines(path):
         uid, voice, wav, text = line.split("\t")
         rows.append({"id": int(uid), "voice": voice, "wav": str(Path(path).parent / wav), "text": text})
+    return rows
+
+
+DEBIAN_RECORDINGS = Path("/usr/share/pocketsphinx/test/data")  # apt: pocketsphinx-testdata
+
+
+def debian_recordings() -> list[tuple[str, str]]:
+    """(wav, transcript) of the 10 real recordings Debian's pocketsphinx-testdata holds (5 LibriVox
+    sentences, 5 card names), transcripts as their transcription files give them."""
+    rows = []
+    for folder, name in (("librivox", "transcription"), ("cards", "cards.transcription")):
+        for line in read_lines(DEBIAN_RECORDINGS / folder / name):
+            text, uid = re.match(r"<s> (.*) </s> \((.*)\)", line.strip()).groups()
+            rows.append((str(DEBIAN_RECORDINGS / folder / f"{uid}.wav"), " ".join(text.split())))
     return rows
 
 

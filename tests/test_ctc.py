@@ -2,7 +2,6 @@
 WER on real recordings, and the exports (lmboot/export.py) loaded by their consumers."""
 
 import json
-import re
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +12,7 @@ from lmboot import ctc
 from lmboot.config import section_defaults
 from lmboot.ctc import BLANK, SEPARATOR, Decoder, HamaCTC
 from lmboot.errors import InputError
+from lmboot.speech import DEBIAN_RECORDINGS, debian_recordings
 
 TOKENS = HamaCTC().tokens
 ASR = section_defaults("asr", {})
@@ -89,21 +89,14 @@ def test_a_lexicon_line_without_tokens_names_the_line(tmp_path):
         ctc.read_lexicon(bad)
 
 
-RECORDINGS = Path("/usr/share/pocketsphinx/test/data")
-
-
 def recordings_manifest(tmp_path) -> tuple[Path, list[str]]:
     """Debian pocketsphinx-testdata's 10 real recordings (librivox, cards) as a manifest.tsv."""
-    rows = []
-    for folder, name in (("librivox", "transcription"), ("cards", "cards.transcription")):
-        for line in (RECORDINGS / folder / name).read_text().splitlines():
-            text, uid = re.match(r"<s> (.*) </s> \((.*)\)", line.strip()).groups()
-            rows.append((str(RECORDINGS / folder / f"{uid}.wav"), " ".join(text.split())))
+    rows = debian_recordings()
     manifest = write_text(tmp_path / "manifest.tsv", [f"{i}\trecording\t{wav}\t{text}" for i, (wav, text) in enumerate(rows)])
     return manifest, [text for _, text in rows]
 
 
-@pytest.mark.skipif(not RECORDINGS.is_dir(), reason="Debian's pocketsphinx-testdata is not installed (make setup)")
+@pytest.mark.skipif(not DEBIAN_RECORDINGS.is_dir(), reason="Debian's pocketsphinx-testdata is not installed (make setup)")
 def test_real_recordings_decode_with_the_lm_in_the_beam(tmp_path):
     manifest, texts = recordings_manifest(tmp_path)
     stats = ctc.emissions(manifest, tmp_path / "emissions.npz")
