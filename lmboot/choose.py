@@ -23,6 +23,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from lmboot.config import default
 from lmboot.corpus import read_lines
 from lmboot.errors import InputError
 
@@ -71,8 +72,8 @@ class ChrF(Criterion):
 class DevPerplexity(Criterion):
     name, better = "dev_ppl", "lower"
 
-    def __init__(self, seed_arpa: str | Path, dev_text: str | Path, order: int = 3, seed_weight: float | str = "em",
-                 measure: str = "ppl_common"):
+    def __init__(self, seed_arpa: str | Path, dev_text: str | Path, order: int = default("lm.order"),
+                 seed_weight: float | str = default("lm.seed_weight"), measure: str = "ppl_common"):
         self.seed_arpa, self.order, self.seed_weight, self.key = seed_arpa, order, seed_weight, measure
         self.dev = [line for line in read_lines(dev_text) if line.strip()]
         if not self.dev:
@@ -113,8 +114,8 @@ class DevPerplexity(Criterion):
 class DevWER(DevPerplexity):
     name, better = "dev_wer", "lower"
 
-    def __init__(self, seed_arpa: str | Path, dev_text: str | Path, speech: dict, order: int = 3,
-                 seed_weight: float | str = "em"):
+    def __init__(self, seed_arpa: str | Path, dev_text: str | Path, speech: dict, order: int = default("lm.order"),
+                 seed_weight: float | str = default("lm.seed_weight")):
         """speech: {"emissions": the dev speech's CTC emissions (.npz), "manifest": its manifest.tsv (the
         references), "asr": the asr section (ctc_model, ctc_lexicon, ctc_cache_dir, ctc_lm_weight,
         ctc_word_score, ctc_beam, ctc_beam_tokens, ctc_beam_threshold)}."""
@@ -145,7 +146,7 @@ class DevWER(DevPerplexity):
 
 
 def make_criterion(name: str, dev_text: str | Path | None = None, seed_arpa: str | Path | None = None,
-                   order: int = 3, seed_weight: float | str = "em", digits: int | None = None,
+                   order: int = default("lm.order"), seed_weight: float | str = default("lm.seed_weight"), digits: int | None = None,
                    speech: dict | None = None) -> Criterion:
     """The criterion a choice is made by: chrf (dev_text: the references; chrF rounded to `digits` before
     comparing), dev_ppl (dev_text: the new-language dev text; seed_arpa: the seed LM) or dev_wer (as dev_ppl,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from pathlib import Path
 
@@ -15,6 +16,20 @@ SCHEMA = Path(__file__).resolve().parent / "config.schema.yaml"  # package data:
 PROJECT = Path(__file__).resolve().parent.parent  # a checkout's root (config/recipes/... in a checkout)
 
 
+@functools.cache
+def _schema() -> dict:
+    return yaml.safe_load(SCHEMA.read_text())
+
+
+def default(key: str):
+    """The schema's default of a dotted config key ("lm.order"): what a function's keyword argument defaults
+    to where it takes a config setting, so that the value is written only in the schema."""
+    node = _schema()
+    for part in key.split("."):
+        node = _resolve(node, _schema())["properties"][part]
+    return copy.deepcopy(node["default"])
+
+
 def _resolve(schema: dict, root: dict) -> dict:
     while "$ref" in schema:
         node = root
@@ -25,8 +40,13 @@ def _resolve(schema: dict, root: dict) -> dict:
 
 
 def fill_defaults(config, schema: dict, root: dict):
-    """Set every missing property that has a default, recursively (objects and arrays of objects)."""
+    """Set every missing property that has a default, recursively (objects and arrays of objects, and the
+    object branch of a oneOf / anyOf that the config's keys fit)."""
     schema = _resolve(schema, root)
+    if isinstance(config, dict) and "properties" not in schema:
+        branch = next((b for b in map(lambda b: _resolve(b, root), schema.get("oneOf", []) + schema.get("anyOf", []))
+                       if fits(config, b)), None)
+        return fill_defaults(config, branch, root) if branch else config
     if isinstance(config, dict):
         for key, node in schema.get("properties", {}).items():
             sub = _resolve(node, root)
@@ -39,6 +59,12 @@ def fill_defaults(config, schema: dict, root: dict):
         for item in config:
             fill_defaults(item, schema["items"], root)
     return config
+
+
+def fits(config: dict, branch: dict) -> bool:
+    """Whether an object has every key a schema branch requires and none it does not define."""
+    keys = set(branch.get("properties", {}))
+    return branch.get("type") == "object" and set(branch.get("required", [])) <= set(config) <= keys
 
 
 def section_defaults(name: str, section: dict | None = None, schema_path: str | Path = SCHEMA) -> dict:
@@ -104,7 +130,7 @@ def parallel_dev(config: dict) -> bool:
 def tuning_criterion(config: dict) -> str:
     """The criterion of the translator's choices on dev: tuning.criterion, auto resolved (chrf with a
     parallel dev, else dev_ppl)."""
-    name = (config.get("tuning") or {}).get("criterion", "auto")
+    name = config["tuning"]["criterion"]
     if name == "auto":
         return "chrf" if parallel_dev(config) else "dev_ppl"
     return name
@@ -155,9 +181,9 @@ def check_files(config: dict) -> None:
 
 def check_together(config: dict, source: str) -> None:
     """Rules between fields that the schema cannot say."""
-    nmt = config.get("nmt", {})
-    pretrained = nmt.get("pretrained") or {}
-    replaces = pretrained.get("corpus", "selected")
+    nmt = config["nmt"]
+    pretrained = nmt["pretrained"] or {}
+    replaces = pretrained.get("corpus")
     if (config.get("select") or {}).get("finetune_general") and pretrained:
         if replaces == "selected":
             raise InputError(f"{source}: select.finetune_general: cannot fine-tune the general translator when "
@@ -165,13 +191,13 @@ def check_together(config: dict, source: str) -> None:
         if pretrained.get("ct2_model"):
             raise InputError(f"{source}: select.finetune_general: a CTranslate2 model (nmt.pretrained.ct2_model) "
                              "cannot be fine-tuned: set 0, or give nmt.pretrained.checkpoint instead")
-    if nmt.get("arch") == "lstm" and nmt.get("translator") == "ctranslate2":
+    if nmt["arch"] == "lstm" and nmt["translator"] == "ctranslate2":
         raise InputError(f"{source}: nmt.translator: CTranslate2 cannot convert fairseq's lstm; use translator: fairseq")
     if pretrained.get("ct2_model"):
-        if nmt.get("translator") != "ctranslate2":
+        if nmt["translator"] != "ctranslate2":
             raise InputError(f"{source}: nmt.translator: a CTranslate2 model (nmt.pretrained.ct2_model) needs "
                              "translator: ctranslate2")
-        if nmt.get("self_training_rounds") and replaces == "selected":
+        if nmt["self_training_rounds"] and replaces == "selected":
             raise InputError(f"{source}: nmt.self_training_rounds: a CTranslate2 model cannot be fine-tuned (no "
                              "fairseq weights): set 0, or give nmt.pretrained.checkpoint instead")
     check_roles(config, source)
@@ -193,6 +219,12 @@ def fill_tune_budget(config: dict) -> None:
     if tune["stop_time_hours"] is None and tune["max_updates"] is None:
         tune["stop_time_hours"] = TUNE_HOURS
     tune["max_updates"] = tune["max_updates"] or TUNE_UPDATES
+
+
+def with_defaults(config: dict) -> dict:
+    """A copy of part of a validated config (the sections a stage reads, as the workflow passes them) with
+    the schema's defaults of the sections it leaves out."""
+    return fill_defaults(copy.deepcopy(config), _schema(), _schema())
 
 
 def load(path_or_json: str | Path) -> dict:

@@ -15,6 +15,7 @@ import zlib
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from lmboot.config import default
 from lmboot.errors import InputError
 
 
@@ -97,7 +98,7 @@ def iter_text(spec: dict, where: str) -> Iterator[str]:
     line) or a JSON-lines field, from a file or a list of files in turn; streamed. `where` names the config
     field in errors."""
     paths = [spec["path"]] if isinstance(spec["path"], str) else spec["path"]
-    fmt = spec.get("format", "plain")
+    fmt = spec["format"]
     for path in map(Path, paths):
         if not path.is_file():
             raise InputError(f"{where}: {path}: file not found")
@@ -214,7 +215,8 @@ def _read_massive(spec: dict) -> Iterator[dict]:
         yield record
 
 
-def normalize(text: str, lowercase: bool = True, strip_punctuation: bool = True) -> str:
+def normalize(text: str, lowercase: bool = default("normalize.lowercase"),
+              strip_punctuation: bool = default("normalize.strip_punctuation")) -> str:
     """NFC, optional lower-casing, punctuation and symbols to spaces (apostrophes kept), spaces collapsed."""
     text = unicodedata.normalize("NFC", text).replace("\u2019", "'")
     if lowercase:

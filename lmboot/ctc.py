@@ -158,12 +158,12 @@ class Decoder:
     section's ctc_beam (hypotheses kept), ctc_beam_tokens (tokens tried per frame) and ctc_beam_threshold
     (score distance from the best hypothesis)."""
 
-    def __init__(self, tokens: list[str], lexicon_path: str | Path, lm_path: str | Path, beam: dict | None = None):
+    def __init__(self, tokens: list[str], lexicon_path: str | Path, lm_path: str | Path, beam: dict):
         from flashlight.lib.text.decoder import SmearingMode, Trie
         from flashlight.lib.text.decoder.kenlm import KenLM
         from flashlight.lib.text.dictionary import Dictionary, create_word_dict
 
-        self.tokens, self.beam = Dictionary(), beam or {}
+        self.tokens, self.beam = Dictionary(), beam
         for token in tokens:
             self.tokens.add_entry(token)
         spellings = read_lexicon(lexicon_path)
@@ -183,9 +183,9 @@ class Decoder:
         from flashlight.lib.text.decoder import CriterionType, LexiconDecoder, LexiconDecoderOptions
 
         n = self.tokens.index_size()
-        options = LexiconDecoderOptions(beam_size=self.beam.get("ctc_beam", 50),
-                                        beam_size_token=min(n, self.beam.get("ctc_beam_tokens", n)),
-                                        beam_threshold=float(self.beam.get("ctc_beam_threshold", 25.0)),
+        options = LexiconDecoderOptions(beam_size=self.beam["ctc_beam"],
+                                        beam_size_token=min(n, self.beam["ctc_beam_tokens"]),
+                                        beam_threshold=float(self.beam["ctc_beam_threshold"]),
                                         lm_weight=lm_weight, word_score=word_score, unk_score=float("-inf"),
                                         sil_score=0.0, log_add=False, criterion_type=CriterionType.CTC)
         decoder = LexiconDecoder(options, self.trie, self.lm, self.tokens.get_index(SEPARATOR),

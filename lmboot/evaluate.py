@@ -21,7 +21,7 @@ def evaluate(models: dict[str, str | Path], test: str | Path, out_json: str | Pa
     sentences = [s for s in read_lines(test) if s.strip()]
     vocabulary = common_vocabulary(arpas) if arpas else None
     rows = {name: perplexity(path, sentences, vocabulary) for name, path in models.items()}
-    base = rows.get("seed", {}).get("ppl")
+    base = rows["seed"]["ppl"] if "seed" in rows else None
     for row in rows.values():
         row["ppl_change_vs_seed"] = (row["ppl"] - base) / base if base else None
     metrics = {"test": str(test), "lms": rows, "stages": stats or {}}

@@ -10,6 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from lmboot.config import default
 from lmboot.corpus import atomic_write, iter_lines
 from lmboot.errors import InputError
 
@@ -24,7 +25,7 @@ def kenlm_tool(name: str) -> str:
     return found
 
 
-def build_arpa(text: str | Path, arpa: str | Path, order: int = 3, memory: str = "1G",
+def build_arpa(text: str | Path, arpa: str | Path, order: int = default("lm.order"), memory: str = "1G",
                limit_vocab: str | Path | None = None) -> None:
     """Estimate a modified Kneser-Ney ARPA model with lmplz (--discount_fallback: small data); with
     limit_vocab (a file of words), n-grams holding other words are left out."""
@@ -197,7 +198,7 @@ def sentence_events(sentence: str, order: int):
         yield words[i], tuple(words[max(0, i - order + 1):i])
 
 
-def build_lm(text: str | Path, out_prefix: str | Path, order: int = 3) -> None:
+def build_lm(text: str | Path, out_prefix: str | Path, order: int = default("lm.order")) -> None:
     """out_prefix.arpa and out_prefix.bin from a text file."""
     build_arpa(text, f"{out_prefix}.arpa", order)
     build_binary(f"{out_prefix}.arpa", f"{out_prefix}.bin")

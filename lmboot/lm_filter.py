@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from lmboot.config import default
 from lmboot.corpus import count_lines, iter_lines, write_json, write_lines
 from lmboot.errors import InputError
 from lmboot.choose import DevPerplexity, choose
@@ -130,8 +131,9 @@ TUNE_ON = ("ppl", "ppl_common")
 
 
 def tune_percentile(pairs, specs: list[dict], seed_lm: str | Path, seed_arpa: str | Path,
-                    dev: str | Path, grid: list[float], order: int = 3, seed_weight: float | str = "em",
-                    tune_on: str = "ppl_common") -> dict:
+                    dev: str | Path, grid: list[float], order: int = default("lm.order"),
+                    seed_weight: float | str = default("lm.seed_weight"),
+                    tune_on: str = default("lm_filter.tune_on")) -> dict:
     """The lm_score percentile of the grid that minimizes the dev perplexity of the final LM as it is built
     (lm.interpolate: seed + filtered-translation LMs mixed as lm.seed_weight says, written as one back-off
     ARPA) and measured as evaluate does. The exact mixture is not what gets written: on es-en its dev
@@ -159,8 +161,8 @@ def tune_percentile(pairs, specs: list[dict], seed_lm: str | Path, seed_arpa: st
 
 def lm_filter(src: str | Path, tgt: str | Path, seed_lm: str | Path, out_text: str | Path, specs: list[dict],
               seed_arpa: str | Path | None = None, dev: str | Path | None = None,
-              grid: list[float] = (0, 5, 10, 20, 30, 50), order: int = 3, seed_weight: float | str = "em",
-              tune_on: str = "ppl_common") -> dict:
+              grid: list[float] = default("lm_filter.grid"), order: int = default("lm.order"),
+              seed_weight: float | str = default("lm.seed_weight"), tune_on: str = default("lm_filter.tune_on")) -> dict:
     """Write the translations that pass every filter to out_text; counts to out_text.json.
     An lm_score filter with percentile "tune" takes the grid value chosen on dev (tune_percentile)."""
     pairs = PairFiles(src, tgt)

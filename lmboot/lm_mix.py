@@ -8,6 +8,7 @@ import math
 import tempfile
 from pathlib import Path
 
+from lmboot.config import default
 from lmboot.corpus import atomic_write, iter_lines, write_json
 from lmboot.errors import InputError
 from lmboot.lm import LOG10_ZERO, ArpaModel, build_binary, perplexity, sentence_events
@@ -120,7 +121,7 @@ def interpolate(models: list[ArpaModel], dev_lines: list[str], seed_weight: floa
 
 
 def build_mix(components: dict[str, str | Path], dev: str | Path, out_prefix: str | Path,
-              seed_weight: float | str = "em") -> dict:
+              seed_weight: float | str = default("lm.seed_weight")) -> dict:
     """Interpolate named ARPA LMs (the first is the seed) into out_prefix.{arpa,bin}; the weights by name,
     how they were set and the exact mixture's dev perplexity in out_prefix.json."""
     if len(components) < 2:

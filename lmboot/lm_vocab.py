@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from lmboot.choose import DevPerplexity, chosen
+from lmboot.config import default
 from lmboot.corpus import iter_lines, write_json, write_lines
 from lmboot.errors import InputError
 from lmboot.lm import arpa_vocabulary, build_arpa, build_binary
@@ -45,7 +46,7 @@ def build_cut(text: str | Path, arpa: str | Path, counts: Counter, min_count: in
 
 def build_component(text: str | Path, out_prefix: str | Path, order: int, grid: list[int],
                     seed_arpa: str | Path | None = None, dev: str | Path | None = None,
-                    seed_weight: float | str = "em") -> dict:
+                    seed_weight: float | str = default("lm.seed_weight")) -> dict:
     """out_prefix.{arpa,bin} from text with the vocabulary cut of the grid that gives the lowest dev
     perplexity (over the seed's and the whole text's words) when mixed with the seed LM; the curve and the
     choice in out_prefix.json. A one-value grid builds that cut without tuning."""

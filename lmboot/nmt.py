@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from lmboot.config import section_defaults
+from lmboot.config import default
 from lmboot.corpus import read_lines, write_json, write_lines
 from lmboot.errors import InputError
 from lmboot.fairseq_run import device_args, encode, run_logged, run_tool
@@ -86,11 +86,11 @@ RESET_FLAGS = ("--reset-optimizer", "--reset-lr-scheduler", "--reset-dataloader"
 
 def train(train_src, train_tgt, dev_src, criterion, spm_dir, work_dir, cfg: dict, threads: int = 1,
           restore: str | Path | None = None, max_updates: int | None = None,
-          seed: int = 13) -> tuple[Path, dict | None]:
+          seed: int = default("split.random_seed")) -> tuple[Path, dict | None]:
     """Train (or fine-tune from `restore`) a fairseq model in work_dir, writing training.json (updates,
     words/s, time); returns checkpoint_best.pt, the checkpoint chosen on in-domain dev, and its dev scores
     when choosing measured them (choose_checkpoint)."""
-    cfg, work = section_defaults("nmt", cfg), Path(work_dir)
+    work = Path(work_dir)
     binarize({"train": (train_src, train_tgt), "valid": valid_pairs(train_src, train_tgt, dev_src, criterion, work)},
              spm_dir, work / "bin", threads)
     every = str(cfg["validate_every"])

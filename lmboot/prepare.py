@@ -19,8 +19,8 @@ from lmboot.errors import InputError
 def normalizer(norm: dict, lang: str | None):
     """The normalization of one language's text: lmboot's normalize, after the spoken form of numbers and
     symbols (normalize.spoken_form; lmboot/spoken.py) when on."""
-    lower, strip = norm.get("lowercase", True), norm.get("strip_punctuation", True)
-    if norm.get("spoken_form") and lang:
+    lower, strip = norm["lowercase"], norm["strip_punctuation"]
+    if norm["spoken_form"] and lang:
         from lmboot.spoken import spoken_form
         return lambda text: spoken_form(text, lang, lower, strip)
     return lambda text: normalize(text, lower, strip)
@@ -80,7 +80,7 @@ def clean_pairs(records: list[dict], norm: dict, langs: dict | None = None) -> t
     duplicate pairs. Returns (kept, counts)."""
     seen, kept = set(), []
     counts = {"read": len(records), "empty": 0, "too_long": 0, "duplicate": 0}
-    max_words = norm.get("max_words", 50)
+    max_words = norm["max_words"]
     langs = langs or {}
     src_norm, tgt_norm = normalizer(norm, langs.get("source")), normalizer(norm, langs.get("target"))
     for r in records:
@@ -108,7 +108,7 @@ def without_test_repeats(train: list[dict], dev: list[dict], test: list[dict]) -
 def split_in_domain(records: list[dict], split_cfg: dict, split_values: dict | None) -> tuple[dict, dict | None]:
     """Seed/pool from the training rows, dev/test from the given split values or by shuffling; and, with
     split.drop_test_repeats, the rows dropped as repeats of a test row (else None)."""
-    rng = random.Random(split_cfg.get("random_seed", 13))
+    rng = random.Random(split_cfg["random_seed"])
     if split_values:
         groups = {name: [r for r in records if r["split"] in values] for name, values in split_values.items()}
         train, dev, test = groups["train"], groups["dev"], groups["test"]
@@ -139,13 +139,13 @@ def split_in_domain(records: list[dict], split_cfg: dict, split_values: dict | N
 def in_domain_splits(config: dict) -> tuple[dict, dict]:
     """seed / pool / dev / test rows and their stats: from roles' own files (lmboot/roles.py), or split from
     one parallel in_domain corpus."""
-    norm, split_cfg, langs = config.get("normalize", {}), config["split"], config.get("languages") or {}
+    norm, split_cfg, langs = config["normalize"], config["split"], config.get("languages") or {}
     if "roles" in config:
         from lmboot.roles import read_roles, role_splits
         source, target = normalizer(norm, langs.get("source")), normalizer(norm, langs.get("target"))
         return role_splits(read_roles(config["roles"]), source, target, tagged_words(source), split_cfg,
-                           norm.get("max_words", 50))
-    in_domain, in_counts = read_in_domain(config["in_domain"], norm, split_cfg.get("drop_test_repeats", False), langs)
+                           norm["max_words"])
+    in_domain, in_counts = read_in_domain(config["in_domain"], norm, split_cfg["drop_test_repeats"], langs)
     splits, dropped = split_in_domain(in_domain, split_cfg, split_values(config["in_domain"]))
     stats = {"in_domain": in_counts}
     if dropped is not None:
@@ -164,18 +164,18 @@ def choice_source(config: dict, splits: dict) -> tuple[list[dict], str]:
         return splits["dev"], criterion
     from lmboot.roles import capped
 
-    rng = random.Random(config["split"].get("random_seed", 13))
-    return capped(splits["pool"], (config.get("tuning") or {}).get("pool_sample", 2000), rng), criterion
+    rng = random.Random(config["split"]["random_seed"])
+    return capped(splits["pool"], config["tuning"]["pool_sample"], rng), criterion
 
 
 def prepare(config: dict, out_dir: str | Path) -> dict:
     """Write seed.tgt, pool.src, pool.oracle.tgt, dev.{src,tgt}, test.tgt, general.{src,tgt}, prepare.json.
     dev.src / dev.tags hold what the choices on dev translate (choice_source)."""
     out = Path(out_dir)
-    norm, split_cfg = config.get("normalize", {}), config["split"]
+    norm, split_cfg = config["normalize"], config["split"]
     splits, stats = in_domain_splits(config)
     where = "roles" if "roles" in config else "in_domain"
-    min_seed = split_cfg.get("min_seed_size", 50)
+    min_seed = split_cfg["min_seed_size"]
     if len(splits["seed"]) < min_seed:
         raise InputError(f"split.seed_size: the seed has {len(splits['seed'])} utterances, "
                          f"fewer than split.min_seed_size={min_seed}")
@@ -196,7 +196,7 @@ def prepare(config: dict, out_dir: str | Path) -> dict:
     general, gen_counts = clean_pairs(general_records, norm, config.get("languages"))
     test_texts = {r["tgt"] for r in splits["test"]}
     gen_counts["equal_to_test"] = sum(r["tgt"] in test_texts for r in general)
-    if config["general"].get("drop_test_overlap", True):
+    if config["general"]["drop_test_overlap"]:
         general = [r for r in general if r["tgt"] not in test_texts]
     if not general:
         raise InputError(f"general: no usable pairs in {config['general'].get('path')}")

@@ -10,6 +10,7 @@ import json
 import math
 from pathlib import Path
 
+from lmboot.config import default
 from lmboot.corpus import iter_lines, write_json, write_lines
 from lmboot.errors import InputError
 from lmboot.lm import load_model, log10_per_word
@@ -58,7 +59,7 @@ def tune_lambda(dev_nbest: str | Path, criterion, model, grid: list[float]) -> d
 
 def rescore(nbest: str | Path, seed_lm: str | Path, out_text: str | Path, lam: float | str,
             dev_nbest: str | Path | None = None, criterion=None,
-            grid: list[float] = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0)) -> dict:
+            grid: list[float] = default("rescore.grid")) -> dict:
     """Write the rescored 1-best of every n-best record (input order) to out_text; stats beside it.
     lam="tune" picks λ on the dev n-best lists (dev_nbest) by the criterion (lmboot.choose)."""
     model = load_model(seed_lm)

@@ -66,7 +66,7 @@ def role_splits(texts: dict[str, list[str]], source_norm, target_norm, tag_words
     """The splits prepare writes ({seed, pool, dev, test}: rows with src / tgt / tags) from the roles' raw
     lines, and what was dropped. source_norm / target_norm normalize a line of each language; tag_words
     (line, tags) normalizes a source line word by word, returning (text, tags) aligned."""
-    rng = random.Random(split_cfg.get("random_seed", 13))
+    rng = random.Random(split_cfg["random_seed"])
     counts = {role: {"read": len(lines)} for role, lines in texts.items() if role not in ALIGNED}
     pool = []
     for n, line in enumerate(texts["pool"]):

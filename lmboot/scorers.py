@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from lmboot.config import default
 from lmboot.corpus import count_lines, hash_bytes, iter_lines, read_lines, write_lines
 from lmboot.embed import Encoder
 from lmboot.errors import InputError
@@ -79,7 +80,8 @@ def embedding_cache(cache_dir: str | Path | None, path: str | Path, encoder_id: 
     return Path(cache_dir) / f"{digest.hexdigest()[:16]}-{hashlib.sha256(encoder_id.encode()).hexdigest()[:8]}.npy"
 
 
-def moore_lewis_scores(general_tgt: str | Path, seed: str | Path, order: int = 3, random_seed: int = 13) -> np.ndarray:
+def moore_lewis_scores(general_tgt: str | Path, seed: str | Path, order: int = default("select.order"),
+                       random_seed: int = default("select.random_seed")) -> np.ndarray:
     """Cross-entropy difference H_seed(s) - H_general(s) per word (Moore & Lewis 2010): the general LM is
     trained on a random general sample as large as the seed; lower = more like the seed."""
     import random
@@ -131,7 +133,8 @@ class MooreLewisScorer(Scorer):
 
     name, label = "moore-lewis", "cross-entropy difference"
 
-    def __init__(self, seed: str | Path, order: int = 3, random_seed: int = 13):
+    def __init__(self, seed: str | Path, order: int = default("select.order"),
+                 random_seed: int = default("select.random_seed")):
         self.seed, self.order, self.random_seed = seed, order, random_seed
 
     def scores(self, general_tgt):
@@ -151,7 +154,7 @@ class CombinedScorer(Scorer):
 
 
 def build_scorer(method: str, seed: str | Path, encoder: Encoder | None, cache: Path | None = None,
-                 order: int = 3, random_seed: int = 13) -> Scorer:
+                 order: int = default("select.order"), random_seed: int = default("select.random_seed")) -> Scorer:
     """The scorer select.method names."""
     if method == "centroid":
         return CentroidScorer(encoder, seed, cache)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from lmboot.config import default
 from lmboot.corpus import atomic_write, count_lines, iter_lines, write_json, write_lines
 from lmboot.embed import Encoder
 from lmboot.errors import InputError
@@ -59,8 +60,8 @@ def write_kept(general_src, general_tgt, mask: np.ndarray, out: Path) -> None:
 
 
 def select(general_src: str | Path, general_tgt: str | Path, seed: str | Path, out_dir: str | Path,
-           encoder: Encoder | None, keep: dict, method: str = "centroid", order: int = 3,
-           random_seed: int = 13, cache_dir: str | Path | None = None, encoder_id: str = "") -> dict:
+           encoder: Encoder | None, keep: dict, method: str = default("select.method"),
+           order: int = default("select.order"), random_seed: int = default("select.random_seed"), cache_dir: str | Path | None = None, encoder_id: str = "") -> dict:
     """Write kept.{src,tgt}, distances.tsv (row, distance = the method's score, kept), histogram.png
     and select.json in out_dir. With cache_dir, the general side's embeddings are cached there, keyed by
     the file's bytes and encoder_id (other seeds, cuts and runs over the same corpus reuse them)."""

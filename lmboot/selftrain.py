@@ -9,7 +9,7 @@ import os
 import shutil
 from pathlib import Path
 
-from lmboot.config import section_defaults
+from lmboot.config import default
 from lmboot.corpus import read_lines, write_json, write_lines
 from lmboot.errors import InputError
 from lmboot.nmt import train
@@ -17,11 +17,11 @@ from lmboot.translate import dev_scores, dev_translations, one_best
 
 
 def train_round(train_src, train_tgt, dev_src, criterion, spm_dir, out_dir, cfg: dict, threads: int = 1,
-                restore=None, max_updates=None, seed: int = 13) -> dict:
+                restore=None, max_updates=None,
+                seed: int = default("split.random_seed")) -> dict:
     """Train a translator round (round 0 on the bitext; with `restore`, fine-tune that checkpoint); its dev
     scores under the criterion (lmboot.choose), training figures and, for a fine-tuned round under
     `self_training_keep: improved`, the guard's verdict go to out_dir/dev_scores.json (keep_if_improved)."""
-    cfg = section_defaults("nmt", cfg)
     ckpt, scores = train(train_src, train_tgt, dev_src, criterion, spm_dir, out_dir, cfg, threads,
                          restore=restore, max_updates=max_updates, seed=seed)
     out = Path(out_dir) / "dev_scores.json"
@@ -66,7 +66,8 @@ def keep_if_improved(finetuned: Path, previous: Path, scores: dict, previous_sco
 
 
 def pseudo_pairs(pool_src, nbest_jsonl, bitext_src, bitext_tgt, out_prefix, filter_specs: list[dict],
-                 seed_lm: str | Path | None = None, mix: float | None = None, seed: int = 13) -> dict:
+                 seed_lm: str | Path | None = None, mix: float | None = None,
+                 seed: int = default("split.random_seed")) -> dict:
     """Self-training data: the pool's 1-best translations that pass the guard filters, mixed with the
     bitext: all of it (mix None) or a random sample of `mix` bitext pairs per kept pseudo-pair."""
     import random

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 
+from lmboot.config import default
 from lmboot.corpus import normalize
 from lmboot.errors import InputError
 
@@ -79,7 +80,8 @@ def clock(hours: str, minutes: str, lang: str) -> str:
     return words(int(hours), lang) + oh + words(m, lang)
 
 
-def spoken_form(text: str, lang: str, lowercase: bool = True, strip_punctuation: bool = True) -> str:
+def spoken_form(text: str, lang: str, lowercase: bool = default("normalize.lowercase"),
+                strip_punctuation: bool = default("normalize.strip_punctuation")) -> str:
     """text with its numbers, times, amounts, ordinals and symbols as words in `lang`, then normalized."""
     if any(c.isdigit() for c in text) or any(s in text for s in "%&+°@#$€£"):
         base = lang.split("-")[0].split("_")[0]

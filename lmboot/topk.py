@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from lmboot.choose import DevPerplexity, choose
+from lmboot.config import default
 from lmboot.corpus import read_lines, write_json, write_lines
 from lmboot.errors import InputError
 from lmboot.lm import load_model
@@ -38,7 +39,8 @@ def chosen_specs(specs: list[dict], filter_stats: dict) -> list[dict]:
 
 def topk_text(nbest: str | Path, src: str | Path, seed_lm: str | Path, seed_arpa: str | Path, dev: str | Path,
               rescore_stats: str | Path, filter_stats: str | Path, specs: list[dict], grid: list[int],
-              out_text: str | Path, order: int = 3, seed_weight: float | str = "em") -> dict:
+              out_text: str | Path, order: int = default("lm.order"),
+              seed_weight: float | str = default("lm.seed_weight")) -> dict:
     """Write the top-k hypotheses of every pool n-best list that pass the filters, k chosen on dev."""
     records, sources = read_nbest(nbest), read_lines(src)
     if len(records) != len(sources):

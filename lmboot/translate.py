@@ -14,7 +14,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from lmboot.config import section_defaults
 from lmboot.corpus import atomic_write, read_lines, write_json, write_lines
 from lmboot.ct2_device import ct2_device
 from lmboot.errors import InputError
@@ -37,7 +36,6 @@ def parse_interactive(stdout: str) -> dict[int, list[dict]]:
 def translate(checkpoint, spm_dir, input_text, out_jsonl, cfg: dict, threads: int = 1, nbest: int | None = None) -> int:
     """Translate input_text (one sentence a line) into n-best records with fairseq or CTranslate2
     (config `translator`); returns the count."""
-    cfg = section_defaults("nmt", cfg)
     if Path(checkpoint).is_dir() and cfg["translator"] != "ctranslate2":
         raise InputError(f"{checkpoint}: a CTranslate2 model directory translates only with translator: ctranslate2")
     spm_dir = Path(spm_dir)

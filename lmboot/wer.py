@@ -46,20 +46,22 @@ def resamples(n: int, samples: int, seed: int) -> np.ndarray:
     return np.random.default_rng(seed).integers(0, n, size=(samples, n))
 
 
-def bootstrap_ci(counts: np.ndarray, samples: int = 1000, seed: int = 13, level: float = 0.95) -> dict:
+def bootstrap_ci(counts: np.ndarray, samples: int = 1000, rng_seed: int = 13,
+                 level: float = 0.95) -> dict:
     """Corpus WER and its percentile bootstrap interval, utterances resampled with replacement."""
-    idx = resamples(len(counts), samples, seed)
+    idx = resamples(len(counts), samples, rng_seed)
     values = counts[idx, 0].sum(1) / np.maximum(counts[idx, 1].sum(1), 1)
     lo, hi = np.quantile(values, [(1 - level) / 2, (1 + level) / 2])
     return {"wer": wer(counts), "ci_low": float(lo), "ci_high": float(hi), "utterances": len(counts)}
 
 
-def paired_bootstrap(system: np.ndarray, baseline: np.ndarray, samples: int = 1000, seed: int = 13) -> dict:
+def paired_bootstrap(system: np.ndarray, baseline: np.ndarray, samples: int = 1000,
+                     rng_seed: int = 13) -> dict:
     """WER difference system - baseline on the same resampled utterances: its 95 % interval and the share
     of resamples where the system is not better (a one-sided p-value for "the system is better")."""
     if system[:, 1].tolist() != baseline[:, 1].tolist():
         raise ValueError("paired bootstrap needs both systems scored on the same references")
-    idx = resamples(len(system), samples, seed)
+    idx = resamples(len(system), samples, rng_seed)
     words = np.maximum(system[idx, 1].sum(1), 1)
     delta = (system[idx, 0].sum(1) - baseline[idx, 0].sum(1)) / words
     lo, hi = np.quantile(delta, [0.025, 0.975])

@@ -66,6 +66,7 @@ def main(argv=None) -> int:
     import sacrebleu
 
     from lmboot.choose import ChrF
+    from lmboot.config import section_defaults
     from lmboot.nmt import train, train_spm
     from lmboot.translate import one_best, translate
 
@@ -74,7 +75,8 @@ def main(argv=None) -> int:
     report = {"environment": environment(), "paths": {}}
     spm_dir = out / "spm"
     train_spm([files["train_src"], files["train_tgt"]], spm_dir, vocab_size=2000)
-    cfg = {"device": "cuda", "max_updates": args.updates, "validate_every": 200, "checkpoint_choice": "loss"}
+    cfg = section_defaults("nmt", {"device": "cuda", "max_updates": args.updates, "validate_every": 200,
+                                   "checkpoint_choice": "loss"})
     step, result = timed(train, files["train_src"], files["train_tgt"], files["dev_src"], ChrF(files["dev_tgt"], 2),
                          spm_dir, out / "model", cfg, threads=4)
     if step["ok"]:

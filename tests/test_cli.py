@@ -132,12 +132,12 @@ def test_an_omitted_section_is_the_schema_defaults_and_a_bad_one_names_its_field
     from lmboot.cli import build_parser
     from lmboot.config import section_defaults
 
-    args = build_parser().parse_args(["rescore", "--nbest", "n", "--seed-lm", "s", "--out", "o"])
+    args = build_parser().parse_args(["rescore", "--nbest", "n", "--seed-lm", "s", "--out", "o", "--criterion", "chrf"])
     assert args.rescore == section_defaults("rescore") and args.rescore["grid"] == [0, 0.1, 0.25, 0.5, 1, 2]
     args = build_parser().parse_args(["lm-filter", "--src", "s", "--tgt", "t", "--seed-lm", "l", "--out", "o"])
     assert [f["type"] for f in args.lm_filter["filters"]] == ["lm_score", "length_ratio", "repetition"]
     src = write_text(tmp_path / "a.src", ["a"])
-    result = run("rescore", "--nbest", src, "--seed-lm", "x.bin", "--out", tmp_path / "o.txt",
+    result = run("rescore", "--nbest", src, "--seed-lm", "x.bin", "--out", tmp_path / "o.txt", "--criterion", "chrf",
                  "--rescore", '{"grid": "wide"}', cwd=tmp_path)
     assert_one_line_error(result, "rescore.grid", "'wide'")
 

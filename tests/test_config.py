@@ -105,10 +105,11 @@ def test_inline_json_section():
 def test_pretrained_is_a_fairseq_checkpoint_or_a_ctranslate2_model():
     fairseq = {"checkpoint": "c.pt", "spm_model": "s.model", "dict": "d.txt"}
     ct2 = {"ct2_model": "ct2/", "spm_model": "s.model"}
-    assert config.validate(dict(minimal(), nmt={"pretrained": fairseq}))["nmt"]["pretrained"] == fairseq
+    # the default of the branch the object fits is filled in (fill_defaults through oneOf)
+    assert config.validate(dict(minimal(), nmt={"pretrained": fairseq}))["nmt"]["pretrained"] == {**fairseq, "corpus": "selected"}
     ok = config.validate(dict(minimal(), nmt={"pretrained": ct2, "translator": "ctranslate2",
                                               "self_training_rounds": 0}))
-    assert ok["nmt"]["pretrained"] == ct2
+    assert ok["nmt"]["pretrained"] == {**ct2, "corpus": "selected"}
     with pytest.raises(InputError, match=r"nmt.pretrained: .* is not valid .*\(use an existing translator"):
         config.validate(dict(minimal(), nmt={"pretrained": {"checkpoint": "c.pt", "spm_model": "s.model"}}))
     with pytest.raises(InputError, match="nmt.translator: a CTranslate2 model .* needs translator: ctranslate2"):

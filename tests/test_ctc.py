@@ -51,11 +51,11 @@ def lms(tmp_path):
 def test_the_lm_in_the_beam_picks_between_words_spelled_alike(lms):
     (models, lexicon) = lms
     utterance = frames("play the song by adele".split())
-    hyps = {name: Decoder(TOKENS, lexicon, f"{prefix}.bin").decode([utterance], 2.0, 0.0)[0]
+    hyps = {name: Decoder(TOKENS, lexicon, f"{prefix}.bin", ASR).decode([utterance], 2.0, 0.0)[0]
             for name, prefix in models.items()}
     assert hyps["songs"] == "play the song by adele"
     assert hyps["shopping"] == "play the song buy adele"  # the acoustics are the same; only the LM differs
-    assert Decoder(TOKENS, lexicon, f"{models['shopping']}.bin").decode([frames(["buy", "milk"])], 2.0, 0.0) == ["buy milk"]
+    assert Decoder(TOKENS, lexicon, f"{models['shopping']}.bin", ASR).decode([frames(["buy", "milk"])], 2.0, 0.0) == ["buy milk"]
 
 
 def test_lexicon_reads_the_team_lexicon_first_and_caches_g2p(tmp_path, monkeypatch):

@@ -7,18 +7,21 @@ import pytest
 from conftest import write_text
 from lmboot.entities import extract, protect, restore, restore_nbest, spans
 from lmboot.prepare import normalized_tags
+from lmboot.config import section_defaults, with_defaults
 from lmboot.errors import InputError
 from lmboot.prepare import prepare
+
+NORMALIZE = section_defaults("normalize")
 
 TYPES = {"person", "artist_name"}
 
 
 def test_tags_follow_normalization():
     # "¿Llama" -> "llama"; "García-López" -> "garcía lópez" (two words, still one span); "?" -> nothing
-    tags = normalized_tags("¿Llama a García-López ?", "o o b-person o", {}, "row 1")
+    tags = normalized_tags("¿Llama a García-López ?", "o o b-person o", NORMALIZE, "row 1")
     assert tags == ["o", "o", "b-person", "i-person"]
     with pytest.raises(InputError, match="row 1: 2 slot tags for 3 words"):
-        normalized_tags("a b c", "o o", {}, "row 1")
+        normalized_tags("a b c", "o o", NORMALIZE, "row 1")
 
 
 def test_spans_of_protected_types_only():
@@ -66,7 +69,7 @@ def test_prepare_writes_the_tags_that_extract_reads(tmp_path):
               "general": {"format": "tsv", "path": str(general), "source_column": "es", "target_column": "en"},
               "split": {"seed_size": 1, "min_seed_size": 1, "random_seed": 13},
               "entities": {"types": ["person"], "placeholders": ["tom"]}}
-    prepare(config, tmp_path / "prepared")
+    prepare(with_defaults(config), tmp_path / "prepared")
     assert (tmp_path / "prepared/dev.tags").read_text() == "o o b-person o\n"
     prepared = {part: (tmp_path / f"prepared/{part}.src", tmp_path / f"prepared/{part}.tags") for part in ("pool", "dev")}
     stats = extract(config["entities"], prepared, tmp_path / "ent")
@@ -94,7 +97,7 @@ def test_prepare_without_a_tags_field_tags_every_word_o(tmp_path):
                             "split_values": {"train": ["train"], "dev": ["valid"], "test": ["test"]}},
               "general": {"format": "tsv", "path": str(general), "source_column": "es", "target_column": "en"},
               "split": {"seed_size": 1, "min_seed_size": 1, "random_seed": 13}}
-    prepare(config, tmp_path / "prepared")
+    prepare(with_defaults(config), tmp_path / "prepared")
     assert (tmp_path / "prepared/dev.tags").read_text() == "o o o o\n"
     assert [len(t.split()) for t in (tmp_path / "prepared/pool.tags").read_text().splitlines()] == [4, 4, 4]
 

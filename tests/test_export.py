@@ -12,7 +12,7 @@ from lmboot.ctc import Decoder, HamaCTC
 from lmboot.errors import InputError
 from lmboot.export import export, ngram_count
 from lmboot.lm import arpa_vocabulary, perplexity
-from test_ctc import SHOPPING, SONGS, SPELLINGS, frames, write_lexicon
+from test_ctc import ASR, SHOPPING, SONGS, SPELLINGS, frames, write_lexicon
 
 TOKENS = HamaCTC().tokens
 
@@ -39,7 +39,7 @@ def test_every_file_is_written_and_named_in_export_json(exported):
 def test_the_binary_lexicon_and_tokens_load_in_flashlight(exported):
     out, _, _, _ = exported
     tokens = (out / "tokens.txt").read_text().splitlines()
-    decoder = Decoder(tokens, out / "lexicon.txt", out / "lm.bin")
+    decoder = Decoder(tokens, out / "lexicon.txt", out / "lm.bin", ASR)
     assert decoder.decode([frames("play the song by adele".split()), frames(["buy", "milk"])], 2.0, 0.0) == \
         ["play the song by adele", "buy milk"]
 

@@ -5,6 +5,7 @@ import pytest
 
 from conftest import write_text
 from lmboot.choose import ChrF, DevPerplexity
+from lmboot.config import section_defaults
 from lmboot.errors import InputError
 from lmboot.fairseq_run import device_args, fairseq_env
 from lmboot.nmt import arch_args
@@ -239,7 +240,7 @@ def test_ctranslate2_model_directories_need_their_translator(tmp_path):
     assert (model / "model.bin").is_file()  # the input is copied, never moved
     src = write_text(tmp_path / "in.txt", ["hola"])
     with pytest.raises(InputError, match="a CTranslate2 model directory translates only with translator: ctranslate2"):
-        translate(out, tmp_path / "spm", src, tmp_path / "out.jsonl", {"translator": "fairseq", "nbest": 1})
+        translate(out, tmp_path / "spm", src, tmp_path / "out.jsonl", section_defaults("nmt", {"translator": "fairseq"}))
 
 
 def test_trained_hours_reads_the_checkpoint(tmp_path):
@@ -300,4 +301,4 @@ def test_lstm_cannot_go_through_ctranslate2():
     from lmboot.config import check_together
 
     with pytest.raises(InputError, match="nmt.translator: CTranslate2 cannot convert fairseq's lstm"):
-        check_together({"nmt": {"arch": "lstm", "translator": "ctranslate2"}}, "config")
+        check_together({"nmt": section_defaults("nmt", {"arch": "lstm", "translator": "ctranslate2"})}, "config")

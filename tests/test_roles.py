@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from conftest import assistant_sentences, news_sentences, write_text
-from lmboot.config import check_files, validate
+from lmboot.config import check_files, section_defaults, validate
 from lmboot.corpus import read_lines
 from lmboot.errors import InputError
 from lmboot.prepare import prepare
@@ -118,7 +118,7 @@ def test_recordings_are_converted_and_their_transcripts_put_in_spoken_form(tmp_p
     manifest = write_text(tmp_path / "dev.tsv", ["audio\ttranscript", "a.flac\tSet a timer for 5 minutes.",
                                                  "b.wav\tcall mom"])
     from lmboot.prepare import normalizer
-    stats = recordings(manifest, tmp_path / "out", normalizer({"spoken_form": True}, "en"))
+    stats = recordings(manifest, tmp_path / "out", normalizer(section_defaults("normalize", {"spoken_form": True}), "en"))
     rows = [line.split("\t") for line in read_lines(tmp_path / "out/manifest.tsv")]
     assert stats["utterances"] == 2 and [r[3] for r in rows] == ["set a timer for five minutes", "call mom"]
     for r in rows:

@@ -300,9 +300,10 @@ def check_resume_after_kill(workdir: Path) -> None:
 def check_fairseq_and_ctranslate2_agree(workdir: Path) -> None:
     """The fairseq-interactive path gives (mostly) the same 1-best as CTranslate2 on the same checkpoint,
     and its log2 scores are CTranslate2's ln scores once rescaled."""
+    from lmboot.config import section_defaults
     from lmboot.translate import translate
 
-    cfg = {"translator": "fairseq", "beam": 3, "nbest": 3, "device": "cpu"}
+    cfg = section_defaults("nmt", {"translator": "fairseq", "beam": 3, "nbest": 3, "device": "cpu"})
     models = workdir / "models/tiny/selected"
     translate(models / "round0/checkpoint_best.pt", models / "spm", workdir / "data/tiny/prepared/pool.src",
               workdir / "fairseq.jsonl", cfg, threads=2)
@@ -372,3 +373,4 @@ split: {{seed_size: 100, dev_size: 40, test_size: 60}}
     assert run.returncode == 0, run.stderr[-3000:]
     assert "demo_data" not in run.stdout  # nothing of config/config.yaml leaks in
     assert '"seed_size": 100' in run.stdout and '"top_fraction": 0.5' in run.stdout  # own values, schema defaults
+

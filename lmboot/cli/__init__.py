@@ -13,10 +13,10 @@ import sys
 import time
 
 from lmboot.cli import data, translation, lm, speech  # noqa: F401, I001  (each registers its subcommands, in pipeline order)
-from lmboot.cli.registry import add_commands, section
+from lmboot.cli.registry import add_commands, section, section_keys
 from lmboot.errors import InputError
 
-__all__ = ["build_parser", "main", "section"]
+__all__ = ["build_parser", "main", "section", "section_keys"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -11,9 +11,10 @@ from lmboot.cli.registry import arg, command, required, section_arg
 from lmboot.errors import InputError
 
 @command("demo-data", "write the built-in demo corpora",
-         arg("--out", required=True), arg("--seed", type=int, default=13),
-         arg("--n-in-domain", type=int, default=3000), arg("--n-general", type=int, default=8000),
-         arg("--assistant-share", type=float, default=0.15))
+         arg("--out", required=True), arg("--seed", type=int, default=cfg.default("demo_data.seed")),
+         arg("--n-in-domain", type=int, default=cfg.default("demo_data.n_in_domain")),
+         arg("--n-general", type=int, default=cfg.default("demo_data.n_general")),
+         arg("--assistant-share", type=float, default=cfg.default("demo_data.assistant_share")))
 def cmd_demo_data(a):
     from lmboot.demo_data import generate
     return generate(a.out, seed=a.seed, n_in_domain=a.n_in_domain, n_general=a.n_general,
@@ -46,11 +47,15 @@ def cmd_download(a):
          arg("--config", required=True, help="config file (or inline JSON of a whole config)"), arg("--out", required=True))
 def cmd_prepare(a):
     from lmboot.prepare import prepare
-    return prepare(cfg.load(a.config), a.out)
+    return prepare(cfg.with_defaults(cfg.load(a.config)), a.out)
+
+
+# What decides select's output (select.tune, finetune_general and cache_dir are the workflow's business).
+SELECT = ("method", "backend", "model", "batch_size", "device", "keep", "order", "random_seed")
 
 
 @command("select", "keep general pairs close to the seed centroid",
-         required("--general-src", "--general-tgt", "--seed", "--out"), section_arg("select"),
+         required("--general-src", "--general-tgt", "--seed", "--out"), section_arg("select", *SELECT),
          arg("--cache-dir", help="cache the general side's embeddings here (select.cache_dir)"))
 def cmd_select(a):
     from lmboot.embed import load_encoder
@@ -73,7 +78,7 @@ def cmd_select_cut(a):
 @command("choose-cut", "the select.tune candidate best on dev becomes the selection",
          required("--distances", "--out", "--report"),
          arg("--candidates", required=True, help='JSON list of {"dir", "scores", "mix"}'),
-         arg("--by", choices=["chrf", "perplexity"], default="chrf"))
+         arg("--by", choices=["chrf", "perplexity"], required=True, help="select.tune.by"))
 def cmd_choose_cut(a):
     from lmboot.select import choose_cut
     return choose_cut(json.loads(a.candidates), a.by, a.distances, a.out, a.report)
@@ -81,7 +86,7 @@ def cmd_choose_cut(a):
 
 @command("entities", "pool/dev sources with entity spans replaced by placeholders",
          required("--pool", "--pool-tags", "--dev", "--dev-tags", "--out",
-                  help="prepare's pool.src, pool.tags, dev.src, dev.tags; output directory"), section_arg("entities"),
+                  help="prepare's pool.src, pool.tags, dev.src, dev.tags; output directory"), section_arg("entities", "types", "placeholders", "code_switch"),
          arg("--seed", help="prepare's seed.tgt (entities.code_switch)"),
          arg("--dev-tgt", help="prepare's dev.tgt (entities.code_switch)"))
 def cmd_entities(a):

@@ -6,16 +6,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from lmboot import config as cfg
 from lmboot.cli.registry import arg, command, name_path, required, section_arg, seed_weight
 from lmboot.errors import InputError
 
-ORDER = arg("--order", type=int, default=3, help="n-gram order")
-SEED_WEIGHT = arg("--seed-weight", type=seed_weight, default="em",
+ORDER = arg("--order", type=int, default=cfg.default("lm.order"), help="n-gram order (lm.order)")
+SEED_WEIGHT = arg("--seed-weight", type=seed_weight, default=cfg.default("lm.seed_weight"),
                   help="'em' (all weights by EM on dev) or the seed's weight in [0, 1] (lm.seed_weight)")
 
 
 @command("lm-filter", "drop improbable translations",
-         required("--src", "--tgt", "--seed-lm", "--out"), section_arg("lm_filter"),
+         required("--src", "--tgt", "--seed-lm", "--out"), section_arg("lm_filter", "filters", "grid", "tune_on"),
          arg("--seed-arpa", help="seed LM as ARPA, to tune the lm_score percentile"),
          arg("--dev", help="dev text, to tune the lm_score percentile"), ORDER, SEED_WEIGHT)
 def cmd_lm_filter(a):
@@ -45,7 +46,7 @@ def cmd_mix(a):
 
 @command("topk", "the top-k rescored hypotheses of each pool n-best list as LM data, k chosen on dev",
          required("--nbest", "--src", "--seed-lm", "--seed-arpa", "--dev", "--rescore-stats", "--filter-stats", "--out"),
-         section_arg("lm_filter"), arg("--k", type=int, nargs="+", required=True, help="candidate k (lm.nbest_k)"),
+         section_arg("lm_filter", "filters"), arg("--k", type=int, nargs="+", required=True, help="candidate k (lm.nbest_k)"),
          ORDER, SEED_WEIGHT)
 def cmd_topk(a):
     from lmboot.topk import topk_text
@@ -78,7 +79,7 @@ def cmd_evaluate(a):
 @command("ablation", "the ablation table: test perplexity of each row's LM with its stage figures",
          arg("--rows", required=True, help="JSON list of rows (see lmboot.evaluate.ablation)"),
          required("--test", "--out"),
-         arg("--bootstrap", type=int, default=1000, help="resamples of the WER confidence intervals"))
+         arg("--bootstrap", type=int, default=cfg.default("asr.bootstrap"), help="resamples of the WER confidence intervals"))
 def cmd_ablation(a):
     from lmboot.evaluate import ablation
     return ablation(json.loads(a.rows), a.test, a.out, a.bootstrap)

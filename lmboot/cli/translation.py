@@ -3,19 +3,29 @@ translation (chunked), rescoring."""
 
 from __future__ import annotations
 
+from lmboot import config as cfg
 from lmboot.cli.registry import THREADS, arg, command, criterion_args, criterion_of, required, section_arg
 from lmboot.errors import InputError
 
-SEED = arg("--seed", type=int, default=13)
+SEED = arg("--seed", type=int, default=cfg.default("split.random_seed"), help="split.random_seed")
 
 
 def without_examples(scores: dict) -> dict:
     return {k: v for k, v in scores.items() if k != "examples"}
 
 
+# The nmt keys each command reads (section_arg): what a 1-best translation of dev reads (checkpoint choice,
+# guards), and what training reads besides; nbest, chunks, vocab_size, self-training's pseudo-pair settings
+# and the round count are other rules' business, so changing them re-trains nothing.
+DEV_TRANSLATION = ("translator", "beam", "batch_size", "max_len_a", "max_len_b", "device")
+TRAINING = ("arch", "layers", "embed_dim", "ffn_dim", "hidden_dim", "heads", "dropout", "label_smoothing", "lr",
+            "warmup_updates", "max_tokens", "max_updates", "stop_time_hours", "validate_every", "keep_checkpoints",
+            "checkpoint_choice", "average_last", "patience", "self_training_keep", *DEV_TRANSLATION)
+
+
 @command("spm", "train the joint sentencepiece model and fairseq dictionary",
          arg("--inputs", nargs="+", required=True), arg("--out", required=True),
-         arg("--vocab-size", type=int, default=4000), THREADS)
+         arg("--vocab-size", type=int, default=cfg.default("nmt.vocab_size")), THREADS)
 def cmd_spm(a):
     from lmboot.nmt import train_spm
     train_spm(a.inputs, a.out, a.vocab_size, a.threads)
@@ -23,7 +33,7 @@ def cmd_spm(a):
 
 
 @command("train", "train or fine-tune the translator; scores it on dev",
-         required("--train-src", "--train-tgt", "--dev-src", "--dev-tgt", "--spm-dir", "--out"), section_arg("nmt"),
+         required("--train-src", "--train-tgt", "--dev-src", "--dev-tgt", "--spm-dir", "--out"), section_arg("nmt", *TRAINING),
          criterion_args(), arg("--restore", help="checkpoint to fine-tune from"), arg("--max-updates", type=int),
          SEED, THREADS)
 def cmd_train(a):
@@ -36,7 +46,8 @@ def cmd_train(a):
          required("--spm-model", "--spm-dir", "--out", "--dev-src", "--dev-tgt"),
          arg("--checkpoint", help="fairseq checkpoint (with --dict)"),
          arg("--dict", help="fairseq dictionary shared by source and target"),
-         arg("--ct2-model", help="CTranslate2 model directory (instead of --checkpoint)"), section_arg("nmt"),
+         arg("--ct2-model", help="CTranslate2 model directory (instead of --checkpoint)"),
+         section_arg("nmt", *DEV_TRANSLATION),
          criterion_args(), THREADS)
 def cmd_pretrained(a):
     from lmboot.pretrained import use_pretrained, use_pretrained_ct2
@@ -52,7 +63,7 @@ def cmd_pretrained(a):
 
 
 @command("translate", "n-best translation to JSON lines",
-         required("--checkpoint", "--spm-dir", "--input", "--out"), section_arg("nmt"),
+         required("--checkpoint", "--spm-dir", "--input", "--out"), section_arg("nmt", *DEV_TRANSLATION, "nbest"),
          arg("--nbest", type=int), THREADS)
 def cmd_translate(a):
     from lmboot.translate import translate
@@ -75,7 +86,8 @@ def cmd_gather(a):
 
 @command("pseudo-pairs", "bitext + guarded pool translations for self-training",
          required("--pool-src", "--nbest", "--bitext-src", "--bitext-tgt", "--out-prefix"), arg("--seed-lm"),
-         section_arg("nmt"), arg("--seed", type=int, default=13, help="random seed of the bitext sample (self_training_mix)"))
+         section_arg("nmt", "self_training_filters", "self_training_mix"), arg("--seed", type=int, default=cfg.default("split.random_seed"),
+                                                                    help="random seed of the bitext sample (self_training_mix)"))
 def cmd_pseudo_pairs(a):
     from lmboot.selftrain import pseudo_pairs
     return pseudo_pairs(a.pool_src, a.nbest, a.bitext_src, a.bitext_tgt, a.out_prefix,
@@ -83,7 +95,7 @@ def cmd_pseudo_pairs(a):
 
 
 @command("rescore", "pick each n-best list's best hypothesis with the seed LM",
-         required("--nbest", "--seed-lm", "--out"), section_arg("rescore"),
+         required("--nbest", "--seed-lm", "--out"), section_arg("rescore", "lambda", "grid"),
          arg("--dev-nbest", help="dev n-best lists, to tune lambda"),
          arg("--dev-tgt", help="to tune lambda: the dev references (chrf) or the new-language dev text (dev_ppl)"),
          criterion_args())

@@ -21,7 +21,7 @@ if RECORDED:
             speech="|".join(RECORDED),
         params:
             lang=config["languages"]["target"],
-            normalize=json.dumps(config["normalize"], sort_keys=True),
+            normalize=cli_section("recordings", "normalize"),
         conda:
             "../../envs/lmboot.yaml"
         log:
@@ -49,7 +49,7 @@ if SPEECH_FROM:
         wildcard_constraints:
             speech="dev|test",
         params:
-            asr=asr_section("dev_size", "test_size", "random_seed"),
+            asr=cli_section("reuse-speech", "asr"),
         conda:
             "../../envs/lmboot.yaml"
         log:
@@ -70,7 +70,7 @@ else:
         wildcard_constraints:
             speech=SYNTHESIZED,
         params:
-            asr=asr_section("voices", "snr_db", "dev_size", "test_size", "random_seed"),
+            asr=cli_section("synthesize", "asr"),
         conda:
             "../../envs/lmboot.yaml"
         log:
@@ -90,7 +90,7 @@ else:
         output:
             f"{DATA}/asr/{{speech}}/whisper.nbest.jsonl",
         params:
-            asr=asr_section("whisper_model", "whisper_beam", "whisper_nbest"),
+            asr=cli_section("whisper-nbest", "asr"),
         threads: 2
         conda:
             "../../envs/lmboot.yaml"
@@ -112,7 +112,7 @@ rule pronunciations:
     output:
         f"{MODELS}/asr/{{name}}.dict",
     params:
-        asr=asr_section("lexicon", "g2p_voice"),
+        asr=cli_section("pronunciations", "asr"),
     conda:
         "../../envs/lmboot.yaml"
     log:
@@ -135,7 +135,7 @@ rule sphinx_wer:
     output:
         f"{DATA}/asr/sphinx/{{name}}.json",
     params:
-        asr=asr_section("sphinx_lw", "sphinx_hmm"),
+        asr=cli_section("sphinx-wer", "asr"),
     threads: 2
     conda:
         "../../envs/lmboot.yaml"
@@ -161,7 +161,7 @@ rule whisper_wer:
     output:
         f"{DATA}/asr/whisper/{{name}}.json",
     params:
-        asr=asr_section("alpha", "beta"),
+        asr=cli_section("whisper-wer", "asr"),
     conda:
         "../../envs/lmboot.yaml"
     log:
@@ -184,7 +184,7 @@ rule ctc_emissions:
     wildcard_constraints:
         speech="dev|test",
     params:
-        asr=asr_section("ctc_model"),
+        asr=cli_section("ctc-emissions", "asr"),
     conda:
         "../../envs/lmboot.yaml"
     log:
@@ -204,7 +204,7 @@ rule ctc_lexicon:
     output:
         f"{MODELS}/asr/{{name}}.ctc.lexicon",
     params:
-        asr=asr_section("ctc_model", "ctc_lexicon", "ctc_cache_dir"),
+        asr=cli_section("ctc-lexicon", "asr"),
     threads: 2
     conda:
         "../../envs/lmboot.yaml"
@@ -230,7 +230,7 @@ rule ctc_wer:
     output:
         f"{DATA}/asr/ctc/{{name}}.json",
     params:
-        asr=asr_section("ctc_lm_weight", "ctc_word_score", "ctc_beam", "ctc_beam_tokens", "ctc_beam_threshold"),
+        asr=cli_section("ctc-wer", "asr"),
     threads: 2
     conda:
         "../../envs/lmboot.yaml"

@@ -16,6 +16,7 @@ import shlex
 from pathlib import Path
 from types import SimpleNamespace
 
+from lmboot.cli import section_keys
 from lmboot.config import tuning_criterion
 from lmboot.corpus import hash_bytes
 from lmboot.download import is_archive
@@ -89,8 +90,7 @@ def criterion_args(wildcards, input):
     order, weight = config["lm"]["order"], config["lm"]["seed_weight"]
     args = f"--criterion {CRITERION} --seed-arpa {input.seed_arpa} --lm-order {order} --lm-seed-weight {weight}"
     if CRITERION == "dev_wer":
-        asr = asr_section("ctc_model", "ctc_lexicon", "ctc_cache_dir", "ctc_lm_weight", "ctc_word_score", "ctc_beam",
-                          "ctc_beam_tokens", "ctc_beam_threshold")
+        asr = cli_section("train", "asr")  # train, pretrained and rescore read the same keys
         args += f" --dev-emissions {input.dev_emissions} --dev-manifest {input.dev_manifest} --asr '{asr}'"
     return args
 
@@ -99,24 +99,17 @@ TUNE = config["select"]["tune"]  # choose the selection's cut on dev (select.smk
 FINETUNE_GENERAL = config["select"]["finetune_general"]  # selected translator = general one fine-tuned
 
 
-def as_json(section):
-    """A config section as one JSON argument for the lmboot CLI."""
-    return json.dumps(config[section], sort_keys=True)
+def cli_section(command, name, **override):
+    """The keys of config section `name` that `lmboot <command>` reads (declared beside the command in
+    lmboot/cli), as one JSON argument: a rule's params hold exactly these, so that changing any other setting
+    re-runs nothing. override: values in place of the config's."""
+    values = {**config[name], **override}
+    return json.dumps({key: values[key] for key in section_keys(command, name)}, sort_keys=True)
 
 
-def select_config():
-    """What decides select's output (select.tune is the tuning rules' business; the cache and the device only
-    change the time it takes)."""
-    skip = ("tune", "cache_dir", "finetune_general", "device")
-    return json.dumps({k: v for k, v in config["select"].items() if k not in skip}, sort_keys=True)
-
-
-def nmt_config(corpus):
-    """The nmt section for a translator: a select.tune candidate trains under the tuning budget."""
-    if not corpus.startswith("cut"):
-        return as_json("nmt")
-    budget = {"stop_time_hours": TUNE["stop_time_hours"], "max_updates": TUNE["max_updates"]}
-    return json.dumps({**config["nmt"], **budget}, sort_keys=True)
+def tuning_budget(corpus):
+    """A select.tune candidate's translator trains under the tuning budget."""
+    return {"stop_time_hours": TUNE["stop_time_hours"], "max_updates": TUNE["max_updates"]} if corpus.startswith("cut") else {}
 
 
 def prepare_config():
@@ -133,14 +126,6 @@ def prepare_config():
 def in_domain_specs():
     """The corpus specs prepare reads for in-domain data: in_domain, or the text of each role."""
     return [ROLES[role] for role in sorted(ROLES) if ROLES[role]] if ROLES else [config["in_domain"]]
-
-
-
-
-
-def asr_section(*keys):
-    """The asr settings a rule uses, as one JSON argument (so that other settings do not re-run it)."""
-    return json.dumps({key: config["asr"][key] for key in keys}, sort_keys=True)
 
 
 def dirname(path):
@@ -218,7 +203,7 @@ def checkpoint_of(corpus, r):
 
 
 CT2_PRETRAINED = bool(NMT["pretrained"] and NMT["pretrained"].get("ct2_model"))
-PRETRAINED_CORPUS = (NMT["pretrained"] or {}).get("corpus", "selected")  # the translator it replaces
+PRETRAINED_CORPUS = NMT["pretrained"]["corpus"] if NMT["pretrained"] else None  # the translator it replaces
 
 
 def translator_model(corpus, r):

@@ -19,7 +19,7 @@ rule entities:
         dev_map=f"{DATA}/entities/dev.map.jsonl",
         stats=f"{DATA}/entities/entities.json",
     params:
-        entities=json.dumps({k: config["entities"][k] for k in ("types", "placeholders", "code_switch")}, sort_keys=True),
+        entities=cli_section("entities", "entities"),
     conda:
         "../../envs/lmboot.yaml"
     log:

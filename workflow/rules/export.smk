@@ -12,8 +12,8 @@ rule export:
     output:
         directory(f"{RESULTS}/export"),
     params:
-        export=json.dumps(config["export"], sort_keys=True),
-        asr=asr_section("ctc_model"),
+        export=cli_section("export", "export"),
+        asr=cli_section("export", "asr"),
     conda:
         "../../envs/lmboot.yaml"
     log:

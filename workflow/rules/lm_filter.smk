@@ -12,7 +12,7 @@ rule lm_filter:
         text=f"{DATA}/variants/{{corpus}}.r{{r}}.{{ents}}.{{rescore}}.{{filter}}.tgt",
         stats=f"{DATA}/variants/{{corpus}}.r{{r}}.{{ents}}.{{rescore}}.{{filter}}.json",
     params:
-        lm_filter=lambda wc: as_json("lm_filter") if wc.filter == "filtered" else json.dumps({"filters": []}),
+        lm_filter=lambda wc: cli_section("lm-filter", "lm_filter") if wc.filter == "filtered" else json.dumps({"filters": []}),
         order=config["lm"]["order"],
         seed_weight=config["lm"]["seed_weight"],  # candidates are mixed with the seed LM as the final LM is
     conda:

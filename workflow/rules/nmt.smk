@@ -37,7 +37,7 @@ rule train:
         checkpoint=f"{MODELS}/{{corpus}}/round{{r}}/checkpoint_best.pt",
         scores=f"{MODELS}/{{corpus}}/round{{r}}/dev_scores.json",
     params:
-        nmt=lambda wc: nmt_config(wc.corpus),
+        nmt=lambda wc: cli_section("train", "nmt", **tuning_budget(wc.corpus)),
         out=lambda wc, output: dirname(output.checkpoint),
         spm_dir=lambda wc, input: dirname(input.spm),
         seed=config["split"]["random_seed"],
@@ -94,7 +94,7 @@ rule translate:
     wildcard_constraints:
         chunk=r"\d+-of-\d+",
     params:
-        nmt=as_json("nmt"),
+        nmt=cli_section("translate", "nmt"),
         spm_dir=lambda wc, input: dirname(input.spm),
     threads: NMT["threads"]
     conda:
@@ -141,7 +141,7 @@ rule pseudo_pairs:
         tgt=f"{DATA}/{{corpus}}/selftrain/round{{r}}.tgt",
         stats=f"{DATA}/{{corpus}}/selftrain/round{{r}}.json",
     params:
-        nmt=as_json("nmt"),
+        nmt=cli_section("pseudo-pairs", "nmt"),
         prefix=lambda wc, output: output.stats[: -len(".json")],
         seed=config["split"]["random_seed"],
     conda:
@@ -209,7 +209,7 @@ if NMT["pretrained"]:  # an existing translator as round 0 of the selected or th
             spm=f"{MODELS}/{PRETRAINED_CORPUS}/spm/spm.model",
             scores=f"{MODELS}/{PRETRAINED_CORPUS}/round0/dev_scores.json",
         params:
-            nmt=as_json("nmt"),
+            nmt=cli_section("pretrained", "nmt"),
             given=" ".join(f"--{key.replace('_', '-')} {path}" for key, path in PRETRAINED_FILES.items()),
             spm_dir=lambda wc, output: dirname(output.spm),
             out=lambda wc, output: dirname(output.scores),

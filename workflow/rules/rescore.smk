@@ -12,7 +12,7 @@ rule rescore:
         text=f"{DATA}/variants/{{corpus}}.r{{r}}.{{ents}}.{{rescore}}.tgt",
         stats=f"{DATA}/variants/{{corpus}}.r{{r}}.{{ents}}.{{rescore}}.json",
     params:
-        rescore=lambda wc: as_json("rescore") if wc.rescore == "rescored" else json.dumps({"lambda": 0}),
+        rescore=lambda wc: cli_section("rescore", "rescore") if wc.rescore == "rescored" else json.dumps({"lambda": 0}),
         criterion=criterion_args,
     conda:
         "../../envs/lmboot.yaml"

@@ -13,7 +13,7 @@ rule select:
         stats=f"{DATA}/select/select.json",
         histogram=report(f"{DATA}/select/histogram.png", caption="../report/histogram.rst", category="Selection"),
     params:
-        select=select_config(),
+        select=cli_section("select", "select"),
         out=lambda wc, output: dirname(output.stats),
     threads: 2
     conda:

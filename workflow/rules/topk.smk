@@ -14,7 +14,7 @@ rule topk:
         text=f"{DATA}/variants/nbest.tgt",
         stats=f"{DATA}/variants/nbest.json",
     params:
-        lm_filter=as_json("lm_filter"),
+        lm_filter=cli_section("topk", "lm_filter"),
         grid=" ".join(map(str, config["lm"]["nbest_k"])),
         order=config["lm"]["order"],
         seed_weight=config["lm"]["seed_weight"],

@@ -18,7 +18,7 @@ rule wer:
         md=report(f"{RESULTS}/wer.md", caption="../report/wer.rst", category="Results"),
     params:
         rows=json.dumps(wer_rows(WER_LMS, BASELINES)),
-        asr=asr_section("bootstrap"),
+        asr=cli_section("wer-table", "asr"),
     conda:
         "../../envs/lmboot.yaml"
     log:
