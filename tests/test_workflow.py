@@ -165,6 +165,7 @@ def test_workflow_end_to_end(tmp_path):
     assert ablation[3]["bitext_pairs"] > ablation[4]["bitext_pairs"]  # raw: the whole general corpus
     assert ablation[7]["ppl"] == pytest.approx(metrics["lms"]["mix-translated"]["ppl"])  # protect: false
     assert ablation[6]["translations_kept"] == len(pool) >= ablation[7]["translations_kept"]
+    check_only_model_settings_retrain(tmp_path)
     check_select_tuning(tmp_path)
     check_entity_protection(tmp_path, pool)
     check_wer(tmp_path, ablation)
@@ -178,7 +179,40 @@ def test_workflow_end_to_end(tmp_path):
         assert list((tmp_path / "benchmarks/tiny").glob(f"{rule}*.tsv")), rule
 
 
-POOL_R0 = "data/tiny/selected/translate/r0.pool.nbest.jsonl"  # relative to the workflow's --directory
+# Settings no translator reads: changing one re-runs what reads it, never training. (lm.order and
+# lm.seed_weight are left out: with select.tune by perplexity, as here, or tuning.criterion dev_ppl a choice
+# made before training builds LMs with them.)
+NO_MODEL_SETTINGS = {
+    "nbest": "nmt: {nbest: 2}",
+    "chunks": "nmt: {chunks: 2}",
+    "lm": "lm: {components: [nbest], vocab_min_count: [1, 2], nbest_k: [1, 2], oracle: false}",
+    "rescore": "rescore: {grid: [0, 0.5, 1]}",
+    "lm_filter": "lm_filter: {grid: [0, 10], tune_on: ppl}",
+    "asr": "asr: {sphinx_lw: [6.5], alpha: [0], beta: [0, 2], bootstrap: 100, ctc_lm_weight: [1, 2]}",
+}
+
+
+def scheduled(workdir: Path, name: str, overlay: str) -> dict[str, int]:
+    """The jobs `snakemake -n all ablation` schedules on a finished run with overlay on the tiny config
+    (default rerun triggers: modification times, params, input sets, code)."""
+    (workdir / f"{name}.yaml").write_text(overlay + "\n")
+    run = snakemake(workdir, "-n", "--configfile", str(TINY), str(workdir / f"{name}.yaml"), "--", "all", "ablation")
+    assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
+    stats = (run.stdout + run.stderr).partition("Job stats:")[2].partition("\n\n")[0]
+    return {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", stats, re.M)}
+
+
+def check_only_model_settings_retrain(workdir: Path) -> None:
+    """Each rule's params hold only the settings its command reads: changing nmt.nbest, nmt.chunks, lm.*,
+    rescore.*, lm_filter.* or asr.* re-runs what reads them and trains nothing; nmt.max_updates re-trains."""
+    assert scheduled(workdir, "same", "{}") == {}  # the finished run is up to date
+    for name, overlay in NO_MODEL_SETTINGS.items():
+        jobs = scheduled(workdir, name, overlay)
+        assert jobs and not {"train", "spm", "select", "prepare"} & set(jobs), (name, jobs)
+    assert "train" in scheduled(workdir, "updates", "nmt: {max_updates: 301}")
+
+
+POOL_NBEST = "data/tiny/selected/translate/r1.pool.nbest.jsonl"  # relative to the workflow's --directory
 CHUNKS = "nmt: {chunks: 3}\n"
 
 
@@ -254,47 +288,47 @@ def check_wer(workdir: Path, ablation: list[dict]) -> None:
 
 
 def check_chunked_translation(workdir: Path) -> None:
-    """Round 0's pool translation made again in 3 chunks (scatter/gather, one job each) equals the one-job
-    translation; only the missing file is remade (--rerun-triggers mtime)."""
-    unchunked = read_nbest(workdir / POOL_R0)
-    (workdir / POOL_R0).unlink()
+    """The self-trained translator's pool n-best lists made again in 3 chunks (scatter/gather, one job
+    each) equal the one-job translation; only the missing file is remade (--rerun-triggers mtime)."""
+    unchunked = read_nbest(workdir / POOL_NBEST)
+    (workdir / POOL_NBEST).unlink()
     (workdir / "chunks.yaml").write_text(CHUNKS)
     run = snakemake(workdir, "--cores", "2", "--rerun-triggers", "mtime", "--configfile", str(TINY),
-                    str(workdir / "chunks.yaml"), "--", POOL_R0)
+                    str(workdir / "chunks.yaml"), "--", POOL_NBEST)
     assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
-    assert len(list((workdir / "data/tiny/selected/translate").glob("r0.pool.*-of-3.nbest.jsonl"))) == 3
-    assert same_nbest(read_nbest(workdir / POOL_R0), unchunked)
+    assert len(list((workdir / "data/tiny/selected/translate").glob("r1.pool.*-of-3.nbest.jsonl"))) == 3
+    assert same_nbest(read_nbest(workdir / POOL_NBEST), unchunked)
 
 
 def check_resume_after_kill(workdir: Path) -> None:
     """Kill -9 the workflow (and its jobs) while it translates the second of 3 chunks; after --unlock,
     --rerun-incomplete translates only the two unfinished chunks and gives the same result."""
-    complete = read_nbest(workdir / POOL_R0)
+    complete = read_nbest(workdir / POOL_NBEST)
     translate_dir, logs = workdir / "data/tiny/selected/translate", workdir / "logs/tiny"
-    for path in [workdir / POOL_R0, *translate_dir.glob("r0.pool.*-of-3.nbest.jsonl"),
-                 *logs.glob("translate.selected.r0.pool.*-of-3.log")]:
+    for path in [workdir / POOL_NBEST, *translate_dir.glob("r1.pool.*-of-3.nbest.jsonl"),
+                 *logs.glob("translate.selected.r1.pool.*-of-3.log")]:
         path.unlink()
     cmd, env = snakemake_cmd(workdir, str(workdir / "chunks.yaml"), "--cores", "1", "--rerun-triggers", "mtime",
-                             "--", POOL_R0)
+                             "--", POOL_NBEST)
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:  # one job at a time: a second chunk's log appears once the first chunk is done and recorded
         deadline = time.monotonic() + 300
-        while len(list(logs.glob("translate.selected.r0.pool.*-of-3.log"))) < 2:
+        while len(list(logs.glob("translate.selected.r1.pool.*-of-3.log"))) < 2:
             assert proc.poll() is None and time.monotonic() < deadline, "the workflow ended before a chunk was done"
             time.sleep(0.01)
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
-    done = list(translate_dir.glob("r0.pool.*-of-3.nbest.jsonl"))
-    assert len(done) == 1 and not (workdir / POOL_R0).exists(), done
+    done = list(translate_dir.glob("r1.pool.*-of-3.nbest.jsonl"))
+    assert len(done) == 1 and not (workdir / POOL_NBEST).exists(), done
     first = done[0].stat().st_mtime_ns
     assert snakemake(workdir, "--unlock", "--cores", "1").returncode == 0
     run = snakemake(workdir, "--cores", "2", "--rerun-incomplete", "--rerun-triggers", "mtime", "--configfile",
-                    str(TINY), str(workdir / "chunks.yaml"), "--", POOL_R0)
+                    str(TINY), str(workdir / "chunks.yaml"), "--", POOL_NBEST)
     assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
     assert re.search(r"^translate\s+2$", run.stdout + run.stderr, re.M), (run.stdout + run.stderr)[-3000:]
     assert done[0].stat().st_mtime_ns == first  # the finished chunk was kept
-    assert same_nbest(read_nbest(workdir / POOL_R0), complete)
+    assert same_nbest(read_nbest(workdir / POOL_NBEST), complete)
 
 
 def check_fairseq_and_ctranslate2_agree(workdir: Path) -> None:
@@ -305,9 +339,9 @@ def check_fairseq_and_ctranslate2_agree(workdir: Path) -> None:
 
     cfg = section_defaults("nmt", {"translator": "fairseq", "beam": 3, "nbest": 3, "device": "cpu"})
     models = workdir / "models/tiny/selected"
-    translate(models / "round0/checkpoint_best.pt", models / "spm", workdir / "data/tiny/prepared/pool.src",
+    translate(models / "round1/checkpoint_best.pt", models / "spm", workdir / "data/tiny/prepared/pool.src",
               workdir / "fairseq.jsonl", cfg, threads=2)
-    ours, theirs = read_nbest(workdir / "fairseq.jsonl"), read_nbest(workdir / POOL_R0)
+    ours, theirs = read_nbest(workdir / "fairseq.jsonl"), read_nbest(workdir / POOL_NBEST)
     same = [(x, y) for x, y in zip(ours, theirs) if x["hyps"][0]["text"] == y["hyps"][0]["text"]]
     assert len(same) >= 0.8 * len(theirs), len(same)  # fairseq caps output length per batch, not per sentence
     assert {x["score_scale"] for x in ours} == {"log2_per_token"} and theirs[0]["score_scale"] == "ln_per_token"
@@ -374,3 +408,16 @@ split: {{seed_size: 100, dev_size: 40, test_size: 60}}
     assert "demo_data" not in run.stdout  # nothing of config/config.yaml leaks in
     assert '"seed_size": 100' in run.stdout and '"top_fraction": 0.5' in run.stdout  # own values, schema defaults
 
+
+def test_each_gpu_rule_has_its_slurm_resources():
+    """Every rule that asks for a GPU (resources gpu=GPU) is set in both Slurm profiles: its GPU partition,
+    and no GPU on the single-node test cluster (a rule left out asks the test cluster for a GPU it lacks)."""
+    import yaml
+
+    rules = re.findall(r"^\s*rule (\w+):((?:\n(?!\s*rule ).*)*)", "\n".join(
+        p.read_text() for p in sorted((ROOT / "workflow/rules").glob("*.smk"))), re.M)
+    gpu_rules = {name for name, body in rules if re.search(r"^\s+gpu=GPU,", body, re.M)}
+    assert {"train", "translate", "translate_1best", "pretrained"} <= gpu_rules
+    for profile in ("slurm", "slurm-localhost"):
+        resources = yaml.safe_load((ROOT / f"workflow/profiles/{profile}/config.yaml").read_text())["set-resources"]
+        assert gpu_rules <= set(resources), (profile, gpu_rules - set(resources))

@@ -237,9 +237,18 @@ MIX_PART = f"(general|selected|nbest|oracle|{VARIANT_RE})"  # what mix-<part>+<p
 
 
 def translations(wildcards, part):
-    """The n-best lists a variant rescoring reads: plain, or with entities protected and put back."""
+    """The n-best lists a variant rescoring reads: plain, or with entities protected and put back; a plain
+    1best variant reads the translator's 1-best translation (rule translate_1best)."""
+    if wildcards.rescore == "1best" and wildcards.ents == "plain":
+        return one_best_translation(wildcards.corpus, wildcards.r, part)
     suffix = "-entities" if wildcards.ents == "protected" else ""
     return f"{DATA}/{wildcards.corpus}/translate/r{wildcards.r}.{part}{suffix}.nbest.jsonl"
+
+
+def one_best_translation(corpus, r, part):
+    """A translator's 1-best translation of the pool or dev, one job and nbest 1: what self-training and the
+    1best variants read, so that nmt.nbest and nmt.chunks (the n-best lists' business) re-train nothing."""
+    return f"{DATA}/{corpus}/translate/r{r}.{part}.1best.jsonl"
 
 
 def lm_text(wildcards):

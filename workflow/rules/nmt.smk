@@ -112,6 +112,34 @@ rule translate:
         " --out {output} --nmt {params.nmt:q} --threads {threads} > {log} 2>&1"
 
 
+rule translate_1best:
+    input:
+        checkpoint=lambda wc: translator_model(wc.corpus, wc.r),
+        source=lambda wc: rules.prepare.output.pool if wc.part == "pool" else rules.prepare.output.dev_src,
+        spm=f"{MODELS}/{{corpus}}/spm/spm.model",
+    output:
+        f"{DATA}/{{corpus}}/translate/r{{r}}.{{part}}.1best.jsonl",
+    wildcard_constraints:
+        part="pool|dev",
+    params:
+        nmt=cli_section("translate", "nmt", nbest=1),
+        spm_dir=lambda wc, input: dirname(input.spm),
+    threads: NMT["threads"]
+    conda:
+        "../../envs/lmboot.yaml"
+    log:
+        f"{LOGS}/translate_1best.{{corpus}}.r{{r}}.{{part}}.log",
+    benchmark:
+        f"{BENCH}/translate_1best.{{corpus}}.r{{r}}.{{part}}.tsv"
+    resources:
+        mem_mb=4000,
+        runtime=240,
+        gpu=GPU,
+    shell:
+        "lmboot translate --checkpoint {input.checkpoint} --spm-dir {params.spm_dir} --input {input.source}"
+        " --out {output} --nmt {params.nmt:q} --threads {threads} > {log} 2>&1"
+
+
 rule gather_translations:
     input:
         gather.chunk(f"{DATA}/{{{{corpus}}}}/translate/r{{{{r}}}}.{{{{part}}}}.{{scatteritem}}.nbest.jsonl"),
@@ -134,7 +162,7 @@ rule pseudo_pairs:
     input:
         unpack(lambda wc: bitext(wc.corpus)),
         pool=rules.prepare.output.pool,
-        nbest=lambda wc: f"{DATA}/{wc.corpus}/translate/r{int(wc.r) - 1}.pool.nbest.jsonl",
+        nbest=lambda wc: one_best_translation(wc.corpus, int(wc.r) - 1, "pool"),
         seed_lm=f"{MODELS}/lm/seed.bin",
     output:
         src=f"{DATA}/{{corpus}}/selftrain/round{{r}}.src",
