@@ -49,20 +49,26 @@ if PROTECTS:  # slot markup or code-switched words: the protected variant gets i
 TOPK_ROW = "+ top-k translations (k on dev)"  # the pipeline's top-k hypotheses instead of its 1-best
 ORACLE_ROW = "oracle (real pool text)" if not config.get("roles") else "+ ideal translation (real pool text)"
 
-# LM components mixed with the seed LM (lm.components): the pipeline's translations, their top-k
-# hypotheses, the new-language side of the whole general bitext or of the selected pairs. A mixture is
-# models/<run>/lm/mix-<component>+<component>...(seed first, implicit).
-TEXT_COMPONENTS = ("general", "selected", "nbest")  # built by rule lm_component (vocabulary cut on dev)
-COMPONENT_LM = {"translated": FULL, "nbest": "nbest", "general": "general", "selected": "selected"}
-CONFIGURED = "mix-{}".format("+".join(COMPONENT_LM[c] for c in config["lm"]["components"]))  # the LM lmboot ships
+# LM components mixed with the seed LM (lm.components), declared once: the LM each one names
+# (models/<run>/lm/<lm>.arpa), its label in tables, and what it is made of: translations (the ideal LM puts
+# the real pool text in their place) or new-language text a team already holds (built by rule lm_component
+# with a vocabulary cut chosen on dev, and a baseline of its own: seed + it, no translator). The text of a
+# held component is looked up when rule lm_component needs it (component_text). A mixture is
+# models/<run>/lm/mix-<lm>+<lm>...(seed first, implicit).
+COMPONENTS = {
+    "translated": {"lm": FULL, "label": "translations", "made_of": "translations"},
+    "nbest": {"lm": "nbest", "label": "top-k translations", "made_of": "translations", "cut": True},
+    "general": {"lm": "general", "label": "general text", "made_of": "held text", "cut": True},
+    "selected": {"lm": "selected", "label": "selected text", "made_of": "held text", "cut": True},
+}
+TEXT_COMPONENTS = tuple(name for name, c in COMPONENTS.items() if c.get("cut"))  # rule lm_component
+CONFIGURED_PARTS = [COMPONENTS[c] for c in config["lm"]["components"]]
+CONFIGURED = "mix-" + "+".join(c["lm"] for c in CONFIGURED_PARTS)  # the LM lmboot ships
 # The configured LM with the real pool text in place of its translations: what an ideal translator would give.
-IDEAL_PARTS = ["oracle"] + [COMPONENT_LM[c] for c in config["lm"]["components"] if c not in ("translated", "nbest")]
-IDEAL = "mix-" + "+".join(IDEAL_PARTS) if len(IDEAL_PARTS) > 1 else None
-COMPONENT_LABEL = {"translated": "translations", "nbest": "top-k translations", "general": "general text",
-                   "selected": "selected text"}
+HELD_PARTS = [c for c in CONFIGURED_PARTS if c["made_of"] == "held text"]
+IDEAL = "mix-" + "+".join(["oracle"] + [c["lm"] for c in HELD_PARTS]) if HELD_PARTS else None
 BASELINES = {  # what a speech engineer tries first: the new-language text already held, no translator
-    "seed + general text (baseline)": "mix-general",
-    "seed + selected text (baseline)": "mix-selected",
+    f"seed + {c['label']} (baseline)": f"mix-{c['lm']}" for c in COMPONENTS.values() if c["made_of"] == "held text"
 }
 
 
@@ -274,8 +280,11 @@ def mix_inputs(wildcards):
 
 
 def configured_label():
-    parts = [COMPONENT_LABEL[c] for c in config["lm"]["components"]]
-    return "configured: " + " + ".join(["seed", *parts])
+    return "configured: " + " + ".join(["seed", *(c["label"] for c in CONFIGURED_PARTS)])
+
+
+def ideal_label():
+    return "ideal: " + " + ".join(["seed", "real pool text", *(c["label"] for c in HELD_PARTS)])
 
 
 def lm_row(label, name, **extra):
@@ -302,8 +311,7 @@ def ablation_rows():
     if ORACLE:  # the real new-language side of the pool: an ideal translation of the log
         rows.append(lm_row(ORACLE_ROW, "mix-oracle"))
         if IDEAL:
-            rows.append(lm_row(configured_label().replace("configured", "ideal", 1).replace(
-                "top-k translations", "real pool text").replace("translations", "real pool text"), IDEAL))
+            rows.append(lm_row(ideal_label(), IDEAL))
     if config["asr"]["enabled"]:  # WER columns: asr.smk decodes each row's LM
         for row in rows:
             name = os.path.basename(row["lm"])[: -len(".bin")]
