@@ -13,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from lmboot.config import section_defaults
 from lmboot.corpus import read_lines, write_lines
 from lmboot.translate import convert_ct2, one_best, translate
 
@@ -30,7 +31,7 @@ def main() -> int:
     for path in (a.checkpoint, a.input):
         if not Path(path).is_file():
             sys.exit(f"{path}: not found (run `make demo` first, or point --checkpoint/--input elsewhere)")
-    cfg = {"beam": a.beam, "nbest": a.nbest, "device": "cpu", "batch_size": 64}
+    cfg = section_defaults("nmt", {"beam": a.beam, "nbest": a.nbest, "device": "cpu", "batch_size": 64})
     with tempfile.TemporaryDirectory() as tmp:
         source, lines = Path(tmp) / "input", read_lines(a.input)[: a.limit]
         write_lines(source, lines)

@@ -88,7 +88,7 @@ def main(argv=None) -> int:
         for device in ("cpu", "cuda", "auto"):
             nbest = out / f"{translator}.{device}.nbest.jsonl"
             run, _ = timed(translate, result[0], spm_dir, files["dev_src"], nbest,
-                           {"device": device, "translator": translator}, threads=4, nbest=5)
+                           section_defaults("nmt", {"device": device, "translator": translator}), threads=4, nbest=5)
             if run["ok"]:
                 hyps = one_best(nbest)
                 run["dev_chrf"] = round(sacrebleu.corpus_chrf(hyps, [refs]).score, 2)

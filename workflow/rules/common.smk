@@ -97,7 +97,7 @@ def criterion_args(wildcards, input):
     args = f"--criterion {CRITERION} --seed-arpa {input.seed_arpa} --lm-order {order} --lm-seed-weight {weight}"
     if CRITERION == "dev_wer":
         asr = cli_section("train", "asr")  # train, pretrained and rescore read the same keys
-        args += f" --dev-emissions {input.dev_emissions} --dev-manifest {input.dev_manifest} --asr '{asr}'"
+        args += f" --dev-emissions {input.dev_emissions} --dev-manifest {input.dev_manifest} --asr {shlex.quote(asr)}"
     return args
 
 
