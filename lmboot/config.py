@@ -17,8 +17,9 @@ PROJECT = Path(__file__).resolve().parent.parent  # a checkout's root (config/re
 
 
 @functools.cache
-def _schema() -> dict:
-    return yaml.safe_load(SCHEMA.read_text())
+def _schema(path: str | Path = SCHEMA) -> dict:
+    """The schema, read once per process (every section option and keyword default reads it)."""
+    return yaml.safe_load(Path(path).read_text())
 
 
 def default(key: str):
@@ -70,7 +71,7 @@ def fits(config: dict, branch: dict) -> bool:
 def section_defaults(name: str, section: dict | None = None, schema_path: str | Path = SCHEMA) -> dict:
     """A validated copy of one config section with the schema's defaults filled in (as a validated config has
     them); InputError names the first bad field. The one way a stage gets a section outside a whole config."""
-    schema = yaml.safe_load(Path(schema_path).read_text())
+    schema = _schema(schema_path)
     node = schema["properties"][name]
     section = fill_defaults(copy.deepcopy(section or {}), node, schema)
     validator = jsonschema.Draft202012Validator({**node, "definitions": schema.get("definitions", {})})
@@ -110,7 +111,7 @@ def with_recipe(config: dict, source: str) -> dict:
 
 def validate(config: dict, schema_path: str | Path = SCHEMA, source: str = "config") -> dict:
     """A validated copy of config (on top of its recipe) with defaults; InputError names the first bad field."""
-    schema = yaml.safe_load(Path(schema_path).read_text())
+    schema = _schema(schema_path)
     config = fill_defaults(with_recipe(copy.deepcopy(config), source), schema, schema)
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(config))
     if error is not None:
