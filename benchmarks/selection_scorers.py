@@ -18,7 +18,8 @@ import numpy as np
 
 from lmboot.corpus import read_lines, write_lines
 from lmboot.embed import Encoder, load_encoder
-from lmboot.lm import ArpaModel, build_arpa, common_vocabulary, perplexity
+from lmboot.arpa import ArpaModel
+from lmboot.lm import build_arpa, common_vocabulary, perplexity
 from lmboot.lm_mix import interpolate
 from lmboot.scorers import centroid
 

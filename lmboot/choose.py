@@ -101,7 +101,7 @@ class DevPerplexity(Criterion):
         """The measure of LMs already built (ARPA paths by key), each mixed with the seed LM as the
         configured LM is (lm_mix.interpolate): evaluate's perplexity on dev (self.key: ppl_common over
         `vocabulary`, or KenLM's ppl)."""
-        from lmboot.lm import ArpaModel
+        from lmboot.arpa import ArpaModel
         from lmboot.lm_mix import mixed_dev_perplexity
 
         if getattr(self, "_seed", None) is None:
@@ -124,8 +124,9 @@ class DevWER(DevPerplexity):
 
     def measure_arpas(self, arpas: dict, vocabulary: set[str] | None) -> dict:
         """Each LM mixed with the seed LM as dev_ppl mixes it, then decoded: the lowest dev WER over the grid."""
+        from lmboot.arpa import ArpaModel
         from lmboot.ctc import Decoder, lexicon, speech_set, tune
-        from lmboot.lm import ArpaModel, build_binary
+        from lmboot.lm import build_binary
         from lmboot.lm_mix import interpolate
 
         asr = self.speech["asr"]

@@ -1,5 +1,5 @@
 """KenLM n-gram models: lmplz/build_binary wrappers, ARPA reading, and perplexity (KenLM's own, and over a
-common vocabulary, so that LMs of different vocabularies compare). Mixing models: lm_mix.py."""
+common vocabulary, so that LMs of different vocabularies compare). ARPA files read into arrays: arpa.py; mixing models: lm_mix.py."""
 
 from __future__ import annotations
 
@@ -13,9 +13,6 @@ from pathlib import Path
 from lmboot.config import default
 from lmboot.corpus import atomic_write, iter_lines
 from lmboot.errors import InputError
-
-LOG10_ZERO = -99.0  # what ARPA files use for log10(0)
-
 
 def kenlm_tool(name: str) -> str:
     """Path of lmplz/build_binary: on PATH, or beside this Python (make setup builds them into .venv/bin)."""
@@ -132,63 +129,6 @@ def perplexity(model_path: str | Path, sentences: list[str], vocabulary: set[str
 def common_vocabulary(arpas: list[str | Path]) -> set[str]:
     """The union of the words of ARPA LMs: the vocabulary their perplexities are compared over."""
     return set().union(*(arpa_vocabulary(path) for path in arpas))
-
-
-class ArpaModel:
-    """A back-off n-gram model held in dicts: prob[ngram] = log10 p, bow[context] = log10 back-off."""
-
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self.prob: dict[tuple[str, ...], float] = {}
-        self.bow: dict[tuple[str, ...], float] = {}
-        self.order = 0
-        section, declared, found, ended = 0, {}, {}, False
-        for number, line in enumerate(iter_lines(path), 1):
-            if not line or line.startswith("\\data\\"):
-                continue
-            if line.startswith("ngram "):
-                n, _, count = line[6:].partition("=")
-                declared[int(n)] = int(count)
-                continue
-            if line.startswith("\\") and line.endswith("-grams:"):
-                section = int(line[1:line.index("-")])
-                self.order = max(self.order, section)
-                continue
-            if line == "\\end\\":
-                ended = True
-                continue
-            if section == 0:
-                continue
-            cells = line.split("\t")
-            try:
-                ngram = tuple(cells[1].split(" "))
-                self.prob[ngram] = float(cells[0])
-                if len(cells) > 2:
-                    self.bow[ngram] = float(cells[2])
-            except (IndexError, ValueError):
-                raise InputError(f"{path}:{number}: not an ARPA n-gram line: {line[:60]!r}") from None
-            found[section] = found.get(section, 0) + 1
-        if not self.prob:
-            raise InputError(f"{path}: no n-grams found (not an ARPA file?)")
-        short = [f"{found.get(n, 0):,} of the {count:,} {n}-grams" for n, count in declared.items()
-                 if found.get(n, 0) != count]
-        if short or not ended:
-            raise InputError(f"{path}: truncated or malformed ARPA file: "
-                             + ("; ".join(short) + " its header declares" if short else "no \\end\\ line"))
-        self.vocab = {ng[0] for ng in self.prob if len(ng) == 1}
-
-    def logprob(self, word: str, context: tuple[str, ...]) -> float:
-        """log10 p(word | context) with back-off; LOG10_ZERO for a word outside the vocabulary."""
-        if word not in self.vocab:
-            return LOG10_ZERO
-        context = context[len(context) - self.order + 1:] if self.order > 1 else ()
-        backoff = 0.0
-        while True:
-            ngram = context + (word,)
-            if ngram in self.prob:
-                return self.prob[ngram] + backoff
-            backoff += self.bow.get(context, 0.0)
-            context = context[1:]
 
 
 def sentence_events(sentence: str, order: int):

@@ -4,38 +4,37 @@ model (SRILM's ngram -mix-lm) with its binary and the weights."""
 
 from __future__ import annotations
 
-import math
 import tempfile
 from pathlib import Path
 
+import numpy as np
+
+from lmboot.arpa import LOG10_ZERO, ArpaModel, Ngrams
 from lmboot.config import default
 from lmboot.corpus import atomic_write, iter_lines, write_json
 from lmboot.errors import InputError
-from lmboot.lm import LOG10_ZERO, ArpaModel, build_binary, perplexity, sentence_events
+from lmboot.lm import build_binary, perplexity, sentence_events
 
 
 def dev_probabilities(models: list[ArpaModel], dev_lines: list[str]):
     """Per-token probabilities (tokens x models) of the dev words and </s>; a word unknown to every model
     gets each model's <unk> probability, so that candidates compare over the same tokens."""
-    import numpy as np
-
     order = max(m.order for m in models)
-    rows = []
-    for line in dev_lines:
-        for word, context in sentence_events(line, order):
-            p = [10 ** m.logprob(word, context) if word in m.vocab else 0.0 for m in models]
-            if not any(p):
-                p = [10 ** m.prob.get(("<unk>",), LOG10_ZERO) for m in models]
-            rows.append(p)
-    if not rows:
+    events = [event for line in dev_lines for event in sentence_events(line, order)]
+    if not events:
         raise InputError("dev: no dev text to estimate mixture weights on")
-    return np.array(rows)
+    probs = np.empty((len(events), len(models)))
+    for j, m in enumerate(models):
+        known = np.array([word in m.vocab for word, _ in events])
+        probs[:, j] = np.where(known, np.power(10.0, m.logprobs(events)), 0.0)
+    unknown = ~probs.any(axis=1)
+    unk = [m.explicit(("<unk>",)) for m in models]
+    probs[unknown] = [10 ** (LOG10_ZERO if p is None else p) for p in unk]
+    return probs
 
 
 def em_weights(models: list[ArpaModel], dev_lines: list[str], iterations: int = 200, tol: float = 1e-7) -> list[float]:
     """Mixture weights that maximize dev likelihood (EM, as SRILM's compute-best-mix)."""
-    import numpy as np
-
     probs = dev_probabilities(models, dev_lines)
     weights = np.full(len(models), 1.0 / len(models))
     for _ in range(iterations):
@@ -51,59 +50,100 @@ def em_weights(models: list[ArpaModel], dev_lines: list[str], iterations: int = 
 
 def mixture_perplexity(models: list[ArpaModel], weights: list[float], dev_lines: list[str]) -> float:
     """Perplexity of the exact linear mixture on dev (tokens as in dev_probabilities)."""
-    import numpy as np
-
     probs = dev_probabilities(models, dev_lines) @ np.asarray(weights)
     return float(np.exp(-np.log(probs).mean()))
 
 
-def _log10(x: float) -> float:
-    return math.log10(x) if x > 0 else LOG10_ZERO
+CHUNK = 1 << 20  # n-grams looked up at a time: bounds the temporary arrays of a lookup
+
+
+def _log10(p: np.ndarray) -> np.ndarray:
+    return np.where(p > 0, np.log10(np.where(p > 0, p, 1.0)), LOG10_ZERO)
+
+
+def _in_chunks(function, ids: np.ndarray) -> np.ndarray:
+    return np.concatenate([function(ids[i:i + CHUNK]) for i in range(0, len(ids), CHUNK)] or [np.empty(0)])
+
+
+def union_vocabulary(models: list[ArpaModel]) -> tuple[list[str], list[np.ndarray]]:
+    """The sorted union of the models' words (so that n-grams sort as their words do) and, per model, the
+    model's word id of each union word (-1 where it lacks it)."""
+    words = sorted(set().union(*(m.words for m in models)))
+    union_id = {w: i for i, w in enumerate(words)}
+    own = []
+    for m in models:
+        ids = np.full(len(words), -1, dtype=np.int64)
+        ids[[union_id[w] for w in m.words]] = np.arange(len(m.words))
+        own.append(ids)
+    return words, own
+
+
+def _union_grams(mixed: Ngrams, models: list[ArpaModel], to_union: list[np.ndarray], n: int) -> np.ndarray:
+    """The n-grams of order n that any model has, as union word ids, sorted by their words."""
+    keys = []
+    for m, ids in zip(models, to_union):
+        if m.order < n:
+            continue
+        grams = ids[m.grams[n]]
+        keys.append(grams[:, 0] if n == 1 else mixed.find(grams[:, :-1]) * mixed.V + grams[:, -1])
+    keys = np.unique(np.concatenate(keys))
+    if n == 1:
+        return keys[:, None].astype(np.int32)
+    return np.hstack([mixed.grams[n - 1][keys // mixed.V], (keys % mixed.V)[:, None].astype(np.int32)])
 
 
 def mix_arpa(models: list[ArpaModel], weights: list[float], out_arpa: str | Path) -> None:
     """Write one back-off ARPA approximating sum_i w_i p_i: explicit n-grams are the union, their
-    probabilities the exact mixture; back-off weights are recomputed so every context normalizes."""
+    probabilities the exact mixture; back-off weights are recomputed so every context normalizes. Held in
+    arrays order by order (lookups CHUNK n-grams at a time): memory grows with the union's n-grams, some
+    100 bytes each, never with Python objects per n-gram."""
     if abs(sum(weights) - 1) > 1e-6 or any(w < 0 for w in weights):
         raise InputError(f"lm.weights: mixture weights must be non-negative and sum to 1 (got {weights})")
     order = max(m.order for m in models)
-    ngrams = sorted(set().union(*(m.prob for m in models)), key=lambda ng: (len(ng), ng))
-    mixed: dict[tuple[str, ...], float] = {}
-
-    def mixed_logprob(ngram):  # the mixed model's own back-off estimate, from lower orders
-        if ngram in mixed:
-            return mixed[ngram]
-        return bows.get(ngram[:-1], 0.0) + mixed_logprob(ngram[1:])
-
-    for ngram in ngrams:
-        if ngram[-1] == "<s>":
-            mixed[ngram] = LOG10_ZERO
-            continue
-        p = sum(w * 10 ** m.logprob(ngram[-1], ngram[:-1]) for w, m in zip(weights, models))
-        mixed[ngram] = _log10(p)
-    # back-off weight of a context h: (1 - sum of explicit p(w|h)) / (1 - sum of p(w|h') for the same w)
-    explicit: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
-    for ngram in ngrams:
-        if len(ngram) > 1:
-            explicit.setdefault(ngram[:-1], []).append(ngram)
-    bows: dict[tuple[str, ...], float] = {}
-    for n in range(1, order):  # contexts of length n, needing lower-order bows first
-        for context in (ng for ng in ngrams if len(ng) == n):
-            children = explicit.get(context)
-            if not children:
-                continue
-            seen = sum(10 ** mixed[ng] for ng in children if mixed[ng] > LOG10_ZERO)
-            lower = sum(10 ** mixed_logprob(ng[1:]) for ng in children if mixed[ng] > LOG10_ZERO)
-            bows[context] = _log10(max(1.0 - seen, 1e-12)) - _log10(max(1.0 - lower, 1e-12))
+    words, own = union_vocabulary(models)
+    to_union = [np.flatnonzero(ids >= 0)[np.argsort(ids[ids >= 0])] for ids in own]
+    mixed = Ngrams(len(words))
+    bos = words.index("<s>") if "<s>" in words else -1
+    for n in range(1, order + 1):
+        grams = _union_grams(mixed, models, to_union, n)
+        p = np.zeros(len(grams))
+        for w, m, ids in zip(weights, models, own):
+            p += w * np.power(10.0, _in_chunks(lambda g: m.logprob_batch(ids[g]), grams))
+        prob = np.where(grams[:, -1] == bos, LOG10_ZERO, _log10(p))
+        mixed.add_order(n, grams, prob, np.zeros(len(grams)), np.zeros(len(grams), dtype=bool))
+        if n > 1:
+            _backoff_weights(mixed, n - 1)
     with atomic_write(out_arpa) as f:
-        counts = [sum(1 for ng in ngrams if len(ng) == n) for n in range(1, order + 1)]
-        f.write("\\data\\\n" + "".join(f"ngram {n}={c}\n" for n, c in enumerate(counts, 1)))
+        f.write("\\data\\\n" + "".join(f"ngram {n}={len(mixed.prob[n])}\n" for n in range(1, order + 1)))
         for n in range(1, order + 1):
             f.write(f"\n\\{n}-grams:\n")
-            for ngram in (ng for ng in ngrams if len(ng) == n):
-                bow = f"\t{bows[ngram]:.6f}" if ngram in bows and n < order else ""
-                f.write(f"{mixed[ngram]:.6f}\t{' '.join(ngram)}{bow}\n")
+            _write_section(f, mixed, words, n, with_bow=n < order)
         f.write("\n\\end\\\n")
+
+
+def _backoff_weights(mixed: Ngrams, n: int) -> None:
+    """Back-off weight of each context h of order n that has explicit children in order n + 1:
+    (1 - sum of their p(w|h)) / (1 - sum of p(w|h') for the same w), h' being h less its first word."""
+    children = mixed.grams[n + 1]
+    context = mixed.find(children[:, :-1])
+    live = mixed.prob[n + 1] > LOG10_ZERO
+    seen = np.bincount(context[live], weights=np.power(10.0, mixed.prob[n + 1][live]), minlength=len(mixed.prob[n]))
+    lower_p = _in_chunks(mixed.logprob_batch, children[live][:, 1:])
+    lower = np.bincount(context[live], weights=np.power(10.0, lower_p), minlength=len(mixed.prob[n]))
+    has = np.bincount(context, minlength=len(mixed.prob[n])) > 0
+    bow = np.log10(np.maximum(1.0 - seen, 1e-12)) - np.log10(np.maximum(1.0 - lower, 1e-12))
+    mixed.bow[n][:] = np.where(has, bow, 0.0)
+    mixed.has_bow[n][:] = has
+
+
+def _write_section(f, mixed: Ngrams, words: list[str], n: int, with_bow: bool, lines: int = 1 << 16) -> None:
+    for lo in range(0, len(mixed.prob[n]), lines):
+        grams = mixed.grams[n][lo:lo + lines].tolist()
+        probs = mixed.prob[n][lo:lo + lines].tolist()
+        bows = mixed.bow[n][lo:lo + lines].tolist()
+        has = mixed.has_bow[n][lo:lo + lines].tolist() if with_bow else [False] * len(probs)
+        f.write("".join(f"{p:.6f}\t{' '.join([words[i] for i in g])}" + (f"\t{b:.6f}\n" if h else "\n")
+                        for g, p, b, h in zip(grams, probs, bows, has)))
 
 
 def interpolate(models: list[ArpaModel], dev_lines: list[str], seed_weight: float | str, out_arpa: str | Path) -> list[float]:

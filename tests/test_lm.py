@@ -6,7 +6,8 @@ import pytest
 
 from conftest import assistant_sentences, make_lm, news_sentences, write_text
 from lmboot.errors import InputError
-from lmboot.lm import LOG10_ZERO, ArpaModel, build_arpa, sentence_events
+from lmboot.arpa import LOG10_ZERO, ArpaModel
+from lmboot.lm import build_arpa, sentence_events
 from lmboot.lm_mix import build_mix, em_weights, mix_arpa
 
 TEXT_A = assistant_sentences(80)
@@ -54,44 +55,33 @@ def test_em_weights_prefers_matching_model(two_models):
     assert reverse[0] > 0.8 and sum(reverse) == pytest.approx(1, abs=1e-9)
 
 
-def test_em_weights_known_mixture():
+def unigram_arpa(path, probs):
+    """A unigram ARPA model with these word probabilities."""
+    lines = ["\\data\\", f"ngram 1={len(probs)}", "", "\\1-grams:"]
+    lines += [f"{math.log10(p):.9f}\t{w}" for w, p in probs.items()] + ["", "\\end\\"]
+    return ArpaModel(write_text(path, lines))
+
+
+def test_em_weights_known_mixture(tmp_path):
     """Unigram models a: p(x)=.45 p(y)=.05 p(</s>)=.5, b: x and y swapped. A dev set with 70 % x among x/y
     has its likelihood maximum at 0.45 w + 0.05 (1 - w) = 0.5 * 0.7, i.e. w = 0.75."""
 
-    class Unigram:
-        order = 1
-
-        def __init__(self, probs):
-            self.probs, self.vocab = probs, set(probs)
-
-        def logprob(self, word, context):
-            return math.log10(self.probs[word])
-
-    a = Unigram({"x": 0.45, "y": 0.05, "</s>": 0.5})
-    b = Unigram({"x": 0.05, "y": 0.45, "</s>": 0.5})
+    a = unigram_arpa(tmp_path / "a.arpa", {"x": 0.45, "y": 0.05, "</s>": 0.5})
+    b = unigram_arpa(tmp_path / "b.arpa", {"x": 0.05, "y": 0.45, "</s>": 0.5})
     weights = em_weights([a, b], ["x x x y", "x x y", "x x y"], iterations=1000, tol=1e-10)
     assert weights == pytest.approx([0.75, 0.25], abs=1e-3)
-    unknown = Unigram({"q": 1.0})  # knows no dev word: its weight goes to 0
+    unknown = unigram_arpa(tmp_path / "q.arpa", {"q": 1.0})  # knows no dev word: its weight goes to 0
     assert em_weights([a, unknown], ["x y"])[1] == pytest.approx(0, abs=1e-6)
 
 
-def test_em_weights_three_components_known_mixture():
+def test_em_weights_three_components_known_mixture(tmp_path):
     """Three unigram models over x, y, z (p(</s>) = .4 each); each puts .5 of its .6 word mass on its own
     word and .05 on each other one, so p_i(w) = .05 + .45 [w = w_i]. With word shares f = (.5, .3, .2) the
     dev likelihood is maximal where the mixture's word probabilities equal .6 f: .05 + .45 w_i = .6 f_i,
     i.e. w = (25, 13, 7) / 45."""
 
-    class Unigram:
-        order = 1
-
-        def __init__(self, own):
-            self.probs = {w: (0.5 if w == own else 0.05) for w in "xyz"} | {"</s>": 0.4}
-            self.vocab = set(self.probs)
-
-        def logprob(self, word, context):
-            return math.log10(self.probs[word])
-
-    models = [Unigram("x"), Unigram("y"), Unigram("z")]
+    models = [unigram_arpa(tmp_path / f"{own}.arpa", {w: (0.5 if w == own else 0.05) for w in "xyz"} | {"</s>": 0.4})
+              for own in "xyz"]
     dev = ["x x x x x y y y z z"] * 3  # shares .5 / .3 / .2 among the words
     weights = em_weights(models, dev, iterations=5000, tol=1e-12)
     assert weights == pytest.approx([25 / 45, 13 / 45, 7 / 45], abs=1e-3)
@@ -107,10 +97,10 @@ def test_build_mix_three_components(tmp_path, two_models):
     assert list(info["weights"]) == ["seed", "news", "both"]
     assert sum(info["weights"].values()) == pytest.approx(1, abs=1e-9) and min(info["weights"].values()) > 0
     models, weights = [A, B, ArpaModel(f"{c}.arpa")], list(info["weights"].values())
-    M = ArpaModel(tmp_path / "mix.arpa")
+    M = ArpaModel(tmp_path / "mix.arpa").ngram_probs()
     for ngram in [("play",), ("<s>", "play"), ("the",)]:
-        if ngram in M.prob:
-            assert M.prob[ngram] == pytest.approx(_mixture(models, weights, ngram[-1], ngram[:-1]), abs=1e-5)
+        if ngram in M:
+            assert M[ngram] == pytest.approx(_mixture(models, weights, ngram[-1], ngram[:-1]), abs=1e-5)
     fixed = build_mix({"seed": f"{a}.arpa", "news": f"{b}.arpa", "both": f"{c}.arpa"}, dev, tmp_path / "fixed", 0.5)
     rest = fixed["weights"]["news"] + fixed["weights"]["both"]
     assert fixed["weights"]["seed"] == 0.5 and rest == pytest.approx(0.5)
@@ -136,13 +126,15 @@ def test_mix_arpa_explicit_ngrams_and_normalization(tmp_path, two_models):
     mix_arpa([A, B], weights, tmp_path / "mix.arpa")
     M = ArpaModel(tmp_path / "mix.arpa")
     assert M.order == 3 and M.vocab == A.vocab | B.vocab
-    assert set(M.prob) == set(A.prob) | set(B.prob)
+    probs = M.ngram_probs()
+    assert set(probs) == set(A.ngram_probs()) | set(B.ngram_probs())
     for ngram in [("play",), ("the",), ("economy",), ("</s>",), ("<unk>",), ("play", "hello"), ("of", "france"),
                   ("in", "the"), ("the", "kitchen"), ("the", "economy", "of"), ("turn", "off", "the")]:
-        assert ngram in M.prob, ngram
+        assert ngram in probs, ngram
         expected = _mixture([A, B], weights, ngram[-1], ngram[:-1])
-        assert M.prob[ngram] == pytest.approx(expected, abs=1e-4), ngram
-    assert M.prob[("<s>",)] == LOG10_ZERO
+        assert probs[ngram] == pytest.approx(expected, abs=1e-4), ngram
+        assert M.explicit(ngram) == probs[ngram]
+    assert probs[("<s>",)] == LOG10_ZERO and M.explicit(("no", "such")) is None
     vocab = M.vocab - {"<s>"}
     for context in [(), ("<s>",), ("play",), ("the",), ("<s>", "play"), ("in", "the"), ("economy", "of"),
                     ("the", "kitchen"), ("kitchen", "economy")]:
@@ -227,3 +219,23 @@ def test_mix_refuses_a_truncated_arpa_and_writes_nothing(tmp_path, two_models, c
     with pytest.raises(InputError, match=message):
         build_mix({"seed": f"{a}.arpa", "other": truncated}, dev, tmp_path / "mixed")
     assert not list(tmp_path.glob("mixed*"))
+
+
+def test_arpa_model_rejects_ngram_without_its_context(tmp_path):
+    """Back-off lookups index an n-gram by its context's row: an n-gram whose context is no n-gram of the
+    model is refused with the file named, as a line of the wrong order or with an unknown word is."""
+    def arpa(name, bigrams, trigrams):
+        lines = ["\\data\\", "ngram 1=4", f"ngram 2={len(bigrams)}", f"ngram 3={len(trigrams)}", "", "\\1-grams:",
+                 "-99\t<s>\t-0.3", "-0.5\ta\t-0.2", "-0.5\tb\t-0.2", "-0.5\t</s>", "", "\\2-grams:", *bigrams, "",
+                 "\\3-grams:", *trigrams, "", "\\end\\"]
+        return ArpaModel(write_text(tmp_path / name, lines))
+
+    model = arpa("ok.arpa", ["-0.1\ta b\t-0.1", "-0.2\tb </s>"], ["-0.05\ta b </s>"])
+    assert model.logprob("</s>", ("a", "b")) == -0.05 and model.logprob("</s>", ("b", "b")) == -0.2
+    assert model.logprob("</s>", ("a", "a")) == pytest.approx(-0.7)  # no "a a", no "a </s>": bow(a) + p(</s>)
+    with pytest.raises(InputError, match=r"bad\.arpa: the 3-gram in row 1 .* no 2-gram"):
+        arpa("bad.arpa", ["-0.2\tb </s>"], ["-0.05\ta b </s>"])
+    with pytest.raises(InputError, match=r"order\.arpa:13: not an ARPA n-gram line"):
+        arpa("order.arpa", ["-0.1\ta b </s>"], [])
+    with pytest.raises(InputError, match=r"word\.arpa:13: not an ARPA n-gram line"):
+        arpa("word.arpa", ["-0.1\ta c"], [])
