@@ -1,93 +1,151 @@
-"""Selection and LM filtering on 1x, 5x and 10x a general corpus (the corpus replicated): wall time, lines
-per second and peak memory of each stage, each run as its own `lmboot` process.
+"""How the corpus-sized stages grow with the general corpus: wall time and peak resident memory of each
+stage, run as its own `lmboot` process (as the workflow runs it), at several corpus sizes, and the growth
+exponent b of time ~ N^b and memory ~ N^b between the two largest sizes and fitted over all.
 
-    .venv/bin/python benchmarks/scale.py                  # the demo generator's corpus, 2,000 pairs, 1x/5x/10x
-    .venv/bin/python benchmarks/scale.py --lines 5000 --factors 1 10 --out benchmarks/scale.json
+Stages: selection by Moore-Lewis (select.method: moore-lewis) and by the centroid of sentence embeddings
+(only up to --embed-max pairs: about 370 lines/s on 2 CPU cores), the general component's LM with its
+vocabulary cut chosen on dev (lm-component: one lmplz run, one mixture and one dev perplexity per cut),
+the mixture of seed and general LMs (mix), and the LM filter over a translated pool (lm-filter, at the
+--pools sizes).
 
-Both stages stream the corpus (memory holds a score and a flag per pair), so time should grow linearly
-(a fixed start-up, model loading, plus a constant cost per line: the marginal lines/s between sizes stay
-equal) and peak memory stay flat.
+The general corpora are prefixes of GENERAL.{src,tgt} (benchmarks/ngram_sampler.py: the real corpus, then
+pairs sampled from trigram models of it); seed, dev and pool come from a prepared run's data directory.
+
+    .venv/bin/python benchmarks/ngram_sampler.py --src data/es-en-dev-ppl/prepared/general.src \\
+        --tgt data/es-en-dev-ppl/prepared/general.tgt --lines 10000000 --out /tmp/scale/general10M
+    .venv/bin/python benchmarks/scale.py --general /tmp/scale/general10M --prepared data/es-en-dev-ppl/prepared \\
+        --sizes 150230 1000000 3000000 10000000 --pools 100000 1000000 --work /tmp/scale --out benchmarks/scale.json
 """
 
+from __future__ import annotations
+
 import argparse
-import csv
+import itertools
 import json
+import math
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from lmboot.corpus import normalize, write_lines
-from lmboot.demo_data import generate
-from lmboot.lm import build_lm
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-FILTERS = {"filters": [{"type": "lm_score", "percentile": 10}, {"type": "length_ratio", "max_ratio": 3.0},
-                       {"type": "repetition", "max_repeats": 2}]}
+from lmboot.config import default  # noqa: E402
+
+FILTERS = {key: default(f"lm_filter.{key}") for key in ("filters", "grid", "tune_on")}  # the lm_score cut tuned on dev
 
 
-def run(args: list[str]) -> dict:
-    """Run `lmboot ARGS` as a child process; its wall time and peak resident memory."""
+def run(args: list[str], log: Path) -> dict:
+    """Run `lmboot ARGS` as a child process; its wall time and peak resident memory (its own and that of
+    the tools it waits for: lmplz, build_binary)."""
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "lmboot.cli", *args], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(proc.pid, 0)
+    with open(log, "w") as err:
+        proc = subprocess.Popen([str(Path(sys.executable).with_name("lmboot")), *args], stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status):
-        sys.exit(f"lmboot {args[0]} failed: {proc.stderr.read()[-2000:]}")
-    return {"seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
+        sys.exit(f"lmboot {args[0]} failed (see {log})")
+    return {"seconds": round(seconds, 1), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
+
+
+def head(src: Path, dst: Path, n: int) -> None:
+    if not dst.exists():
+        with open(src, encoding="utf-8") as f, open(dst, "w", encoding="utf-8") as out:
+            out.writelines(itertools.islice(f, n))
+
+
+def exponent(points: list[tuple[int, float]]) -> float | None:
+    """Least-squares slope of log y on log x."""
+    if len(points) < 2:
+        return None
+    xs, ys = [math.log(x) for x, _ in points], [math.log(max(y, 1e-3)) for _, y in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return round(sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs), 3)
+
+
+def general_stages(d: Path, n: int, prep: Path, a) -> dict:
+    src, tgt = d / "general.src", d / "general.tgt"
+    head(Path(f"{a.general}.src"), src, n)
+    head(Path(f"{a.general}.tgt"), tgt, n)
+    seed, dev = prep / "seed.tgt", prep / "dev.tgt"
+    out = {}
+    out["select (moore-lewis)"] = run(["select", "--general-src", str(src), "--general-tgt", str(tgt), "--seed",
+                                       str(seed), "--out", str(d / "select-ml"), "--select",
+                                       json.dumps({"method": "moore-lewis", "keep": {"top_fraction": 0.1}})],
+                                      d / "select-ml.log")
+    if n <= a.embed_max:
+        out["select (centroid)"] = run(["select", "--general-src", str(src), "--general-tgt", str(tgt), "--seed",
+                                        str(seed), "--out", str(d / "select-centroid"), "--select",
+                                        json.dumps({"method": "centroid", "keep": {"top_fraction": 0.1}})],
+                                       d / "select-centroid.log")
+    out["lm-component (general)"] = run(["lm-component", "--text", str(tgt), "--out-prefix", str(d / "general"),
+                                         "--order", str(default("lm.order")), "--min-count",
+                                         *map(str, default("lm.vocab_min_count")), "--seed-arpa",
+                                         str(a.work / "seed.arpa"), "--dev", str(dev)], d / "lm-component.log")
+    out["mix (seed + general)"] = run(["mix", "--lm", f"seed={a.work / 'seed.arpa'}", f"general={d / 'general.arpa'}",
+                                       "--dev", str(dev), "--out-prefix", str(d / "mix")], d / "mix.log")
+    info = json.loads((d / "general.json").read_text())
+    out["lm-component (general)"]["vocabulary_cut"] = info["min_count"]
+    out["mix (seed + general)"]["ngrams"] = sum(
+        int(line.split("=")[1]) for line in itertools.islice(open(d / "mix.arpa"), 12) if line.startswith("ngram "))
+    for name in ("general", "mix"):
+        for suffix in (".arpa", ".bin"):
+            (d / f"{name}{suffix}").unlink(missing_ok=True)  # disk: the 10 M ARPAs run to gigabytes
+    return out
 
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--lines", type=int, default=2000, help="pairs of the 1x corpus")
-    p.add_argument("--factors", type=int, nargs="+", default=[1, 5, 10], help="corpus sizes, in copies")
-    p.add_argument("--out", help="also write the results here as JSON")
+    p.add_argument("--general", required=True, help="prefix of the largest corpus: GENERAL.src and GENERAL.tgt")
+    p.add_argument("--prepared", required=True, help="a prepared data directory: seed.tgt, dev.tgt, pool.oracle.tgt")
+    p.add_argument("--sizes", type=int, nargs="+", required=True, help="general corpus sizes, in pairs")
+    p.add_argument("--pools", type=int, nargs="*", default=[], help="pool sizes for the LM filter (sampled)")
+    p.add_argument("--embed-max", type=int, default=200_000, help="largest corpus selected by embeddings")
+    p.add_argument("--work", type=Path, required=True)
+    p.add_argument("--out", required=True, help="results as JSON (rewritten after every stage)")
     a = p.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        generate(tmp / "corpora", n_in_domain=600, n_general=a.lines)
-        with open(tmp / "corpora/general.tsv", encoding="utf-8") as f:
-            rows = [(normalize(r["spa"]), normalize(r["eng"])) for r in csv.DictReader(f, delimiter="\t")][: a.lines]
-        seed = [normalize(json.loads(line)["en"]) for line in open(tmp / "corpora/in_domain.jsonl", encoding="utf-8")]
-        write_lines(tmp / "seed.txt", seed[:300])
-        build_lm(tmp / "seed.txt", tmp / "seed", 3)
-        results = []
-        for factor in a.factors:
-            d = tmp / f"x{factor}"
-            write_lines(d / "general.src", (s for _ in range(factor) for s, _ in rows))
-            write_lines(d / "general.tgt", (t for _ in range(factor) for _, t in rows))
-            n = factor * len(rows)
-            stages = {
-                "select": run(["select", "--general-src", str(d / "general.src"), "--general-tgt",
-                               str(d / "general.tgt"), "--seed", str(tmp / "seed.txt"), "--out", str(d / "select"),
-                               "--select", json.dumps({"keep": {"top_fraction": 0.5}, "batch_size": 128})]),
-                "lm_filter": run(["lm-filter", "--src", str(d / "general.src"), "--tgt", str(d / "general.tgt"),
-                                  "--seed-lm", str(tmp / "seed.bin"), "--out", str(d / "filtered.txt"),
-                                  "--lm-filter", json.dumps(FILTERS)]),
-            }
-            for stage, r in stages.items():
-                results.append({"stage": stage, "factor": factor, "lines": n, **r,
-                                "lines_per_second": round(n / r["seconds"], 1)})
-    print(f"{'stage':<10} {'factor':>6} {'lines':>8} {'seconds':>8} {'lines/s':>9} {'peak MB':>8}")
-    for r in results:
-        print(f"{r['stage']:<10} {r['factor']:>6} {r['lines']:>8} {r['seconds']:>8} {r['lines_per_second']:>9} "
-              f"{r['peak_rss_mb']:>8}")
-    summary = {}
-    for stage in ("select", "lm_filter"):
-        runs = [r for r in results if r["stage"] == stage]
-        first, last = runs[0], runs[-1]
-        marginal = [round((b["lines"] - a_["lines"]) / (b["seconds"] - a_["seconds"]), 1)
-                    for a_, b in zip(runs, runs[1:])]
-        summary[stage] = {"time_ratio": round(last["seconds"] / first["seconds"], 2),
-                          "memory_ratio": round(last["peak_rss_mb"] / first["peak_rss_mb"], 3),
-                          "marginal_lines_per_second": marginal}
-        print(f"{stage}: {last['factor'] // first['factor']}x the lines took {summary[stage]['time_ratio']}x the "
-              f"time (marginal lines/s between sizes: {marginal}) and {summary[stage]['memory_ratio']}x the "
-              "peak memory")
-    if a.out:
-        Path(a.out).write_text(json.dumps({"results": results, "summary": summary}, indent=2) + "\n")
+    prep = Path(a.prepared)
+    a.work.mkdir(parents=True, exist_ok=True)
+    if not (a.work / "seed.arpa").exists():
+        run(["lm", "--text", str(prep / "seed.tgt"), "--out-prefix", str(a.work / "seed"), "--order",
+             str(default("lm.order"))], a.work / "seed.log")
+    results = []
+
+    def save():
+        summary = {}
+        for stage in dict.fromkeys(r["stage"] for r in results):
+            rows = [r for r in results if r["stage"] == stage]
+            summary[stage] = {"time_exponent": exponent([(r["lines"], r["seconds"]) for r in rows]),
+                              "memory_exponent": exponent([(r["lines"], r["peak_rss_mb"]) for r in rows]),
+                              "time_exponent_last": exponent([(r["lines"], r["seconds"]) for r in rows[-2:]]),
+                              "memory_exponent_last": exponent([(r["lines"], r["peak_rss_mb"]) for r in rows[-2:]])}
+        Path(a.out).write_text(json.dumps({"machine": f"{os.cpu_count()} CPU cores", "results": results,
+                                           "summary": summary}, indent=2) + "\n")
+
+    for n in a.pools:
+        d = a.work / f"pool{n}"
+        d.mkdir(exist_ok=True)
+        if not (d / "pool.tgt").exists():
+            subprocess.run([sys.executable, str(Path(__file__).with_name("ngram_sampler.py")), "--src",
+                            str(prep / "pool.src"), "--tgt", str(prep / "pool.oracle.tgt"), "--lines", str(n),
+                            "--out", str(d / "pool")], check=True)
+        r = run(["lm-filter", "--src", str(d / "pool.src"), "--tgt", str(d / "pool.tgt"), "--seed-lm",
+                 str(a.work / "seed.bin"), "--out", str(d / "filtered.txt"), "--lm-filter", json.dumps(FILTERS),
+                 "--seed-arpa", str(a.work / "seed.arpa"), "--dev", str(prep / "dev.tgt")],
+                d / "lm-filter.log")
+        results.append({"stage": "lm-filter (pool)", "lines": n, **r})
+        print(json.dumps(results[-1]), flush=True)
+        save()
+    for n in a.sizes:
+        d = a.work / f"general{n}"
+        d.mkdir(exist_ok=True)
+        for stage, r in general_stages(d, n, prep, a).items():
+            results.append({"stage": stage, "lines": n, **r})
+            print(json.dumps(results[-1]), flush=True)
+        save()
+        for side in ("src", "tgt"):
+            (d / f"general.{side}").unlink()
     return 0
 
 
