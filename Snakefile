@@ -44,6 +44,7 @@ ROUNDS = NMT["self_training_rounds"]
 
 scattergather:
     chunk=NMT["chunks"],
+    select_chunk=config["select"]["chunks"],
 
 
 include: "workflow/rules/common.smk"

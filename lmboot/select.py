@@ -12,7 +12,7 @@ from lmboot.config import default
 from lmboot.corpus import atomic_write, count_lines, iter_lines, write_json, write_lines
 from lmboot.embed import Encoder
 from lmboot.errors import InputError
-from lmboot.scorers import build_scorer, embedding_cache
+from lmboot.scorers import build_scorer, line_range
 
 
 def cut(distances: np.ndarray, keep: dict) -> np.ndarray:
@@ -59,19 +59,59 @@ def write_kept(general_src, general_tgt, mask: np.ndarray, out: Path) -> None:
         write_lines(out / f"kept.{side}", (line for line, k in zip(iter_lines(path), mask) if k))
 
 
+def score_chunk(general_tgt: str | Path, scorer, chunk: int, chunks: int, out_npz: str | Path) -> dict:
+    """The scatter half of select: the raw scores of one chunk of the general side (lines split evenly into
+    `chunks`), with its line range and, for chunk 1, the seed's own scores, in out_npz."""
+    n_lines = count_lines(general_tgt)
+    start, stop = line_range(n_lines, chunk, chunks)
+    scorer.prepare(general_tgt)
+    raw = scorer.raw(general_tgt, start, stop)
+    seed = scorer.seed_scores if chunk == 1 and scorer.seed_scores is not None else np.zeros(0)
+    with atomic_write(out_npz, "wb") as f:
+        np.savez(f, raw=raw, seed_scores=seed, lines=np.array([start, stop, n_lines]))
+    return {"chunk": f"{chunk}-of-{chunks}", "lines": [start, stop], "of": n_lines}
+
+
+def gather_scores(paths: list[str | Path], n_lines: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """The raw scores of the whole general side from its chunks' files (score_chunk), in line order, and
+    the seed's own scores (None where the scorer has none); chunks that leave a gap, overlap or were scored
+    on another corpus are refused."""
+    parts = []
+    for path in paths:
+        with np.load(path) as z:
+            parts.append((*map(int, z["lines"]), z["raw"], z["seed_scores"], path))
+    parts.sort(key=lambda p: p[0])
+    at = 0
+    for start, stop, total, raw, _, path in parts:
+        if total != n_lines or start != at or len(raw) != stop - start:
+            raise InputError(f"{path}: scores lines {start}-{stop} of {total}, but the chunks must cover the "
+                             f"{n_lines} lines of the general corpus in turn (next: line {at})")
+        at = stop
+    if at != n_lines:
+        raise InputError(f"{parts[-1][-1] if parts else 'select'}: the chunks score {at} of the {n_lines} lines")
+    seed = next((p[4] for p in parts if len(p[4])), None)
+    return np.vstack([p[3] for p in parts]), seed
+
+
 def select(general_src: str | Path, general_tgt: str | Path, seed: str | Path, out_dir: str | Path,
            encoder: Encoder | None, keep: dict, method: str = default("select.method"),
-           order: int = default("select.order"), random_seed: int = default("select.random_seed"), cache_dir: str | Path | None = None, encoder_id: str = "") -> dict:
+           order: int = default("select.order"), random_seed: int = default("select.random_seed"),
+           cache_dir: str | Path | None = None, encoder_id: str = "", chunk_scores: list | None = None) -> dict:
     """Write kept.{src,tgt}, distances.tsv (row, distance = the method's score, kept), histogram.png
-    and select.json in out_dir. With cache_dir, the general side's embeddings are cached there, keyed by
-    the file's bytes and encoder_id (other seeds, cuts and runs over the same corpus reuse them)."""
+    and select.json in out_dir. The scores: gathered from chunk_scores (score_chunk's files), or computed
+    here; with cache_dir, the general side's embeddings are cached there, keyed by the file's bytes and
+    encoder_id (other seeds, cuts and runs over the same corpus reuse them)."""
     out = Path(out_dir)
     n_src, n_tgt = count_lines(general_src), count_lines(general_tgt)
     if n_src != n_tgt:  # before any embedding
         raise InputError(f"{general_src} has {n_src} lines but {general_tgt} has {n_tgt}")
-    cache = embedding_cache(cache_dir, general_tgt, encoder_id) if method != "moore-lewis" else None
-    scorer = build_scorer(method, seed, encoder, cache, order, random_seed)
-    distances = scorer.scores(general_tgt)
+    scorer = build_scorer(method, seed, encoder, cache_dir if method != "moore-lewis" else None, order,
+                          random_seed, encoder_id)
+    if chunk_scores:
+        raw, seed_scores = gather_scores(chunk_scores, n_tgt)
+        distances = scorer.combine(raw)
+    else:
+        distances, seed_scores = scorer.scores(general_tgt), scorer.seed_scores
     n_lines = len(distances)
     mask = cut(distances, keep)
     if not mask.any():
@@ -82,14 +122,14 @@ def select(general_src: str | Path, general_tgt: str | Path, seed: str | Path, o
         f.write("row\tdistance\tkept\n")
         for i, (d, k) in enumerate(zip(distances, mask)):
             f.write(f"{i}\t{d:.6f}\t{int(k)}\n")
-    seed_scores = scorer.seed_scores
     histogram(distances, mask, seed_scores, out / "histogram.png", scorer.label)
     quantiles = np.quantile(distances, [0, 0.05, 0.25, 0.5, 0.75, 0.95, 1])
     stats = {"method": method, "general": int(n_lines), "kept": int(mask.sum()), "kept_fraction": float(mask.mean()),
              "keep": keep, "max_kept_distance": float(distances[mask].max()),
              "distance_quantiles": dict(zip(["min", "p5", "p25", "median", "p75", "p95", "max"],
                                             map(float, quantiles))),
-             "seed_median_distance": float(np.median(seed_scores)) if seed_scores is not None else None}
+             "seed_median_distance": float(np.median(seed_scores)) if seed_scores is not None else None,
+             "chunks": len(chunk_scores) if chunk_scores else 1}
     write_json(out / "select.json", stats)
     return stats
 

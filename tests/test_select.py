@@ -272,3 +272,34 @@ def test_an_encoder_refuses_what_it_cannot_honor():
         with pytest.raises(InputError, match="select.device: cuda requested but torch sees no GPU"):
             load_encoder("sentence-transformers", None, 8, "cuda")
         assert str(load_encoder("sentence-transformers", None, 8, "auto").model.device) == "cpu"
+
+
+@pytest.mark.parametrize("method", ["centroid", "moore-lewis", "combined"])
+def test_chunked_scores_gathered_select_what_one_job_selects(files, tmp_path, method):
+    """select.chunks: each chunk's job scores its lines (Moore-Lewis LMs from the whole corpus's sample, the
+    combined scores standardized only after gathering) and select cuts the gathered scores: the same
+    distances, kept pairs and histogram statistics as one job; each chunk's embeddings cached on their own."""
+    from lmboot.scorers import build_scorer
+    from lmboot.select import score_chunk
+
+    select(**files, encoder=HashEncoder(), keep={"top_k": 10}, method=method)
+    encoder = CountingEncoder()
+    scorer = build_scorer(method, files["seed"], encoder, tmp_path / "cache", encoder_id="hash")
+    chunks = [tmp_path / f"scores/{k}-of-3.npz" for k in (3, 1, 2)]  # any order
+    ranges = [score_chunk(files["general_tgt"], scorer, int(p.name[0]), 3, p)["lines"] for p in chunks]
+    assert sorted(ranges) == [[0, 13], [13, 26], [26, 40]]
+    stats = select(**{**files, "out_dir": tmp_path / "gathered"}, encoder=None, keep={"top_k": 10}, method=method,
+                   chunk_scores=chunks)
+    assert (tmp_path / "gathered/distances.tsv").read_text() == (files["out_dir"] / "distances.tsv").read_text()
+    assert read_lines(tmp_path / "gathered/kept.src") == read_lines(files["out_dir"] / "kept.src")
+    assert stats["chunks"] == 3 and stats["kept"] == 10
+    if method != "moore-lewis":
+        assert encoder.lines == len(SEED) + len(GENERAL) and len(list((tmp_path / "cache").glob("*.npy"))) == 3
+        assert stats["seed_median_distance"] is not None or method == "combined"
+    with pytest.raises(InputError, match=r"2-of-3\.npz: scores lines 13-26 of 40, but .* \(next: line 0\)"):
+        select(**{**files, "out_dir": tmp_path / "gap"}, encoder=None, keep={"top_k": 10}, method=method,
+               chunk_scores=chunks[2:])
+    with pytest.raises(InputError, match=r"the chunks score 26 of the 40 lines"):
+        select(**{**files, "out_dir": tmp_path / "short"}, encoder=None, keep={"top_k": 10}, method=method,
+               chunk_scores=chunks[1:])
+    assert not (tmp_path / "gap").exists() and not (tmp_path / "short").exists()

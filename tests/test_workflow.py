@@ -416,8 +416,8 @@ def test_each_gpu_rule_has_its_slurm_resources():
 
     rules = re.findall(r"^\s*rule (\w+):((?:\n(?!\s*rule ).*)*)", "\n".join(
         p.read_text() for p in sorted((ROOT / "workflow/rules").glob("*.smk"))), re.M)
-    gpu_rules = {name for name, body in rules if re.search(r"^\s+gpu=GPU,", body, re.M)}
-    assert {"train", "translate", "translate_1best", "pretrained"} <= gpu_rules
+    gpu_rules = {name for name, body in rules if re.search(r"^\s+gpu=(SELECT_)?GPU,", body, re.M)}
+    assert {"train", "translate", "translate_1best", "pretrained", "select_score"} <= gpu_rules
     for profile in ("slurm", "slurm-localhost"):
         resources = yaml.safe_load((ROOT / f"workflow/profiles/{profile}/config.yaml").read_text())["set-resources"]
         assert gpu_rules <= set(resources), (profile, gpu_rules - set(resources))

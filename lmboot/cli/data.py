@@ -54,17 +54,40 @@ def cmd_prepare(a):
 SELECT = ("method", "backend", "model", "batch_size", "device", "keep", "order", "random_seed")
 
 
+def _encoder(s: dict):
+    """The sentence encoder select.method needs (None for Moore-Lewis)."""
+    from lmboot.embed import load_encoder
+    return None if s["method"] == "moore-lewis" else load_encoder(s["backend"], s["model"], s["batch_size"], s["device"])
+
+
+def _scorer(a):
+    from lmboot.scorers import build_scorer
+    s = a.select
+    return build_scorer(s["method"], a.seed, _encoder(s), a.cache_dir, s["order"], s["random_seed"],
+                        f"{s['backend']}:{s['model'] or 'default'}")
+
+
+@command("select-score", "score one chunk of the general corpus for select (scatter: select.chunks jobs)",
+         required("--general-tgt", "--seed", "--chunk", "--out"), section_arg("select", *SELECT),
+         arg("--cache-dir", help="cache the chunk's embeddings here (select.cache_dir)"))
+def cmd_select_score(a):
+    from lmboot.select import score_chunk
+    chunk, _, chunks = a.chunk.partition("-of-")
+    if not (chunk.isdigit() and chunks.isdigit()):
+        raise InputError(f"--chunk: expected K-of-N, e.g. 2-of-8 (got {a.chunk!r})")
+    return score_chunk(a.general_tgt, _scorer(a), int(chunk), int(chunks), a.out)
+
+
 @command("select", "keep general pairs close to the seed centroid",
          required("--general-src", "--general-tgt", "--seed", "--out"), section_arg("select", *SELECT),
-         arg("--cache-dir", help="cache the general side's embeddings here (select.cache_dir)"))
+         arg("--cache-dir", help="cache the general side's embeddings here (select.cache_dir)"),
+         arg("--scores", nargs="+", help="the chunks' scores (select-score): gather them instead of scoring here"))
 def cmd_select(a):
-    from lmboot.embed import load_encoder
     from lmboot.select import select
     s = a.select
-    encoder = (None if s["method"] == "moore-lewis" else
-               load_encoder(s["backend"], s["model"], s["batch_size"], s["device"]))
+    encoder = None if a.scores else _encoder(s)  # gathering needs none
     return select(a.general_src, a.general_tgt, a.seed, a.out, encoder, s["keep"], s["method"], s["order"],
-                  s["random_seed"], a.cache_dir, f"{s['backend']}:{s['model'] or 'default'}")
+                  s["random_seed"], a.cache_dir, f"{s['backend']}:{s['model'] or 'default'}", a.scores)
 
 
 @command("select-cut", "one cut of select's ranking (a select.tune candidate)",

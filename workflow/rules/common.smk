@@ -31,6 +31,7 @@ wildcard_constraints:
 
 
 GPU = 0 if NMT["device"] == "cpu" else 1  # resources: gpu of training and translation (Slurm: --gpus)
+SELECT_GPU = 0 if config["select"]["device"] == "cpu" or config["select"]["method"] == "moore-lewis" else 1
 ENTS = "protected" if config["entities"]["protect"] else "plain"
 FULL = f"selected.r{ROUNDS}.{ENTS}.rescored.filtered"  # the configured pipeline: every stage on
 ABLATION = {  # the paper's cumulative rows

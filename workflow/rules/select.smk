@@ -1,4 +1,33 @@
-# select: keep general pairs whose new-language side is close to the seed centroid (lmboot/select.py)
+# select: keep general pairs whose new-language side is close to the seed centroid (lmboot/select.py). The
+# corpus is scored in select.chunks jobs (select_score, scatter) whose scores one job gathers and cuts (select).
+
+
+rule select_score:
+    input:
+        general_tgt=rules.prepare.output.general_tgt,
+        seed=rules.prepare.output.seed,
+    output:
+        f"{DATA}/select/scores/{{chunk}}.npz",
+    wildcard_constraints:
+        chunk=r"\d+-of-\d+",
+    params:
+        select=cli_section("select-score", "select"),
+        cache=f" --cache-dir {config['select']['cache_dir']}" if config["select"]["cache_dir"] else "",
+    threads: 2
+    conda:
+        "../../envs/lmboot.yaml"
+    log:
+        f"{LOGS}/select_score.{{chunk}}.log",
+    benchmark:
+        f"{BENCH}/select_score.{{chunk}}.tsv"
+    resources:
+        mem_mb=4000,
+        runtime=120,
+        gpu=SELECT_GPU,
+    shell:
+        "export OMP_NUM_THREADS={threads} MKL_NUM_THREADS={threads};"
+        " lmboot select-score --general-tgt {input.general_tgt} --seed {input.seed} --chunk {wildcards.chunk}"
+        " --out {output} --select {params.select:q}{params.cache} > {log} 2>&1"
 
 
 rule select:
@@ -6,6 +35,7 @@ rule select:
         general_src=rules.prepare.output.general_src,
         general_tgt=rules.prepare.output.general_tgt,
         seed=rules.prepare.output.seed,
+        scores=gather.select_chunk(f"{DATA}/select/scores/{{scatteritem}}.npz"),
     output:
         src=f"{DATA}/select/kept.src",
         tgt=f"{DATA}/select/kept.tgt",
@@ -15,7 +45,6 @@ rule select:
     params:
         select=cli_section("select", "select"),
         out=lambda wc, output: dirname(output.stats),
-    threads: 2
     conda:
         "../../envs/lmboot.yaml"
     log:
@@ -24,13 +53,10 @@ rule select:
         f"{BENCH}/select.tsv"
     resources:
         mem_mb=4000,
-        runtime=120,
+        runtime=60,
     shell:
-        "export OMP_NUM_THREADS={threads} MKL_NUM_THREADS={threads};"
-        " lmboot select --general-src {input.general_src} --general-tgt {input.general_tgt}"
-        " --seed {input.seed} --out {params.out} --select {params.select:q}"
-        + (f" --cache-dir {config['select']['cache_dir']}" if config["select"]["cache_dir"] else "")
-        + " > {log} 2>&1"
+        "lmboot select --general-src {input.general_src} --general-tgt {input.general_tgt}"
+        " --seed {input.seed} --out {params.out} --select {params.select:q} --scores {input.scores} > {log} 2>&1"
 
 
 # select.tune: the cut chosen on dev. Each candidate cut of select's ranking is its own corpus cut{k}, whose
