@@ -23,15 +23,17 @@ def kenlm_tool(name: str) -> str:
 
 
 def build_arpa(text: str | Path, arpa: str | Path, order: int = default("lm.order"), memory: str = "1G",
-               limit_vocab: str | Path | None = None) -> None:
+               limit_vocab: str | Path | None = None, prune: int = 0) -> None:
     """Estimate a modified Kneser-Ney ARPA model with lmplz (--discount_fallback: small data); with
-    limit_vocab (a file of words), n-grams holding other words are left out."""
+    limit_vocab (a file of words), n-grams holding other words are left out; with prune t > 0, n-grams of
+    order 2 and up seen at most t times (lmplz --prune 0 t)."""
     if not any(line.strip() for line in iter_lines(text)):
         raise InputError(f"{text}: no text to build a language model from")
     arpa = Path(arpa)
     with tempfile.TemporaryDirectory(dir=arpa.parent if arpa.parent.exists() else None) as tmp, \
             open(text, "rb") as fin, atomic_write(arpa, "wb") as fout:
         limit = ["--limit_vocab_file", str(limit_vocab)] if limit_vocab else []
+        limit += ["--prune", "0", str(prune)] if prune and order > 1 else []
         run = subprocess.run([kenlm_tool("lmplz"), "-o", str(order), "-S", memory, "-T", tmp,
                               "--discount_fallback", *limit], stdin=fin, stdout=fout, stderr=subprocess.PIPE)
         if run.returncode:
@@ -61,6 +63,17 @@ def log10_per_word(model, text: str) -> float:
     """A sentence's log10 probability per word (</s> counted as a word) under a kenlm.Model: the one per-word
     LM score that rescoring, the LM filter and Moore-Lewis selection share."""
     return model.score(text, bos=True, eos=True) / (len(text.split()) + 1)
+
+
+def arpa_ngram_count(arpa: str | Path) -> int:
+    """How many n-grams an ARPA file's header declares, all orders together."""
+    total = 0
+    for line in iter_lines(arpa):
+        if line.startswith("ngram "):
+            total += int(line.partition("=")[2])
+        elif line.startswith("\\") and line.endswith("-grams:"):
+            return total
+    raise InputError(f"{arpa}: no n-gram sections (not an ARPA file?)")
 
 
 def arpa_vocabulary(arpa: str | Path) -> list[str]:

@@ -23,7 +23,7 @@ def test_validate_fills_defaults_without_touching_input():
     cfg = config.validate(raw)
     assert cfg["nmt"]["layers"] == 2 and cfg["nmt"]["arch"] == "transformer"
     assert cfg["lm"] == {"order": 3, "seed_weight": "em", "oracle": True, "components": ["nbest", "general"],
-                         "vocab_min_count": [1, 2, 3], "nbest_k": [1, 2, 3, 4, 5]}
+                         "vocab_min_count": [1, 2, 3], "component_max_ngrams": None, "nbest_k": [1, 2, 3, 4, 5]}
     assert cfg["split"]["min_seed_size"] == 50 and cfg["split"]["random_seed"] == 13
     assert cfg["select"]["keep"] == {"top_fraction": 0.5}
     assert cfg["in_domain"]["split_values"] == {"train": ["train"], "dev": ["valid"], "test": ["test"]}

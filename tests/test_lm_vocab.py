@@ -75,3 +75,24 @@ def test_one_cut_builds_without_dev_and_several_need_it(tmp_path):
     with pytest.raises(InputError, match="lm.vocab_min_count: no word"):
         build_component(general, tmp_path / "i", 3, [1000])
     assert not (tmp_path / "i.arpa").exists()
+
+
+def test_a_stated_size_prunes_each_cut_to_fit(tmp_path, tiny_lm):
+    """lm.component_max_ngrams: every candidate cut is count-pruned (n-grams of order 2 and up seen at most t
+    times dropped, t doubling from 1) until it holds at most that many n-grams, every word kept; a size below
+    the vocabulary is one clear line."""
+    from lmboot.lm import arpa_ngram_count
+
+    text = assistant_sentences(60, seed=3) * 3 + assistant_sentences(60, seed=5) + news_sentences(60, seed=4)
+    general = write_text(tmp_path / "general.txt", text)
+    dev = write_text(tmp_path / "dev.txt", assistant_sentences(30, seed=17))
+    whole = build_component(general, tmp_path / "whole", 3, [1])
+    assert whole["prune"] == 0 and whole["ngrams"] == arpa_ngram_count(tmp_path / "whole.arpa")
+    stated = whole["ngrams"] * 2 // 3
+    info = build_component(general, tmp_path / "fit", 3, [1, 2], f"{tiny_lm}.arpa", dev, max_ngrams=stated)
+    assert info["ngrams"] == arpa_ngram_count(tmp_path / "fit.arpa") <= stated and info["prune"] >= 1
+    assert all(n <= stated for n in info["ngrams_by_cut"].values()) and info["max_ngrams"] == stated
+    cut = info["min_count"]
+    assert set(arpa_vocabulary(tmp_path / "fit.arpa")) == set(vocabulary_cut(word_counts(general), cut))
+    with pytest.raises(InputError, match=r"lm.component_max_ngrams: 100 n-grams cannot hold the .* words"):
+        build_component(general, tmp_path / "tiny", 3, [1], max_ngrams=100)

@@ -58,10 +58,12 @@ def cmd_topk(a):
          required("--text", "--out-prefix"), arg("--order", type=int, required=True),
          arg("--min-count", type=int, nargs="+", required=True, help="candidate cuts (lm.vocab_min_count)"),
          arg("--seed-arpa", help="seed LM as ARPA, to choose the cut"), arg("--dev", help="dev text, to choose the cut"),
+         arg("--max-ngrams", type=int, help="count-prune each cut to at most this many n-grams (lm.component_max_ngrams)"),
          SEED_WEIGHT)
 def cmd_lm_component(a):
     from lmboot.lm_vocab import build_component
-    return build_component(a.text, a.out_prefix, a.order, a.min_count, a.seed_arpa, a.dev, a.seed_weight)
+    return build_component(a.text, a.out_prefix, a.order, a.min_count, a.seed_arpa, a.dev, a.seed_weight,
+                           a.max_ngrams)
 
 
 @command("evaluate", "test perplexity and OOV rate of each LM",

@@ -42,6 +42,8 @@ rule lm_component:
         prefix=lambda wc, output: output.arpa[: -len(".arpa")],
         order=config["lm"]["order"],
         min_count=lambda wc: " ".join(map(str, [1] if wc.name == "nbest" else config["lm"]["vocab_min_count"])),
+        max_ngrams=lambda wc: f" --max-ngrams {config['lm']['component_max_ngrams']}"
+        if config["lm"]["component_max_ngrams"] and wc.name in ("general", "selected") else "",
         seed_weight=config["lm"]["seed_weight"],
     conda:
         "../../envs/lmboot.yaml"
@@ -54,7 +56,7 @@ rule lm_component:
         runtime=60,
     shell:
         "lmboot lm-component --text {input.text} --out-prefix {params.prefix} --order {params.order}"
-        " --min-count {params.min_count} --seed-arpa {input.seed} --dev {input.dev}"
+        " --min-count {params.min_count} --seed-arpa {input.seed} --dev {input.dev}{params.max_ngrams}"
         " --seed-weight {params.seed_weight} > {log} 2>&1"
 
 
