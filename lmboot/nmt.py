@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from lmboot.config import default
-from lmboot.corpus import read_lines, write_json, write_lines
+from lmboot.corpus import iter_lines, read_lines, write_json, write_lines
 from lmboot.errors import InputError
 from lmboot.fairseq_run import device_args, encode, run_logged, run_tool
 
@@ -27,18 +27,21 @@ def training_speed(log_lines: list[str]) -> dict:
     return {"updates": max(updates, default=0), "words_per_second": round(sum(wps) / len(wps)) if wps else None}
 
 
-def train_spm(texts: list[str | Path], out_dir: str | Path, vocab_size: int, threads: int = 1) -> None:
-    """Joint unigram sentencepiece model out_dir/spm.model and the fairseq dictionary out_dir/dict.txt."""
+def train_spm(texts: list[str | Path], out_dir: str | Path, vocab_size: int, threads: int = 1,
+              max_sentences: int = default("nmt.spm_max_sentences")) -> None:
+    """Joint unigram sentencepiece model out_dir/spm.model and the fairseq dictionary out_dir/dict.txt, trained
+    on at most max_sentences lines (a random sample of longer texts, so that its memory does not grow)."""
     import sentencepiece as spm
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out) as tmp:
         joined = Path(tmp) / "text"
-        write_lines(joined, (line for t in texts for line in read_lines(t) if line.strip()))
+        write_lines(joined, (line for t in texts for line in iter_lines(t) if line.strip()))
         spm.SentencePieceTrainer.train(input=str(joined), model_prefix=f"{tmp}/spm", vocab_size=vocab_size,
                                        model_type="unigram", character_coverage=1.0, hard_vocab_limit=False,
-                                       num_threads=threads, minloglevel=2)
+                                       num_threads=threads, minloglevel=2, input_sentence_size=max_sentences,
+                                       shuffle_input_sentence=True)
         pieces = [line.split("\t")[0] for line in read_lines(f"{tmp}/spm.vocab")]
         write_lines(out / "dict.txt", (f"{p} 1" for p in pieces if p not in SPECIALS))
         os.replace(f"{tmp}/spm.vocab", out / "spm.vocab")

@@ -302,3 +302,21 @@ def test_lstm_cannot_go_through_ctranslate2():
 
     with pytest.raises(InputError, match="nmt.translator: CTranslate2 cannot convert fairseq's lstm"):
         check_together({"nmt": section_defaults("nmt", {"arch": "lstm", "translator": "ctranslate2"})}, "config")
+
+
+def test_sentencepiece_trains_on_a_bounded_sample(tmp_path):
+    """nmt.spm_max_sentences: sentencepiece is told to sample at most that many lines, so a corpus of
+    millions of pairs trains it in bounded time and memory; the pieces still cover the text."""
+    import sentencepiece as spm
+    from sentencepiece import sentencepiece_model_pb2
+
+    from conftest import assistant_sentences
+    from lmboot.nmt import train_spm
+
+    text = write_text(tmp_path / "text", [s for seed in range(6) for s in assistant_sentences(250, seed=seed)])
+    train_spm([text], tmp_path / "spm", 200, max_sentences=1000)
+    proto = sentencepiece_model_pb2.ModelProto()
+    proto.ParseFromString((tmp_path / "spm/spm.model").read_bytes())
+    assert proto.trainer_spec.input_sentence_size == 1000 and proto.trainer_spec.shuffle_input_sentence
+    model = spm.SentencePieceProcessor(model_file=str(tmp_path / "spm/spm.model"))
+    assert model.decode(model.encode("set an alarm for noon")) == "set an alarm for noon"

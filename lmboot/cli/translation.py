@@ -25,10 +25,12 @@ TRAINING = ("arch", "layers", "embed_dim", "ffn_dim", "hidden_dim", "heads", "dr
 
 @command("spm", "train the joint sentencepiece model and fairseq dictionary",
          arg("--inputs", nargs="+", required=True), arg("--out", required=True),
-         arg("--vocab-size", type=int, default=cfg.default("nmt.vocab_size")), THREADS)
+         arg("--vocab-size", type=int, default=cfg.default("nmt.vocab_size")),
+         arg("--max-sentences", type=int, default=cfg.default("nmt.spm_max_sentences"),
+             help="train on a random sample of at most this many lines (nmt.spm_max_sentences)"), THREADS)
 def cmd_spm(a):
     from lmboot.nmt import train_spm
-    train_spm(a.inputs, a.out, a.vocab_size, a.threads)
+    train_spm(a.inputs, a.out, a.vocab_size, a.threads, a.max_sentences)
     return {"spm": f"{a.out}/spm.model"}
 
 

@@ -12,6 +12,7 @@ rule spm:
     params:
         out=lambda wc, output: dirname(output.model),
         vocab=NMT["vocab_size"],
+        max_sentences=NMT["spm_max_sentences"],
     threads: 1
     conda:
         "../../envs/lmboot.yaml"
@@ -24,7 +25,7 @@ rule spm:
         runtime=30,
     shell:
         "lmboot spm --inputs {input.src} {input.tgt} --out {params.out} --vocab-size {params.vocab}"
-        " --threads {threads} > {log} 2>&1"
+        " --max-sentences {params.max_sentences} --threads {threads} > {log} 2>&1"
 
 
 rule train:
