@@ -7,6 +7,9 @@ own sides, independently: the pairs are not translations of each other. They mea
 not quality.
 
     .venv/bin/python benchmarks/ngram_sampler.py --src real.src --tgt real.tgt --lines 10000000 --out big
+    .venv/bin/python benchmarks/ngram_sampler.py ... --lines 3000000 --tsv data/scale/general-3M.tsv
+
+With --tsv, the pairs go to one TSV with a header (src, tgt columns), as a general corpus a config names.
 """
 
 from __future__ import annotations
@@ -61,21 +64,36 @@ def main() -> int:
     p.add_argument("--src", required=True)
     p.add_argument("--tgt", required=True)
     p.add_argument("--lines", type=int, required=True, help="pairs in all: the real ones first, then sampled")
-    p.add_argument("--out", required=True, help="writes OUT.src and OUT.tgt")
+    p.add_argument("--out", help="writes OUT.src and OUT.tgt")
+    p.add_argument("--tsv", help="writes the pairs to this TSV (columns src, tgt) instead")
     p.add_argument("--seed", type=int, default=1)
     a = p.parse_args()
+    if not (a.out or a.tsv):
+        p.error("give --out or --tsv")
     sides = {}
     for side, path in (("src", a.src), ("tgt", a.tgt)):
         real = list(iter_lines(path))
         sides[side] = (real, TrigramSampler(real, a.seed + (side == "tgt")))
+    if a.tsv:
+        Path(a.tsv).parent.mkdir(parents=True, exist_ok=True)
+        with open(f"{a.tsv}.tmp", "w", encoding="utf-8") as f:
+            f.write("src\ttgt\n")
+            for (src, tgt) in zip(lines(*sides["src"], a.lines), lines(*sides["tgt"], a.lines)):
+                f.write(f"{src}\t{tgt}\n")
+        Path(f"{a.tsv}.tmp").replace(a.tsv)
+        return 0
     for side, (real, sampler) in sides.items():
         with open(f"{a.out}.{side}.tmp", "w", encoding="utf-8") as f:
-            for line in real[:a.lines]:
-                f.write(line + "\n")
-            for _ in range(a.lines - len(real)):
-                f.write(sampler.sentence() + "\n")
+            f.writelines(line + "\n" for line in lines(real, sampler, a.lines))
         Path(f"{a.out}.{side}.tmp").replace(f"{a.out}.{side}")
     return 0
+
+
+def lines(real: list[str], sampler: TrigramSampler, n: int):
+    """The real lines, then sampled ones: n in all."""
+    yield from real[:n]
+    for _ in range(n - len(real)):
+        yield sampler.sentence()
 
 
 if __name__ == "__main__":

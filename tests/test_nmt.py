@@ -313,7 +313,7 @@ def test_sentencepiece_trains_on_a_bounded_sample(tmp_path):
     from conftest import assistant_sentences
     from lmboot.nmt import train_spm
 
-    text = write_text(tmp_path / "text", [s for seed in range(6) for s in assistant_sentences(250, seed=seed)])
+    text = write_text(tmp_path / "text", [s for seed in range(30) for s in assistant_sentences(50, seed=seed)])
     train_spm([text], tmp_path / "spm", 200, max_sentences=1000)
     proto = sentencepiece_model_pb2.ModelProto()
     proto.ParseFromString((tmp_path / "spm/spm.model").read_bytes())
