@@ -32,7 +32,7 @@ def test_workflow_runs_through_slurm(tmp_path, slurm_cluster):
     env = dict(os.environ, SLURM_CONF=slurm_cluster["SLURM_CONF"],
                PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     lean = tmp_path / "lean.yaml"  # the stages that test_workflow covers in full are left out here
-    lean.write_text("select: {tune: null, finetune_general: null}\nasr: {enabled: false}\n")
+    lean.write_text("select: {tune: null, finetune_general: null, chunks: 2}\nasr: {enabled: false}\n")
     run = subprocess.run([sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"),
                           "--directory", str(tmp_path), "--configfile", str(TINY), str(lean),
                           "--workflow-profile", str(ROOT / "workflow/profiles/slurm-localhost")],
@@ -43,7 +43,8 @@ def test_workflow_runs_through_slurm(tmp_path, slurm_cluster):
     # (.snakemake/slurm_logs/rule_<rule>/[<wildcards>/]<jobid>.log); the job completion log tells the end
     completed = (slurm_cluster["state"] / "log/jobcomp.txt").read_text()
     states = dict(re.findall(r"JobId=(\d+) .*?JobState=(\S+)", completed))
-    for rule in ("demo_data", "prepare", "select", "train", "translate", "evaluate"):
+    for rule in ("demo_data", "prepare", "select_score", "select", "train", "translate", "evaluate"):
         job_ids = [log.stem for log in (tmp_path / ".snakemake/slurm_logs").glob(f"rule_{rule}/**/*.log")]
         assert job_ids, f"no Slurm job for rule {rule}"
         assert all(states.get(job) == "COMPLETED" for job in job_ids), (rule, job_ids, states)
+        assert rule != "select_score" or len(job_ids) == 2  # select.chunks: 2 scoring jobs
