@@ -46,6 +46,9 @@ class Ngrams:
             keys = context * self.V + grams[:, -1]
         rows = np.argsort(keys, kind="stable")
         self.keys[n], self.rows[n] = keys[rows], rows
+        twice = np.flatnonzero(np.diff(self.keys[n]) == 0)
+        if len(twice):
+            raise InputError(f"{where}: the {n}-gram in row {int(rows[twice[0] + 1]) + 1} of its section is listed twice")
         self.order = max(self.order, n)
 
     def find(self, ids: np.ndarray) -> np.ndarray:
@@ -152,9 +155,10 @@ class ArpaModel(Ngrams):
                 prob = float(cells[0])
                 bow = float(cells[2]) if len(cells) > 2 else 0.0
                 if section == 1:
+                    if words[0] in self._id:
+                        raise InputError(f"{path}:{number}: the 1-gram {words[0]!r} is listed twice")
                     ids = [self._id.setdefault(words[0], len(self._id))]
-                    if ids[0] == len(self.words):
-                        self.words.append(words[0])
+                    self.words.append(words[0])
                 else:
                     ids = [self._id[w] for w in words]
             except (IndexError, ValueError, KeyError):

@@ -47,16 +47,16 @@ def build_cut(text: str | Path, arpa: str | Path, counts: Counter, min_count: in
         if min_count > 1:
             write_lines(f"{tmp}/vocab.txt", words)
             limit = f"{tmp}/vocab.txt"
-        prune = 0
+        prune, before = 0, None
         while True:
             build_arpa(text, arpa, order, limit_vocab=limit, prune=prune)
             ngrams = arpa_ngram_count(arpa)
             if max_ngrams is None or ngrams <= max_ngrams or order == 1:
                 break
-            if prune >= 1 << 24:
-                raise InputError(f"lm.component_max_ngrams: {text} keeps {ngrams:,} n-grams at any count cut; "
-                                 f"{max_ngrams:,} is too few")
-            prune = max(1, 2 * prune)
+            if ngrams == before:  # pruning harder removes nothing more
+                raise InputError(f"lm.component_max_ngrams: {text} keeps {ngrams:,} n-grams however it is "
+                                 f"count-pruned; {max_ngrams:,} is too few")
+            prune, before = max(1, 2 * prune), ngrams
     return {"vocabulary": len(words), "prune": prune, "ngrams": ngrams}
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import shutil
 import tempfile
@@ -18,6 +19,7 @@ from lmboot.errors import InputError
 from lmboot.fairseq_run import device_args, encode, run_logged, run_tool
 
 SPECIALS = {"<unk>", "<s>", "</s>", "<pad>"}
+SPM_SEED = 13
 
 
 def training_speed(log_lines: list[str]) -> dict:
@@ -27,21 +29,33 @@ def training_speed(log_lines: list[str]) -> dict:
     return {"updates": max(updates, default=0), "words_per_second": round(sum(wps) / len(wps)) if wps else None}
 
 
+def sample_lines(texts: list[str | Path], limit: int, seed: int = SPM_SEED) -> list[str]:
+    """The non-empty lines of the texts, or a random sample of `limit` of them (reservoir sampling, the same
+    on every run) where they hold more: memory holds at most `limit` lines."""
+    rng, sample, seen = random.Random(seed), [], 0
+    for line in (line for t in texts for line in iter_lines(t) if line.strip()):
+        if seen < limit:
+            sample.append(line)
+        elif (j := rng.randrange(seen + 1)) < limit:
+            sample[j] = line
+        seen += 1
+    return sample
+
+
 def train_spm(texts: list[str | Path], out_dir: str | Path, vocab_size: int, threads: int = 1,
               max_sentences: int = default("nmt.spm_max_sentences")) -> None:
     """Joint unigram sentencepiece model out_dir/spm.model and the fairseq dictionary out_dir/dict.txt, trained
-    on at most max_sentences lines (a random sample of longer texts, so that its memory does not grow)."""
+    on at most max_sentences lines (a fixed random sample of longer texts: its time and memory stay bounded)."""
     import sentencepiece as spm
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out) as tmp:
         joined = Path(tmp) / "text"
-        write_lines(joined, (line for t in texts for line in iter_lines(t) if line.strip()))
+        write_lines(joined, sample_lines(texts, max_sentences))
         spm.SentencePieceTrainer.train(input=str(joined), model_prefix=f"{tmp}/spm", vocab_size=vocab_size,
                                        model_type="unigram", character_coverage=1.0, hard_vocab_limit=False,
-                                       num_threads=threads, minloglevel=2, input_sentence_size=max_sentences,
-                                       shuffle_input_sentence=True)
+                                       num_threads=threads, minloglevel=2)
         pieces = [line.split("\t")[0] for line in read_lines(f"{tmp}/spm.vocab")]
         write_lines(out / "dict.txt", (f"{p} 1" for p in pieces if p not in SPECIALS))
         os.replace(f"{tmp}/spm.vocab", out / "spm.vocab")

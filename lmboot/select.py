@@ -68,19 +68,24 @@ def score_chunk(general_tgt: str | Path, scorer, chunk: int, chunks: int, out_np
     raw = scorer.raw(general_tgt, start, stop)
     seed = scorer.seed_scores if chunk == 1 and scorer.seed_scores is not None else np.zeros(0)
     with atomic_write(out_npz, "wb") as f:
-        np.savez(f, raw=raw, seed_scores=seed, lines=np.array([start, stop, n_lines]))
+        np.savez(f, raw=raw, seed_scores=seed, lines=np.array([start, stop, n_lines]), method=np.array(scorer.name))
     return {"chunk": f"{chunk}-of-{chunks}", "lines": [start, stop], "of": n_lines}
 
 
-def gather_scores(paths: list[str | Path], n_lines: int) -> tuple[np.ndarray, np.ndarray | None]:
+def gather_scores(paths: list[str | Path], n_lines: int, method: str) -> tuple[np.ndarray, np.ndarray | None]:
     """The raw scores of the whole general side from its chunks' files (score_chunk), in line order, and
     the seed's own scores (None where the scorer has none); chunks that leave a gap, overlap or were scored
     on another corpus are refused."""
     parts = []
     for path in paths:
-        with np.load(path) as z:
-            parts.append((*map(int, z["lines"]), z["raw"], z["seed_scores"], path))
-    parts.sort(key=lambda p: p[0])
+        try:
+            with np.load(path) as z:
+                if str(z["method"]) != method:
+                    raise InputError(f"{path}: scored by select.method {str(z['method'])}, not {method}")
+                parts.append((*map(int, z["lines"]), z["raw"], z["seed_scores"], path))
+        except (OSError, ValueError, KeyError) as e:
+            raise InputError(f"{path}: not a select-score file ({e})") from None
+    parts.sort(key=lambda p: (p[0], p[1]))
     at = 0
     for start, stop, total, raw, _, path in parts:
         if total != n_lines or start != at or len(raw) != stop - start:
@@ -108,7 +113,7 @@ def select(general_src: str | Path, general_tgt: str | Path, seed: str | Path, o
     scorer = build_scorer(method, seed, encoder, cache_dir if method != "moore-lewis" else None, order,
                           random_seed, encoder_id)
     if chunk_scores:
-        raw, seed_scores = gather_scores(chunk_scores, n_tgt)
+        raw, seed_scores = gather_scores(chunk_scores, n_tgt, method)
         distances = scorer.combine(raw)
     else:
         distances, seed_scores = scorer.scores(general_tgt), scorer.seed_scores

@@ -239,3 +239,27 @@ def test_arpa_model_rejects_ngram_without_its_context(tmp_path):
         arpa("order.arpa", ["-0.1\ta b </s>"], [])
     with pytest.raises(InputError, match=r"word\.arpa:13: not an ARPA n-gram line"):
         arpa("word.arpa", ["-0.1\ta c"], [])
+
+
+def test_arpa_model_refuses_an_ngram_listed_twice(tmp_path):
+    head = ["\\data\\", "ngram 1=3", "ngram 2=2", "", "\\1-grams:", "-99\t<s>\t-0.3", "-0.5\ta\t-0.2"]
+    with pytest.raises(InputError, match=r"twice\.arpa:8: the 1-gram 'a' is listed twice"):
+        ArpaModel(write_text(tmp_path / "twice.arpa", head + ["-0.5\ta", "", "\\2-grams:", "-0.1\ta a", "-0.1\ta a",
+                                                               "", "\\end\\"]))
+    with pytest.raises(InputError, match=r"twice2\.arpa: the 2-gram in row 2 of its section is listed twice"):
+        ArpaModel(write_text(tmp_path / "twice2.arpa", head + ["-0.5\t</s>", "", "\\2-grams:", "-0.1\ta </s>",
+                                                                "-0.2\ta </s>", "", "\\end\\"]))
+
+
+def test_arpa_model_matches_kenlm_at_order_4(tmp_path):
+    """Back-off over contexts shorter and longer than the model's order (sentence starts included)."""
+    text = write_text(tmp_path / "t.txt", assistant_sentences(80, seed=4) + news_sentences(40, seed=5))
+    build_arpa(text, tmp_path / "o4.arpa", 4)
+    arpa, model = ArpaModel(tmp_path / "o4.arpa"), kenlm.Model(str(tmp_path / "o4.arpa"))
+    checked = 0
+    for sentence in assistant_sentences(20, seed=11) + news_sentences(10, seed=12):
+        for (word, context), (logprob, _, oov) in zip(sentence_events(sentence, 4), model.full_scores(sentence)):
+            if not oov:
+                assert arpa.logprob(word, context) == pytest.approx(logprob, abs=1e-4), (sentence, word)
+                checked += 1
+    assert checked > 200

@@ -305,18 +305,21 @@ def test_lstm_cannot_go_through_ctranslate2():
 
 
 def test_sentencepiece_trains_on_a_bounded_sample(tmp_path):
-    """nmt.spm_max_sentences: sentencepiece is told to sample at most that many lines, so a corpus of
-    millions of pairs trains it in bounded time and memory; the pieces still cover the text."""
+    """nmt.spm_max_sentences: sentencepiece trains on a fixed random sample of at most that many lines (the
+    same on every run), so a corpus of millions of pairs trains it in bounded time and memory; a text with
+    fewer lines is taken whole, in order."""
     import sentencepiece as spm
-    from sentencepiece import sentencepiece_model_pb2
 
     from conftest import assistant_sentences
-    from lmboot.nmt import train_spm
+    from lmboot.nmt import sample_lines, train_spm
 
-    text = write_text(tmp_path / "text", [s for seed in range(30) for s in assistant_sentences(50, seed=seed)])
+    lines = [s for seed in range(30) for s in assistant_sentences(50, seed=seed)]
+    text = write_text(tmp_path / "text", lines[:700] + [""] + lines[700:])
+    sample = sample_lines([text], 1000)
+    assert len(sample) == 1000 and set(sample) <= set(lines) and sample != lines[:1000]
+    assert sample_lines([text], 1000) == sample and sample_lines([text], 5000) == lines
     train_spm([text], tmp_path / "spm", 200, max_sentences=1000)
-    proto = sentencepiece_model_pb2.ModelProto()
-    proto.ParseFromString((tmp_path / "spm/spm.model").read_bytes())
-    assert proto.trainer_spec.input_sentence_size == 1000 and proto.trainer_spec.shuffle_input_sentence
+    train_spm([write_text(tmp_path / "sample", sample)], tmp_path / "whole", 200)
+    assert (tmp_path / "spm/spm.vocab").read_text() == (tmp_path / "whole/spm.vocab").read_text()
     model = spm.SentencePieceProcessor(model_file=str(tmp_path / "spm/spm.model"))
     assert model.decode(model.encode("set an alarm for noon")) == "set an alarm for noon"

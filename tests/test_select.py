@@ -303,3 +303,11 @@ def test_chunked_scores_gathered_select_what_one_job_selects(files, tmp_path, me
         select(**{**files, "out_dir": tmp_path / "short"}, encoder=None, keep={"top_k": 10}, method=method,
                chunk_scores=chunks[1:])
     assert not (tmp_path / "gap").exists() and not (tmp_path / "short").exists()
+    other = "centroid" if method != "centroid" else "moore-lewis"
+    with pytest.raises(InputError, match=rf"3-of-3\.npz: scored by select.method {method}, not {other}"):
+        select(**{**files, "out_dir": tmp_path / "other"}, encoder=None, keep={"top_k": 10}, method=other,
+               chunk_scores=chunks)
+    (tmp_path / "broken.npz").write_bytes(b"not a zip")
+    with pytest.raises(InputError, match=r"broken\.npz: not a select-score file"):
+        select(**{**files, "out_dir": tmp_path / "broken"}, encoder=None, keep={"top_k": 10}, method=method,
+               chunk_scores=[tmp_path / "broken.npz"])

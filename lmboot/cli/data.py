@@ -68,7 +68,8 @@ def _scorer(a):
 
 
 @command("select-score", "score one chunk of the general corpus for select (scatter: select.chunks jobs)",
-         required("--general-tgt", "--seed", "--chunk", "--out"), section_arg("select", *SELECT),
+         required("--general-tgt", "--seed", "--chunk", "--out"),
+         section_arg("select", *(key for key in SELECT if key != "keep")),  # the cut is select's: no re-scoring
          arg("--cache-dir", help="cache the chunk's embeddings here (select.cache_dir)"))
 def cmd_select_score(a):
     from lmboot.select import score_chunk
