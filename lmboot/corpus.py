@@ -76,20 +76,25 @@ def _check_pair_counts(src_path: Path, tgt_path: Path, n_src: int, n_tgt: int) -
 
 def read_pairs(spec: dict) -> list[dict]:
     """Records {"src", "tgt", "split"} from a corpus spec (see the config schema: in_domain / general)."""
+    return list(iter_pairs(spec))
+
+
+def iter_pairs(spec: dict) -> Iterator[dict]:
+    """read_pairs's records, streamed (memory holds one record; plain files are counted first, so that
+    unaligned files stop before any record is used)."""
     fmt = spec["format"]
     if fmt == "plain":
         src_path, tgt_path = Path(spec["source_path"]), Path(spec["target_path"])
-        src, tgt = read_lines(src_path), read_lines(tgt_path)
-        _check_pair_counts(src_path, tgt_path, len(src), len(tgt))
-        return [{"src": s, "tgt": t, "split": None} for s, t in zip(src, tgt)]
+        _check_pair_counts(src_path, tgt_path, count_lines(src_path), count_lines(tgt_path))
+        return ({"src": s, "tgt": t, "split": None} for s, t in zip(iter_lines(src_path), iter_lines(tgt_path)))
     if fmt in ("tsv", "jsonl"):
         read = _read_tsv if fmt == "tsv" else _read_jsonl
         paths = _paths(spec["path"], tuple(f".{fmt}{z}" for z in ("", ".xz", ".gz")))
         if spec.get("split_by_file"):  # each file's rows are the split its name says (train.tsv.xz: train)
-            return [{**r, "split": p.name.split(".")[0]} for p in paths for r in read(p, spec)]
-        return [r for p in paths for r in read(p, spec)]
+            return ({**r, "split": p.name.split(".")[0]} for p in paths for r in read(p, spec))
+        return (r for p in paths for r in read(p, spec))
     if fmt == "massive":
-        return list(_read_massive(spec))
+        return _read_massive(spec)
     raise InputError(f"format: unknown corpus format {fmt!r} (plain, tsv, jsonl or massive)")
 
 

@@ -9,10 +9,11 @@ script first (general.target_script, lmboot/script.py).
 
 from __future__ import annotations
 
+import hashlib
 import random
 from pathlib import Path
 
-from lmboot.corpus import normalize, read_pairs, split_values, write_json, write_lines
+from lmboot.corpus import atomic_write, iter_pairs, normalize, read_pairs, split_values, write_json, write_lines
 from lmboot.errors import InputError
 
 
@@ -78,24 +79,67 @@ def read_in_domain(spec: dict, norm: dict, test_first: bool = False, langs: dict
 def clean_pairs(records: list[dict], norm: dict, langs: dict | None = None) -> tuple[list[dict], dict]:
     """Normalize both sides (each in its language: languages.source / target); drop empty, over-long and
     duplicate pairs. Returns (kept, counts)."""
-    seen, kept = set(), []
-    counts = {"read": len(records), "empty": 0, "too_long": 0, "duplicate": 0}
+    counts: dict = {}
+    kept = list(iter_clean_pairs(records, norm, langs, counts))
+    return kept, counts
+
+
+def iter_clean_pairs(records, norm: dict, langs: dict | None, counts: dict):
+    """clean_pairs streamed: the kept records in order, `counts` filled as they go (read, empty, too_long,
+    duplicate, kept). Duplicates are found by a 16-byte digest of the pair, not the pair's text."""
+    seen = set()
+    counts.update(read=0, empty=0, too_long=0, duplicate=0, kept=0)
     max_words = norm["max_words"]
     langs = langs or {}
     src_norm, tgt_norm = normalizer(norm, langs.get("source")), normalizer(norm, langs.get("target"))
     for r in records:
+        counts["read"] += 1
         src, tgt = src_norm(r["src"]), tgt_norm(r["tgt"])
         if not src or not tgt:
             counts["empty"] += 1
-        elif len(src.split()) > max_words or len(tgt.split()) > max_words:
+            continue
+        if len(src.split()) > max_words or len(tgt.split()) > max_words:
             counts["too_long"] += 1
-        elif (src, tgt) in seen:
+            continue
+        digest = hashlib.blake2b(f"{src}\t{tgt}".encode(), digest_size=16).digest()
+        if digest in seen:
             counts["duplicate"] += 1
-        else:
-            seen.add((src, tgt))
-            kept.append({**r, "src": src, "tgt": tgt})
-    counts["kept"] = len(kept)
-    return kept, counts
+            continue
+        seen.add(digest)
+        counts["kept"] += 1
+        yield {**r, "src": src, "tgt": tgt}
+
+
+def write_general(spec: dict, norm: dict, langs: dict | None, test_texts: set[str], dev_texts: list[str],
+                  out: Path) -> dict:
+    """general.{src,tgt} in out: the general bitext cleaned (iter_clean_pairs), without the pairs whose
+    new-language side is a test utterance (general.drop_test_overlap), streamed from the corpus to the files
+    (memory holds the duplicate digests, not the text). With general.target_script, the text is read whole
+    (the script is chosen on it). Returns the counts; no usable pair stops with nothing written."""
+    script = None
+    records = iter_pairs(spec)
+    if spec.get("target_script"):
+        from lmboot.script import to_seed_script
+        records = list(records)
+        script = to_seed_script(records, spec["target_script"], dev_texts)
+    counts: dict = {}
+    counts["equal_to_test"] = kept = 0
+    with atomic_write(out / "general.src") as fs, atomic_write(out / "general.tgt") as ft:
+        for r in iter_clean_pairs(records, norm, langs, counts):
+            if r["tgt"] in test_texts:
+                counts["equal_to_test"] += 1
+                if spec["drop_test_overlap"]:
+                    continue
+            fs.write(r["src"] + "\n")
+            ft.write(r["tgt"] + "\n")
+            kept += 1
+        if not kept:
+            raise InputError(f"general: no usable pairs in {spec.get('path')}")
+    counts = {key: counts[key] for key in ("read", "empty", "too_long", "duplicate", "kept", "equal_to_test")}
+    counts["kept"] = kept
+    if script:
+        counts["target_script"] = script
+    return counts
 
 
 def without_test_repeats(train: list[dict], dev: list[dict], test: list[dict]) -> tuple[list, list, dict]:
@@ -189,17 +233,9 @@ def prepare(config: dict, out_dir: str | Path) -> dict:
             assert not ids[a] & ids[b], f"splits {a} and {b} share rows"
     choice, criterion = choice_source(config, splits)
 
-    general_records, script = read_pairs(config["general"]), None
-    if config["general"].get("target_script"):
-        from lmboot.script import to_seed_script
-        script = to_seed_script(general_records, config["general"]["target_script"], [r["tgt"] for r in splits["dev"]])
-    general, gen_counts = clean_pairs(general_records, norm, config.get("languages"))
     test_texts = {r["tgt"] for r in splits["test"]}
-    gen_counts["equal_to_test"] = sum(r["tgt"] in test_texts for r in general)
-    if config["general"]["drop_test_overlap"]:
-        general = [r for r in general if r["tgt"] not in test_texts]
-    if not general:
-        raise InputError(f"general: no usable pairs in {config['general'].get('path')}")
+    general_counts = write_general(config["general"], norm, config.get("languages"), test_texts,
+                                   [r["tgt"] for r in splits["dev"]], out)
 
     has_oracle = "roles" not in config or bool(config["roles"].get("pool_reference"))
     write_lines(out / "seed.tgt", (r["tgt"] for r in splits["seed"]))
@@ -210,14 +246,10 @@ def prepare(config: dict, out_dir: str | Path) -> dict:
     write_lines(out / "dev.tags", (r["tags"] for r in choice))
     write_lines(out / "dev.tgt", (r["tgt"] for r in splits["dev"]))
     write_lines(out / "test.tgt", (r["tgt"] for r in splits["test"]))
-    write_lines(out / "general.src", (r["src"] for r in general))
-    write_lines(out / "general.tgt", (r["tgt"] for r in general))
-    stats = {**stats, "general": {**gen_counts, "kept": len(general)},
+    stats = {**stats, "general": general_counts,
              "sizes": {name: len(rows) for name, rows in splits.items()},
              "test_in_seed": sum(r["tgt"] in test_texts for r in splits["seed"]),
              "tuning": {"criterion": criterion, "translated_on_dev": "dev source side" if criterion == "chrf"
                         else f"a sample of {len(choice)} pool utterances"}}
-    if script:
-        stats["general"]["target_script"] = script
     write_json(out / "prepare.json", stats)
     return stats
