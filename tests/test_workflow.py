@@ -16,7 +16,7 @@ from lmboot.corpus import normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "config" / "tiny.yaml"
-STAGES = {"demo_data", "prepare", "select", "spm", "train", "pseudo_pairs", "translate", "rescore", "lm_filter",
+STAGES = {"demo_data", "prepare", "select_score", "select", "spm", "train", "pseudo_pairs", "translate", "rescore", "lm_filter",
           "lm", "lm_component", "topk", "mix", "evaluate", "entities", "restore_entities", "synthesize", "whisper_nbest", "pronunciations",
           "sphinx_wer", "whisper_wer", "wer", "select_cut", "choose_cut",
           "spm_from_general"}
