@@ -3,12 +3,14 @@ loading, no hub), their logs, sentencepiece encoding and the device arguments.""
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from lmboot.corpus import iter_lines
 from lmboot.ct2_device import torch_device
 
 
@@ -46,6 +48,17 @@ def encode(spm_model: str | Path, lines: list[str]) -> list[str]:
 
     processor = spm.SentencePieceProcessor(model_file=str(spm_model))
     return [" ".join(p) for p in processor.encode(lines, out_type=str)]
+
+
+def encoded_lines(spm_model: str | Path, path: str | Path, batch: int = 10_000):
+    """A text file's lines as space-separated sentencepiece pieces, encoded a batch at a time (memory holds
+    one batch's pieces, whatever the file's size)."""
+    import sentencepiece as spm
+
+    processor = spm.SentencePieceProcessor(model_file=str(spm_model))
+    lines = iter_lines(path)
+    while chunk := list(itertools.islice(lines, batch)):
+        yield from (" ".join(p) for p in processor.encode(chunk, out_type=str))
 
 
 def device_args(cfg: dict) -> list[str]:

@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 from lmboot.config import default
-from lmboot.corpus import iter_lines, read_lines, write_json, write_lines
+from lmboot.corpus import count_lines, iter_lines, read_lines, write_json, write_lines
 from lmboot.errors import InputError
-from lmboot.fairseq_run import device_args, encode, run_logged, run_tool
+from lmboot.fairseq_run import device_args, encoded_lines, run_logged, run_tool
 
 SPECIALS = {"<unk>", "<s>", "</s>", "<pad>"}
 SPM_SEED = 13
@@ -87,11 +87,12 @@ def binarize(pairs: dict[str, tuple[str | Path, str | Path]], spm_dir: str | Pat
     text = dest / "text"
     text.mkdir(parents=True, exist_ok=True)
     for split, (src, tgt) in pairs.items():
-        sources, targets = read_lines(src), read_lines(tgt)
-        if len(sources) != len(targets):
-            raise InputError(f"{src} has {len(sources)} lines but {tgt} has {len(targets)}")
-        write_lines(text / f"{split}.src", encode(spm_dir / "spm.model", sources))
-        write_lines(text / f"{split}.tgt", encode(spm_dir / "spm.model", targets))
+        n_src, n_tgt = count_lines(src), count_lines(tgt)
+        if n_src != n_tgt:
+            raise InputError(f"{src} has {n_src} lines but {tgt} has {n_tgt}")
+    for split, (src, tgt) in pairs.items():
+        for side, path in (("src", src), ("tgt", tgt)):
+            write_lines(text / f"{split}.{side}", encoded_lines(spm_dir / "spm.model", path))
     run_tool(["fairseq-preprocess", "--source-lang", "src", "--target-lang", "tgt",
               "--trainpref", str(text / "train"), "--validpref", str(text / "valid"),
               "--destdir", str(dest), "--srcdict", str(spm_dir / "dict.txt"), "--tgtdict", str(spm_dir / "dict.txt"),
