@@ -13,7 +13,7 @@ from pathlib import Path
 from lmboot.choose import choice_record
 from lmboot.corpus import atomic_write, iter_lines, read_lines, write_json, write_lines
 from lmboot.errors import InputError
-from lmboot.lm import arpa_vocabulary, perplexity
+from lmboot.lm import arpa_ngram_count, arpa_vocabulary, perplexity
 
 FILES = {  # file: what loads it
     "lm.arpa": "KenLM, pyctcdecode, kaldilm, any ARPA reader",
@@ -80,17 +80,6 @@ def recounted(arpa_text: str) -> tuple[str, dict[int, int]]:
     return "\n".join(parts + ["", "\\end\\", ""]), {n: len(lines) for n, lines in kept.items()}
 
 
-def ngram_count(arpa: str | Path) -> int:
-    """The n-grams an ARPA file's header declares."""
-    total = 0
-    for line in iter_lines(arpa):
-        if line.startswith("ngram "):
-            total += int(line.split("=")[1])
-        elif line.startswith("\\1-grams:"):
-            return total
-    raise InputError(f"{arpa}: not an ARPA file (no \\1-grams: section)")
-
-
 def choose_pruning(arpa: str | Path, dev: str | Path, thresholds: list[float], max_increase: float,
                    out: Path) -> dict:
     """The largest threshold whose pruned LM's dev perplexity is within `max_increase` (relative) of the whole
@@ -99,7 +88,7 @@ def choose_pruning(arpa: str | Path, dev: str | Path, thresholds: list[float], m
     if not sentences:
         raise InputError(f"{dev}: no dev sentences to choose the pruning threshold on")
     whole = perplexity(arpa, sentences)["ppl"]
-    grid, sizes, best = {"0": whole}, {"0": ngram_count(arpa)}, None
+    grid, sizes, best = {"0": whole}, {"0": arpa_ngram_count(arpa)}, None
     with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
         for threshold in sorted(thresholds):
             candidate = Path(tmp) / f"{threshold}.arpa"

@@ -71,9 +71,9 @@ def arpa_ngram_count(arpa: str | Path) -> int:
     for line in iter_lines(arpa):
         if line.startswith("ngram "):
             total += int(line.partition("=")[2])
-        elif line.startswith("\\") and line.endswith("-grams:"):
+        elif line.startswith("\\1-grams:"):
             return total
-    raise InputError(f"{arpa}: no n-gram sections (not an ARPA file?)")
+    raise InputError(f"{arpa}: not an ARPA file (no \\1-grams: section)")
 
 
 def arpa_vocabulary(arpa: str | Path) -> list[str]:

@@ -10,7 +10,8 @@ import pytest
 from conftest import make_lm, write_text
 from lmboot.ctc import Decoder, HamaCTC
 from lmboot.errors import InputError
-from lmboot.export import export, ngram_count
+from lmboot.export import export
+from lmboot.lm import arpa_ngram_count
 from lmboot.lm import arpa_vocabulary, perplexity
 from test_ctc import ASR, SHOPPING, SONGS, SPELLINGS, frames, write_lexicon
 
@@ -81,7 +82,7 @@ def test_the_pruned_arpa_is_the_largest_threshold_within_the_dev_tolerance(expor
     assert pruning["choice"] == (within[-1] if within else "0")
     assert pruning["ngrams"]["0.5"] < pruning["ngrams"]["0"]  # a large threshold does prune
     model = kenlm.Model(str(out / "pruned.arpa"))
-    assert ngram_count(out / "pruned.arpa") == pruning["ngrams"][pruning["choice"]]
+    assert arpa_ngram_count(out / "pruned.arpa") == pruning["ngrams"][pruning["choice"]]
     sentences = dev.read_text().splitlines()
     assert perplexity(out / "pruned.arpa", sentences)["ppl"] == pytest.approx(pruning["measure"][pruning["choice"]])
     assert model.order == 3 and set(arpa_vocabulary(out / "pruned.arpa")) == set(arpa_vocabulary(f"{lm}.arpa"))
@@ -89,4 +90,4 @@ def test_the_pruned_arpa_is_the_largest_threshold_within_the_dev_tolerance(expor
 
 def test_a_file_that_is_not_an_arpa_is_refused(tmp_path):
     with pytest.raises(InputError, match="not an ARPA file"):
-        ngram_count(write_text(tmp_path / "x.arpa", ["hello world"]))
+        arpa_ngram_count(write_text(tmp_path / "x.arpa", ["hello world"]))
