@@ -65,17 +65,18 @@ def _in_chunks(function, ids: np.ndarray) -> np.ndarray:
     return np.concatenate([function(ids[i:i + CHUNK]) for i in range(0, len(ids), CHUNK)] or [np.empty(0)])
 
 
-def union_vocabulary(models: list[ArpaModel]) -> tuple[list[str], list[np.ndarray]]:
+def union_vocabulary(models: list[ArpaModel]) -> tuple[list[str], list[np.ndarray], list[np.ndarray]]:
     """The sorted union of the models' words (so that n-grams sort as their words do) and, per model, the
-    model's word id of each union word (-1 where it lacks it)."""
+    model's word id of each union word (-1 where it lacks it) and the union id of each of its words."""
     words = sorted(set().union(*(m.words for m in models)))
     union_id = {w: i for i, w in enumerate(words)}
-    own = []
+    own, to_union = [], []
     for m in models:
-        ids = np.full(len(words), -1, dtype=np.int64)
-        ids[[union_id[w] for w in m.words]] = np.arange(len(m.words))
-        own.append(ids)
-    return words, own
+        ids = np.array([union_id[w] for w in m.words], dtype=np.int64)
+        own.append(np.full(len(words), -1, dtype=np.int64))
+        own[-1][ids] = np.arange(len(m.words))
+        to_union.append(ids)
+    return words, own, to_union
 
 
 def _union_grams(mixed: Ngrams, models: list[ArpaModel], to_union: list[np.ndarray], n: int) -> np.ndarray:
@@ -96,12 +97,11 @@ def mix_arpa(models: list[ArpaModel], weights: list[float], out_arpa: str | Path
     """Write one back-off ARPA approximating sum_i w_i p_i: explicit n-grams are the union, their
     probabilities the exact mixture; back-off weights are recomputed so every context normalizes. Held in
     arrays order by order (lookups CHUNK n-grams at a time): memory grows with the union's n-grams, some
-    100 bytes each, never with Python objects per n-gram."""
+    140 bytes each, never with Python objects per n-gram."""
     if abs(sum(weights) - 1) > 1e-6 or any(w < 0 for w in weights):
         raise InputError(f"lm.weights: mixture weights must be non-negative and sum to 1 (got {weights})")
     order = max(m.order for m in models)
-    words, own = union_vocabulary(models)
-    to_union = [np.flatnonzero(ids >= 0)[np.argsort(ids[ids >= 0])] for ids in own]
+    words, own, to_union = union_vocabulary(models)
     mixed = Ngrams(len(words))
     bos = words.index("<s>") if "<s>" in words else -1
     for n in range(1, order + 1):
@@ -125,7 +125,7 @@ def _backoff_weights(mixed: Ngrams, n: int) -> None:
     """Back-off weight of each context h of order n that has explicit children in order n + 1:
     (1 - sum of their p(w|h)) / (1 - sum of p(w|h') for the same w), h' being h less its first word."""
     children = mixed.grams[n + 1]
-    context = mixed.find(children[:, :-1])
+    context = mixed.keys[n + 1] // mixed.V  # the union's rows are in key order: a key is context row x V + word
     live = mixed.prob[n + 1] > LOG10_ZERO
     seen = np.bincount(context[live], weights=np.power(10.0, mixed.prob[n + 1][live]), minlength=len(mixed.prob[n]))
     lower_p = _in_chunks(mixed.logprob_batch, children[live][:, 1:])
