@@ -10,7 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from lmboot.corpus import iter_lines
 from lmboot.ct2_device import torch_device
 
 
@@ -44,19 +43,16 @@ def run_logged(cmd: list[str], threads: int) -> list[str]:
 
 
 def encode(spm_model: str | Path, lines: list[str]) -> list[str]:
+    return list(encoded_lines(spm_model, lines))
+
+
+def encoded_lines(spm_model: str | Path, lines, batch: int = 10_000):
+    """Lines (any iterable: a file's iter_lines streams) as space-separated sentencepiece pieces, encoded a
+    batch at a time (memory holds one batch's pieces, whatever the file's size)."""
     import sentencepiece as spm
 
     processor = spm.SentencePieceProcessor(model_file=str(spm_model))
-    return [" ".join(p) for p in processor.encode(lines, out_type=str)]
-
-
-def encoded_lines(spm_model: str | Path, path: str | Path, batch: int = 10_000):
-    """A text file's lines as space-separated sentencepiece pieces, encoded a batch at a time (memory holds
-    one batch's pieces, whatever the file's size)."""
-    import sentencepiece as spm
-
-    processor = spm.SentencePieceProcessor(model_file=str(spm_model))
-    lines = iter_lines(path)
+    lines = iter(lines)
     while chunk := list(itertools.islice(lines, batch)):
         yield from (" ".join(p) for p in processor.encode(chunk, out_type=str))
 

@@ -92,7 +92,7 @@ def binarize(pairs: dict[str, tuple[str | Path, str | Path]], spm_dir: str | Pat
             raise InputError(f"{src} has {n_src} lines but {tgt} has {n_tgt}")
     for split, (src, tgt) in pairs.items():
         for side, path in (("src", src), ("tgt", tgt)):
-            write_lines(text / f"{split}.{side}", encoded_lines(spm_dir / "spm.model", path))
+            write_lines(text / f"{split}.{side}", encoded_lines(spm_dir / "spm.model", iter_lines(path)))
     run_tool(["fairseq-preprocess", "--source-lang", "src", "--target-lang", "tgt",
               "--trainpref", str(text / "train"), "--validpref", str(text / "valid"),
               "--destdir", str(dest), "--srcdict", str(spm_dir / "dict.txt"), "--tgtdict", str(spm_dir / "dict.txt"),

@@ -123,11 +123,11 @@ def write_general(spec: dict, norm: dict, langs: dict | None, test_texts: set[st
         records = list(records)
         script = to_seed_script(records, spec["target_script"], dev_texts)
     counts: dict = {}
-    counts["equal_to_test"] = kept = 0
+    equal_to_test = kept = 0
     with atomic_write(out / "general.src") as fs, atomic_write(out / "general.tgt") as ft:
         for r in iter_clean_pairs(records, norm, langs, counts):
             if r["tgt"] in test_texts:
-                counts["equal_to_test"] += 1
+                equal_to_test += 1
                 if spec["drop_test_overlap"]:
                     continue
             fs.write(r["src"] + "\n")
@@ -135,11 +135,7 @@ def write_general(spec: dict, norm: dict, langs: dict | None, test_texts: set[st
             kept += 1
         if not kept:
             raise InputError(f"general: no usable pairs in {spec.get('path')}")
-    counts = {key: counts[key] for key in ("read", "empty", "too_long", "duplicate", "kept", "equal_to_test")}
-    counts["kept"] = kept
-    if script:
-        counts["target_script"] = script
-    return counts
+    return {**counts, "kept": kept, "equal_to_test": equal_to_test, **({"target_script": script} if script else {})}
 
 
 def without_test_repeats(train: list[dict], dev: list[dict], test: list[dict]) -> tuple[list, list, dict]:

@@ -60,11 +60,15 @@ def _encoder(s: dict):
     return None if s["method"] == "moore-lewis" else load_encoder(s["backend"], s["model"], s["batch_size"], s["device"])
 
 
+def _encoder_id(s: dict) -> str:
+    """What keys the embedding cache besides the text: the backend and model."""
+    return f"{s['backend']}:{s['model'] or 'default'}"
+
+
 def _scorer(a):
     from lmboot.scorers import build_scorer
     s = a.select
-    return build_scorer(s["method"], a.seed, _encoder(s), a.cache_dir, s["order"], s["random_seed"],
-                        f"{s['backend']}:{s['model'] or 'default'}")
+    return build_scorer(s["method"], a.seed, _encoder(s), a.cache_dir, s["order"], s["random_seed"], _encoder_id(s))
 
 
 @command("select-score", "score one chunk of the general corpus for select (scatter: select.chunks jobs)",
@@ -88,7 +92,7 @@ def cmd_select(a):
     s = a.select
     encoder = None if a.scores else _encoder(s)  # gathering needs none
     return select(a.general_src, a.general_tgt, a.seed, a.out, encoder, s["keep"], s["method"], s["order"],
-                  s["random_seed"], a.cache_dir, f"{s['backend']}:{s['model'] or 'default'}", a.scores)
+                  s["random_seed"], a.cache_dir, _encoder_id(s), a.scores)
 
 
 @command("select-cut", "one cut of select's ranking (a select.tune candidate)",
