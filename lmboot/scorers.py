@@ -107,14 +107,15 @@ def standardize(x: np.ndarray) -> np.ndarray:
 
 class Scorer:
     """Scores lines [start, stop) of the general side (raw: one column per part) after prepare() has set
-    what depends on the whole corpus, so that chunks of a corpus score in separate jobs; combine() turns
-    the raw columns of the whole corpus into one score per line."""
+    what depends on the whole corpus (given its line count, counted once by the caller), so that chunks of a
+    corpus score in separate jobs; combine() turns the raw columns of the whole corpus into one score per
+    line."""
 
     name, label, columns = "", "", 1
     seed_scores: np.ndarray | None = None  # the seed's own scores on the same scale, if the scorer has them
 
-    def prepare(self, general_tgt: str | Path) -> None:
-        pass
+    def prepare(self, general_tgt: str | Path, n_lines: int) -> None:
+        self.n_lines = n_lines
 
     def raw(self, general_tgt: str | Path, start: int, stop: int) -> np.ndarray:
         raise NotImplementedError
@@ -122,10 +123,11 @@ class Scorer:
     def combine(self, raw: np.ndarray) -> np.ndarray:
         return raw[:, 0]
 
-    def scores(self, general_tgt: str | Path) -> np.ndarray:
-        """Every line's score, in one process."""
-        self.prepare(general_tgt)
-        return self.combine(self.raw(general_tgt, 0, count_lines(general_tgt)))
+    def scores(self, general_tgt: str | Path, n_lines: int | None = None) -> np.ndarray:
+        """Every line's score, in one process (n_lines: the file's line count, when the caller has it)."""
+        n_lines = count_lines(general_tgt) if n_lines is None else n_lines
+        self.prepare(general_tgt, n_lines)
+        return self.combine(self.raw(general_tgt, 0, n_lines))
 
 
 class CentroidScorer(Scorer):
@@ -137,12 +139,13 @@ class CentroidScorer(Scorer):
         self.encoder, self.seed, self.cache_dir, self.encoder_id = encoder, seed, cache_dir, encoder_id
         self.center = None
 
-    def prepare(self, general_tgt):
+    def prepare(self, general_tgt, n_lines):
+        super().prepare(general_tgt, n_lines)
         if self.center is None:
             self.center, self.seed_scores = seed_centroid(self.encoder, read_lines(self.seed))
 
     def raw(self, general_tgt, start, stop):
-        whole = start == 0 and stop == count_lines(general_tgt)
+        whole = start == 0 and stop == self.n_lines
         cache = embedding_cache(self.cache_dir, general_tgt, self.encoder_id, start, None if whole else stop)
         lines = itertools.islice(iter_lines(general_tgt), start, stop)
         chunks = cached_chunks(self.encoder, lines, stop - start, cache)
@@ -161,17 +164,17 @@ class MooreLewisScorer(Scorer):
         self.seed, self.order, self.random_seed = seed, order, random_seed
         self.models = None
 
-    def prepare(self, general_tgt):
+    def prepare(self, general_tgt, n_lines):
         import random
         import tempfile
 
         from lmboot.lm import build_arpa, load_model
 
+        super().prepare(general_tgt, n_lines)
         if self.models is not None:
             return
         seed_lines = read_lines(self.seed)
-        n_general = count_lines(general_tgt)
-        sample = set(random.Random(self.random_seed).sample(range(n_general), min(len(seed_lines), n_general)))
+        sample = set(random.Random(self.random_seed).sample(range(n_lines), min(len(seed_lines), n_lines)))
         with tempfile.TemporaryDirectory() as tmp:
             write_lines(f"{tmp}/sample", (t for i, t in enumerate(iter_lines(general_tgt)) if i in sample))
             build_arpa(self.seed, f"{tmp}/seed.arpa", self.order)
@@ -195,9 +198,9 @@ class CombinedScorer(Scorer):
     def __init__(self, *parts: Scorer):
         self.parts, self.columns = parts, sum(part.columns for part in parts)
 
-    def prepare(self, general_tgt):
+    def prepare(self, general_tgt, n_lines):
         for part in self.parts:
-            part.prepare(general_tgt)
+            part.prepare(general_tgt, n_lines)
 
     def raw(self, general_tgt, start, stop):
         return np.hstack([part.raw(general_tgt, start, stop) for part in self.parts])

@@ -64,7 +64,7 @@ def score_chunk(general_tgt: str | Path, scorer, chunk: int, chunks: int, out_np
     `chunks`), with its line range and, for chunk 1, the seed's own scores, in out_npz."""
     n_lines = count_lines(general_tgt)
     start, stop = line_range(n_lines, chunk, chunks)
-    scorer.prepare(general_tgt)
+    scorer.prepare(general_tgt, n_lines)
     raw = scorer.raw(general_tgt, start, stop)
     seed = scorer.seed_scores if chunk == 1 and scorer.seed_scores is not None else np.zeros(0)
     with atomic_write(out_npz, "wb") as f:
@@ -116,7 +116,7 @@ def select(general_src: str | Path, general_tgt: str | Path, seed: str | Path, o
         raw, seed_scores = gather_scores(chunk_scores, n_tgt, method)
         distances = scorer.combine(raw)
     else:
-        distances, seed_scores = scorer.scores(general_tgt), scorer.seed_scores
+        distances, seed_scores = scorer.scores(general_tgt, n_tgt), scorer.seed_scores
     n_lines = len(distances)
     mask = cut(distances, keep)
     if not mask.any():
