@@ -9,9 +9,10 @@ export HF_HUB_OFFLINE := 1
 export TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD := 1
 
 # KenLM build needs boost/zlib/bz2/lzma + cmake; flite/espeak-ng/sox make test speech for WER;
-# pocketsphinx-testdata holds 10 real recordings with transcripts (tests/test_ctc.py).
+# pocketsphinx-testdata holds 10 real recordings with transcripts (tests/test_ctc.py); apertium-eng-spa is a
+# rule-based es<->en translator (config translators: the es-en, en-es and clinc-es-en configs).
 APT_PACKAGES := libboost-program-options-dev libboost-system-dev libboost-thread-dev libboost-test-dev \
-	zlib1g-dev libbz2-dev liblzma-dev cmake g++ flite espeak-ng sox pocketsphinx-testdata
+	zlib1g-dev libbz2-dev liblzma-dev cmake g++ flite espeak-ng sox pocketsphinx-testdata apertium-eng-spa
 
 .PHONY: setup demo test lint clean apt seed-sizes
 setup: $(VENV)/.setup-done

@@ -201,10 +201,28 @@ def check_together(config: dict, source: str) -> None:
         if nmt["self_training_rounds"] and replaces == "selected":
             raise InputError(f"{source}: nmt.self_training_rounds: a CTranslate2 model cannot be fine-tuned (no "
                              "fairseq weights): set 0, or give nmt.pretrained.checkpoint instead")
+    check_translators(config, source)
     check_roles(config, source)
     asr = config.get("asr") or {}
     if asr.get("speech_from") and any((asr.get("recordings") or {}).values()):
         raise InputError(f"{source}: asr.recordings: cannot be used with asr.speech_from (another run's speech)")
+
+
+BUILT_IN_COMPONENTS = ("translated", "nbest", "general", "selected")
+RESERVED_NAMES = (*BUILT_IN_COMPONENTS, "union", "seed", "oracle")
+
+
+def check_translators(config: dict, source: str) -> None:
+    """translators' names are unique and no built-in component's; lm.components names only known components."""
+    names = [t["name"] for t in config.get("translators") or []]
+    for i, name in enumerate(names):
+        if name in RESERVED_NAMES or name in names[:i]:
+            why = "a built-in LM component's name" if name in RESERVED_NAMES else "given twice"
+            raise InputError(f"{source}: translators.{i}.name: {name!r} is {why}")
+    known = (*BUILT_IN_COMPONENTS, *names, *(("union",) if names else ()))
+    for i, part in enumerate((config.get("lm") or {}).get("components") or []):
+        if part not in known:
+            raise InputError(f"{source}: lm.components.{i}: {part!r} is no LM component (known: {', '.join(known)})")
 
 
 TUNE_HOURS, TUNE_UPDATES = 0.25, 20000  # a select.tune candidate's budget when its block sets neither

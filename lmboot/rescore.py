@@ -28,6 +28,8 @@ def nmt_score(hyp: dict, scale: str) -> float:
         return hyp["score"] * math.log(2)
     if scale == "ln_per_token":
         return hyp["score"]
+    if scale == "none":  # a translator that gives no score (a command): every hypothesis alike
+        return 0.0
     raise ValueError(f"unknown n-best score scale {scale!r}")
 
 

@@ -174,6 +174,7 @@ def test_workflow_end_to_end(tmp_path):
     check_fairseq_and_ctranslate2_agree(tmp_path)
     check_a_second_run_is_identical(tmp_path)
     check_a_pretrained_ctranslate2_model(tmp_path)
+    check_a_second_translator(tmp_path, pool)
     for rule in STAGES:  # every rule leaves a log and a benchmark
         assert list((tmp_path / "logs/tiny").glob(f"{rule}*.log")), rule
         assert list((tmp_path / "benchmarks/tiny").glob(f"{rule}*.tsv")), rule
@@ -378,6 +379,37 @@ nmt: {{self_training_rounds: 0, translator: ctranslate2,
     assert (ours["bleu"], ours["chrf"]) == (first["bleu"], first["chrf"])
     assert (workdir / "results/tiny-ct2/metrics.json").is_file()
     assert not (workdir / "models/tiny-ct2/selected/round0/checkpoint_best.pt").exists()  # nothing trained
+
+
+TRANSLATOR_OVERLAY = """translators: [{name: apertium, label: Apertium, family: command, command: "apertium -u -f line spa-eng"}]
+lm: {components: [nbest, apertium, general]}
+"""
+
+
+def check_a_second_translator(workdir: Path, pool: list[str]) -> None:
+    """A translator a team brings (a command: Debian's Apertium) beside lmboot's own: it translates pool and dev
+    and trains nothing; its rescored, filtered translations are an LM component of its name, the union of both
+    translators' n-best lists another; the ablation table gets a row for each and for both together."""
+    (workdir / "apertium.yaml").write_text(TRANSLATOR_OVERLAY)
+    jobs = scheduled(workdir, "apertium", TRANSLATOR_OVERLAY)
+    assert jobs["translate_with"] == 2 and jobs["union_nbest"] == 2 and not {"train", "spm", "select", "prepare"} & set(jobs)
+    run = snakemake(workdir, "--cores", "2", "--configfile", str(TINY), str(workdir / "apertium.yaml"), "--", "all",
+                    "ablation")
+    assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
+    stats = json.loads((workdir / "data/tiny/x-apertium/pool.nbest.json").read_text())
+    assert stats["lines"] == len(pool) and stats["family"] == "command"
+    union = read_nbest(workdir / "data/tiny/union/pool.nbest.jsonl")
+    assert len(union) == len(pool) and any("apertium" in h["systems"] for r in union for h in r["hyps"])
+    assert any("lmboot" in h["systems"] for r in union for h in r["hyps"])
+    ablation = json.loads((workdir / "results/tiny/ablation.json").read_text())["rows"]
+    labels = [r["label"] for r in ablation]
+    assert labels[10:14] == ["+ Apertium", "+ union of every translator's n-best",
+                             "every translator: seed + top-k translations + Apertium translations",
+                             "configured: seed + top-k translations + Apertium translations + general text"]
+    assert ablation[10]["dev_chrf"] > 0 and "sphinx" in ablation[13]
+    weights = json.loads((workdir / "models/tiny/lm/mix-nbest+x-apertium.r0.plain.rescored.filtered+general.json")
+                         .read_text())["weights"]
+    assert list(weights) == ["seed", "nbest", "x-apertium.r0.plain.rescored.filtered", "general"]
 
 
 def assistant_share(workdir: Path, kept: bool) -> float:

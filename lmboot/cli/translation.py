@@ -4,7 +4,7 @@ translation (chunked), rescoring."""
 from __future__ import annotations
 
 from lmboot import config as cfg
-from lmboot.cli.registry import THREADS, arg, command, criterion_args, criterion_of, required, section_arg
+from lmboot.cli.registry import THREADS, arg, command, criterion_args, criterion_of, name_path, required, section_arg
 from lmboot.errors import InputError
 
 SEED = arg("--seed", type=int, default=cfg.default("split.random_seed"), help="split.random_seed")
@@ -106,3 +106,34 @@ def cmd_rescore(a):
     r = a.rescore
     criterion = criterion_of(a) if r["lambda"] == "tune" else None
     return rescore(a.nbest, a.seed_lm, a.out, r["lambda"], a.dev_nbest, criterion, r["grid"])
+
+
+@command("translate-with", "translate with a translator a team brings (config translators: a model family or a command)",
+         required("--translator", "--languages", "--input", "--out"), section_arg("nmt", *DEV_TRANSLATION, "nbest"),
+         arg("--work-dir", help="where a Hugging Face model's CTranslate2 conversion is kept (made once)"), THREADS)
+def cmd_translate_with(a):
+    import json
+
+    from lmboot.translators import translate_with
+    spec, languages = json.loads(a.translator), json.loads(a.languages)
+    return translate_with(spec, languages, a.input, a.out, a.nmt, a.threads, a.work_dir)
+
+
+@command("translator-scores", "a translator's dev scores from its dev n-best lists (1-best), by the criterion",
+         required("--nbest", "--out", "--dev-tgt"), criterion_args())
+def cmd_translator_scores(a):
+    from lmboot.corpus import write_json
+    from lmboot.translate import one_best, scores_of
+    hyps = one_best(a.nbest)
+    criterion = criterion_of(a, 2)
+    scores = scores_of(criterion, hyps, criterion.measure({"model": hyps})["model"])
+    write_json(a.out, scores)
+    return without_examples(scores)
+
+
+@command("union-nbest", "one n-best list per source from every translator's (scores normalized per system)",
+         arg("--nbest", nargs="+", required=True, type=name_path, help="NAME=n-best JSON lines, one per translator"),
+         arg("--out", required=True))
+def cmd_union_nbest(a):
+    from lmboot.translators import union_nbest
+    return union_nbest(dict(a.nbest), a.out)

@@ -23,7 +23,7 @@ from lmboot.download import is_archive
 
 wildcard_constraints:
     r=r"\d+",
-    corpus=r"selected|general|cut\d+",
+    corpus=r"selected|general|cut\d+|x-[a-z][a-z0-9_]*|union",
     rescore="rescored|1best",
     filter="filtered|unfiltered",
     ents="plain|protected",
@@ -47,6 +47,12 @@ PROTECTS = [name for name, on in (("entity protection", SOURCE_TAGS),
                                   ("code-switch copying", config["entities"]["code_switch"])) if on]
 if PROTECTS:  # slot markup or code-switched words: the protected variant gets its row
     ABLATION[f"+ {' and '.join(PROTECTS)}"] = f"selected.r{ROUNDS}.protected.rescored.filtered"
+# Translators a team brings (config translators; translators.smk): each one's pool translations, rescored
+# and filtered as the pipeline's, are the variant x-<name>.r0.plain.rescored.filtered; the union of every
+# translator's n-best lists (the pipeline's own included) is the variant union.r0.plain.rescored.filtered.
+TRANSLATORS = {t["name"]: t for t in config["translators"]}
+EXTERNAL = {name: f"x-{name}.r0.plain.rescored.filtered" for name in TRANSLATORS}
+UNION = "union.r0.plain.rescored.filtered"
 TOPK_ROW = "+ top-k translations (k on dev)"  # the pipeline's top-k hypotheses instead of its 1-best
 ORACLE_ROW = "oracle (real pool text)" if not config.get("roles") else "+ ideal translation (real pool text)"
 
@@ -61,6 +67,10 @@ COMPONENTS = {
     "nbest": {"lm": "nbest", "label": "top-k translations", "made_of": "translations", "cut": True},
     "general": {"lm": "general", "label": "general text", "made_of": "held text", "cut": True},
     "selected": {"lm": "selected", "label": "selected text", "made_of": "held text", "cut": True},
+    **{name: {"lm": EXTERNAL[name], "label": f"{spec['label'] or name} translations", "made_of": "translations"}
+       for name, spec in TRANSLATORS.items()},
+    **({"union": {"lm": UNION, "label": "every translator's n-best (union)", "made_of": "translations"}}
+       if TRANSLATORS else {}),
 }
 TEXT_COMPONENTS = tuple(name for name, c in COMPONENTS.items() if c.get("cut"))  # rule lm_component
 CONFIGURED_PARTS = [COMPONENTS[c] for c in config["lm"]["components"]]
@@ -239,13 +249,16 @@ def variant_parts(variant):
     return {"corpus": corpus, "r": r[1:], "ents": ents, "rescore": rescore, "filter": filter_}
 
 
-VARIANT_RE = r"(selected|general|cut\d+)\.r\d+\.(plain|protected)\.(rescored|1best)\.(filtered|unfiltered)"
+VARIANT_RE = r"(selected|general|cut\d+|x-[a-z][a-z0-9_]*|union)\.r\d+\.(plain|protected)\.(rescored|1best)\.(filtered|unfiltered)"
 MIX_PART = f"(general|selected|nbest|oracle|{VARIANT_RE})"  # what mix-<part>+<part>... may hold besides the seed
 
 
 def translations(wildcards, part):
     """The n-best lists a variant rescoring reads: plain, or with entities protected and put back; a plain
-    1best variant reads the translator's 1-best translation (rule translate_1best)."""
+    1best variant reads the translator's 1-best translation (rule translate_1best); a translator a team
+    brings, and the union of every translator's lists, have their own (translators.smk)."""
+    if wildcards.corpus.startswith("x-") or wildcards.corpus == "union":
+        return f"{DATA}/{wildcards.corpus}/{part}.nbest.jsonl"
     if wildcards.rescore == "1best" and wildcards.ents == "plain":
         return one_best_translation(wildcards.corpus, wildcards.r, part)
     suffix = "-entities" if wildcards.ents == "protected" else ""
@@ -307,7 +320,8 @@ def ablation_rows():
                            translator=f"{MODELS}/{v['corpus']}/round{v['r']}/dev_scores.json",
                            filter=f"{DATA}/variants/{variant}.json", bitext=bitext(v["corpus"])["src"]))
     rows.append(lm_row(TOPK_ROW, "mix-nbest", filter=f"{DATA}/variants/nbest.json"))
-    if CONFIGURED not in (f"mix-{FULL}", "mix-nbest"):
+    rows += translator_rows()
+    if CONFIGURED not in (f"mix-{FULL}", "mix-nbest", *TRANSLATOR_MIXES):
         rows.append(lm_row(configured_label(), CONFIGURED))
     if ORACLE:  # the real new-language side of the pool: an ideal translation of the log
         rows.append(lm_row(ORACLE_ROW, "mix-oracle"))
@@ -317,6 +331,25 @@ def ablation_rows():
         for row in rows:
             name = os.path.basename(row["lm"])[: -len(".bin")]
             row.update({k: v for k, v in wer_rows({"": name})[0].items() if k != "label"})
+    return rows
+
+
+EVERY_TRANSLATOR = "mix-" + "+".join(["nbest", *EXTERNAL.values()])  # seed + each translator's own component
+TRANSLATOR_ROW = "+ {}"  # a translator alone with the seed (and the union of all)
+TRANSLATOR_MIXES = [*(f"mix-{v}" for v in EXTERNAL.values()), f"mix-{UNION}", EVERY_TRANSLATOR] if TRANSLATORS else []
+
+
+def translator_rows():
+    """The rows of the translators a team brings: each alone with the seed, the union of every translator's
+    n-best lists, and every translator's component together (the pipeline's top-k and each one's)."""
+    if not TRANSLATORS:
+        return []
+    rows = [lm_row(TRANSLATOR_ROW.format(spec["label"] or name), f"mix-{EXTERNAL[name]}",
+                   translator=f"{DATA}/x-{name}/dev_scores.json", filter=f"{DATA}/variants/{EXTERNAL[name]}.json")
+            for name, spec in TRANSLATORS.items()]
+    rows.append(lm_row(TRANSLATOR_ROW.format("union of every translator's n-best"), f"mix-{UNION}", filter=f"{DATA}/variants/{UNION}.json"))
+    parts = " + ".join(["seed", "top-k translations", *(COMPONENTS[name]["label"] for name in TRANSLATORS)])
+    rows.append(lm_row(f"every translator: {parts}", EVERY_TRANSLATOR))
     return rows
 
 
@@ -346,6 +379,8 @@ def dev_choices():
         **({"selected translator r0 guard": f"{MODELS}/selected/round0/dev_scores.json"} if ROUNDS else {}),
         "self-training guard" if ROUNDS else "selected translator r0 guard": f"{MODELS}/selected/round{ROUNDS}/dev_scores.json",
         **{f"{c} vocabulary cut": f"{MODELS}/lm/{c}.json" for c in config["lm"]["components"] if c in TEXT_COMPONENTS},
+        **{f"{c} rescoring λ, LM filter percentile": f"{DATA}/variants/{COMPONENTS[c]['lm']}.json"
+           for c in config["lm"]["components"] if c in TRANSLATORS or c == "union"},
     }
     if config["asr"]["enabled"]:
         recognizers = {"sphinx": "PocketSphinx LM weight", "whisper": "Whisper α β", "ctc": "CTC LM weight, word score"}
