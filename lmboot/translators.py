@@ -46,15 +46,32 @@ def hypotheses(spec: dict, languages: dict, sources: list[str], cfg: dict, threa
                             str(work_dir)), "ln_per_token"
 
 
+def normalized_texts(hyps: list[dict], norm) -> list[dict]:
+    """Hypotheses with their text normalized as the new language's text is (prepare), a text that two
+    hypotheses now share kept once with its better score."""
+    out: dict[str, dict] = {}
+    for hyp in hyps:
+        text = norm(hyp["text"])
+        if text not in out or hyp["score"] > out[text]["score"]:
+            out[text] = {**hyp, "text": text}
+    return list(out.values())
+
+
 def translate_with(spec: dict, languages: dict, input_text, out_jsonl, cfg: dict, threads: int = 1,
-                   work_dir=None) -> dict:
+                   work_dir=None, norm: dict | None = None) -> dict:
     """Translate input_text (a line an utterance) with the translator into n-best records (out_jsonl); its
-    stats (lines, empty outputs, time) beside them (.json)."""
+    stats (lines, empty outputs, time) beside them (.json). norm: the normalize section the new language's
+    text was prepared with (translations are normalized alike: a command's output has capitals and stops)."""
     check_translator(spec, languages)
     sources = read_lines(input_text)
     start = time.perf_counter()
     hyps, scale = hypotheses(spec, languages, sources, cfg, threads, work_dir or Path(out_jsonl).parent)
     seconds = time.perf_counter() - start
+    if norm is not None:
+        from lmboot.prepare import normalizer
+
+        target = normalizer(norm, languages["target"])
+        hyps = [normalized_texts(h, target) for h in hyps]
     if len(hyps) != len(sources):
         raise InputError(f"translators.{spec['name']}: {len(hyps)} n-best lists for {len(sources)} inputs")
     empty = [i + 1 for i, h in enumerate(hyps) if not h or not h[0]["text"].strip()]

@@ -44,6 +44,15 @@ def test_command_translates_each_line_in_batches(tmp_path, source):
     assert nmt_score(got[0]["hyps"][0], "none") == 0.0
 
 
+def test_translations_are_normalized_as_the_new_language(tmp_path, source):
+    out = tmp_path / "pool.nbest.jsonl"
+    norm = {"lowercase": True, "strip_punctuation": True, "spoken_form": True}
+    translate_with(command("sed 's/^p/P/; s/$/, 2 veces./'"), LANGS, source, out, {"nbest": 5}, norm=norm)
+    assert records(out)[0]["hyps"][0]["text"] == "pon una alarma two veces"  # spoken form in the new language
+    translate_with(command("sed 's/^p/P/; s/$/./'"), LANGS, source, out, {"nbest": 5})
+    assert records(out)[0]["hyps"][0]["text"] == "Pon una alarma."  # no normalize section: as printed
+
+
 def test_command_empty_outputs_are_reported(tmp_path, source):
     out = tmp_path / "pool.nbest.jsonl"
     stats = translate_with(command("sed 's/.*luces.*//'"), LANGS, source, out, {"nbest": 5})

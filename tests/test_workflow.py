@@ -403,10 +403,13 @@ def check_a_second_translator(workdir: Path, pool: list[str]) -> None:
     assert any("lmboot" in h["systems"] for r in union for h in r["hyps"])
     ablation = json.loads((workdir / "results/tiny/ablation.json").read_text())["rows"]
     labels = [r["label"] for r in ablation]
-    assert labels[10:14] == ["+ Apertium", "+ union of every translator's n-best",
+    own = "lmboot's translator alone: seed + top-k translations + general text (baseline)"
+    assert labels[1:4] == ["seed + general text (baseline)", "seed + selected text (baseline)", own]
+    assert ablation[3]["baseline"]  # what the second translator adds is measured against lmboot's own
+    assert labels[11:15] == ["+ Apertium", "+ union of every translator's n-best",
                              "every translator: seed + top-k translations + Apertium translations",
                              "configured: seed + top-k translations + Apertium translations + general text"]
-    assert ablation[10]["dev_chrf"] > 0 and "sphinx" in ablation[13]
+    assert ablation[11]["dev_chrf"] > 0 and "sphinx" in ablation[14]
     weights = json.loads((workdir / "models/tiny/lm/mix-nbest+x-apertium.r0.plain.rescored.filtered+general.json")
                          .read_text())["weights"]
     assert list(weights) == ["seed", "nbest", "x-apertium.r0.plain.rescored.filtered", "general"]

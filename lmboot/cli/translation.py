@@ -110,13 +110,14 @@ def cmd_rescore(a):
 
 @command("translate-with", "translate with a translator a team brings (config translators: a model family or a command)",
          required("--translator", "--languages", "--input", "--out"), section_arg("nmt", *DEV_TRANSLATION, "nbest"),
+         section_arg("normalize", "lowercase", "strip_punctuation", "spoken_form"),
          arg("--work-dir", help="where a Hugging Face model's CTranslate2 conversion is kept (made once)"), THREADS)
 def cmd_translate_with(a):
     import json
 
     from lmboot.translators import translate_with
     spec, languages = json.loads(a.translator), json.loads(a.languages)
-    return translate_with(spec, languages, a.input, a.out, a.nmt, a.threads, a.work_dir)
+    return translate_with(spec, languages, a.input, a.out, a.nmt, a.threads, a.work_dir, a.normalize)
 
 
 @command("translator-scores", "a translator's dev scores from its dev n-best lists (1-best), by the criterion",

@@ -81,6 +81,12 @@ IDEAL = "mix-" + "+".join(["oracle"] + [c["lm"] for c in HELD_PARTS]) if HELD_PA
 BASELINES = {  # what a speech engineer tries first: the new-language text already held, no translator
     f"seed + {c['label']} (baseline)": f"mix-{c['lm']}" for c in COMPONENTS.values() if c["made_of"] == "held text"
 }
+# With translators a team brings, the configured LM without them (lmboot's own translator only) is a baseline too:
+# what the translators add is measured against it.
+OWN_PARTS = [c for c in config["lm"]["components"] if c not in TRANSLATORS and c != "union"]
+if OWN_PARTS and OWN_PARTS != config["lm"]["components"] and len(OWN_PARTS) > 1:
+    OWN_LABEL = " + ".join(["seed", *(COMPONENTS[c]["label"] for c in OWN_PARTS)])
+    BASELINES[f"lmboot's translator alone: {OWN_LABEL} (baseline)"] = "mix-" + "+".join(COMPONENTS[c]["lm"] for c in OWN_PARTS)
 
 
 # The oracle rows need the real new-language side of the pool: in_domain has it, roles only with pool_reference.

@@ -18,6 +18,7 @@ rule translate_with:
         spec=lambda wc: json.dumps(TRANSLATORS[wc.name], sort_keys=True),
         languages=json.dumps(config["languages"], sort_keys=True),
         nmt=cli_section("translate-with", "nmt"),
+        normalize=cli_section("translate-with", "normalize"),
         work=lambda wc: f"{MODELS}/translators/{wc.name}",
     threads: NMT["threads"]
     conda:
@@ -32,7 +33,8 @@ rule translate_with:
         gpu=lambda wc: 0 if TRANSLATORS[wc.name]["family"] == "command" else GPU,
     shell:
         "lmboot translate-with --translator {params.spec:q} --languages {params.languages:q} --input {input.source}"
-        " --out {output.nbest} --nmt {params.nmt:q} --work-dir {params.work} --threads {threads} > {log} 2>&1"
+        " --out {output.nbest} --nmt {params.nmt:q} --normalize {params.normalize:q} --work-dir {params.work}"
+        " --threads {threads} > {log} 2>&1"
 
 
 rule translator_scores:
