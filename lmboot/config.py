@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -106,7 +107,26 @@ def with_recipe(config: dict, source: str) -> dict:
     recipe = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(recipe, dict) or "recipe" in recipe:
         raise InputError(f"{source}: recipe: {name}: must be a YAML mapping that names no recipe itself")
-    return merged(recipe, config)
+    out = merged(recipe, config)
+    drop_recipe_protection(out, config, source)
+    return out
+
+
+def source_tags(config: dict):
+    """The source side's slot tags: in_domain.source_tags_field or roles.pool_tags (None without them)."""
+    return (config.get("in_domain") or {}).get("source_tags_field") or (config.get("roles") or {}).get("pool_tags")
+
+
+def drop_recipe_protection(config: dict, own: dict, source: str) -> None:
+    """A recipe's entities.protect: true is turned off, with a note on stderr, where the config gives neither
+    slot tags nor entities.code_switch (a config that sets protect: true itself without them: check_roles)."""
+    entities, mine = config.get("entities"), own.get("entities")
+    if not isinstance(entities, dict) or not entities.get("protect") or (isinstance(mine, dict) and "protect" in mine):
+        return
+    if not (source_tags(config) or entities.get("code_switch")):
+        entities["protect"] = False
+        print(f"note: {source}: entities.protect: off, the recipe's protect: true needs the source side's slot tags "
+              "(in_domain.source_tags_field or roles.pool_tags) or entities.code_switch", file=sys.stderr, flush=True)
 
 
 def validate(config: dict, schema_path: str | Path = SCHEMA, source: str = "config") -> dict:
@@ -143,8 +163,7 @@ def check_roles(config: dict, source: str) -> None:
         raise InputError(f"{source}: in_domain / roles: give exactly one: in_domain (one parallel corpus split into "
                          "seed, pool, dev, test) or roles (seed, pool, dev, test from their own files)")
     entities = config.get("entities") or {}
-    tags = (config.get("in_domain") or {}).get("source_tags_field") or (config.get("roles") or {}).get("pool_tags")
-    if entities.get("protect") and not (tags or entities.get("code_switch")):
+    if entities.get("protect") and not (source_tags(config) or entities.get("code_switch")):
         raise InputError(f"{source}: entities.protect: needs the source side's slot tags (in_domain.source_tags_field "
                          "or roles.pool_tags) or entities.code_switch")
     criterion = tuning_criterion(config)

@@ -1,5 +1,5 @@
 """Export an LM in the forms its consumers load: the ARPA and KenLM binary (KenLM, flashlight-text,
-torchaudio's ctc_decoder, pyctcdecode), a CTC lexicon and tokens file (flashlight / torchaudio), a unigram
+pyctcdecode), a CTC lexicon and tokens file (flashlight-text's lexicon decoder), a unigram
 list (pyctcdecode), words.txt and G.fst (Kaldi, k2, sherpa: the grammar FST with #0 on back-off arcs), and
 an entropy-pruned ARPA for first-pass decoders, its threshold chosen on dev perplexity."""
 
@@ -17,9 +17,9 @@ from lmboot.lm import arpa_ngram_count, arpa_vocabulary, perplexity
 
 FILES = {  # file: what loads it
     "lm.arpa": "KenLM, pyctcdecode, kaldilm, any ARPA reader",
-    "lm.bin": "KenLM, flashlight-text / torchaudio ctc_decoder (lm=)",
-    "lexicon.txt": "flashlight-text / torchaudio ctc_decoder (lexicon=): word, then its tokens",
-    "tokens.txt": "flashlight-text / torchaudio ctc_decoder (tokens=): the CTC model's output tokens in order",
+    "lm.bin": "KenLM, flashlight-text (KenLM(path, dictionary))",
+    "lexicon.txt": "flashlight-text's lexicon decoder (its Trie: lmboot.ctc.Decoder): word, then its tokens",
+    "tokens.txt": "flashlight-text's lexicon decoder (its token Dictionary): the CTC model's output tokens in order",
     "unigrams.txt": "pyctcdecode build_ctcdecoder(unigrams=)",
     "words.txt": "Kaldi / k2 / sherpa: the word symbol table of G.fst",
     "G.fst": "Kaldi / k2 / sherpa: the LM as an OpenFst grammar (kaldifst reads it)",

@@ -156,3 +156,10 @@ def test_mix_names_each_component_once(tmp_path, tiny_lm):
              tmp_path / "m", cwd=tmp_path)
     assert ok.returncode == 0, ok.stderr
     assert list(json.loads((tmp_path / "m.json").read_text())["weights"]) == ["seed", "other"]
+
+
+def test_help_describes_lmboot_in_whole_sentences():
+    """`lmboot --help` gives the module docstring's first paragraph whole, not its first line."""
+    from lmboot.cli import build_parser
+    described = " ".join(build_parser().description.split())
+    assert described.endswith("speech.py).") and "declared with its arguments beside it" in described

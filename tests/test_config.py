@@ -163,6 +163,21 @@ def test_a_config_goes_on_top_of_its_recipe(tmp_path):
         config.validate({**minimal(), "recipe": str(nested)})
 
 
+def test_a_recipes_entity_protection_needs_tags(tmp_path, capsys):
+    """A recipe's entities.protect: true is off, with a note, for a config without slot tags or code_switch;
+    on with the tags; a config that sets protect: true itself without them is a one-line error."""
+    recipe = write_text(tmp_path / "recipe.yaml", "entities: {protect: true, types: [person]}\n")
+    cfg = config.validate({**minimal(), "recipe": str(recipe)}, source="c.yaml")
+    assert cfg["entities"]["protect"] is False and cfg["entities"]["types"] == ["person"]
+    assert "note: c.yaml: entities.protect: off, the recipe's protect: true" in capsys.readouterr().err
+    tagged = minimal()
+    tagged["in_domain"]["source_tags_field"] = "es_tags"
+    assert config.validate({**tagged, "recipe": str(recipe)})["entities"]["protect"] is True
+    assert capsys.readouterr().err == ""
+    with pytest.raises(InputError, match="c.yaml: entities.protect: needs the source side's slot tags"):
+        config.validate({**minimal(), "recipe": str(recipe), "entities": {"protect": True}}, source="c.yaml")
+
+
 @pytest.mark.parametrize("pair", ["es-en", "de-en", "en-es", "en-de"])
 def test_pair_configs_hold_only_what_differs(pair, monkeypatch, tmp_path):
     """Each pair's file is short and names the shared recipe, whose path resolves from any directory."""

@@ -20,7 +20,7 @@ __all__ = ["build_parser", "main", "section", "section_keys"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="lmboot", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="lmboot", description=" ".join(__doc__.split("\n\n")[0].split()))
     add_commands(parser.add_subparsers(dest="command", required=True))
     return parser
 

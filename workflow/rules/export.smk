@@ -1,5 +1,5 @@
 # export: the configured LM in the forms its consumers load (lmboot/export.py): ARPA and KenLM binary, the
-# CTC lexicon and tokens (flashlight-text / torchaudio's ctc_decoder), unigrams (pyctcdecode), words.txt and
+# CTC lexicon and tokens (flashlight-text's lexicon decoder), unigrams (pyctcdecode), words.txt and
 # G.fst (Kaldi, k2, sherpa) and an entropy-pruned ARPA whose threshold is chosen on dev perplexity.
 
 
