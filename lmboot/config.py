@@ -185,13 +185,18 @@ def check_roles(config: dict, source: str) -> None:
 
 
 def check_files(config: dict) -> None:
-    """What a run reads before anything runs: each role's files exist and hold text, each recordings manifest
-    lists readable audio with transcripts (lmboot.speech.read_recordings); one-line errors naming the file."""
+    """What a run reads before anything runs: each role's files exist and hold text, each translator's model
+    files and language codes (or its command's program) are there, each recordings manifest lists readable
+    audio with transcripts (lmboot.speech.read_recordings); one-line errors naming the file."""
     from lmboot.corpus import iter_text
 
     for role, spec in sorted((config.get("roles") or {}).items()):
         if spec and not any(line.strip() for line in iter_text(spec, f"roles.{role}")):
             raise InputError(f"roles.{role}: {spec['path']}: empty (no text)")
+    from lmboot.translators import check_translator
+
+    for spec in config.get("translators") or []:  # model files and language codes, a command's program
+        check_translator(spec, config["languages"])
     asr = config.get("asr") or {}
     for part, manifest in sorted((asr.get("recordings") or {}).items()):
         if manifest and asr.get("enabled"):

@@ -12,6 +12,9 @@ seed LM with the λ it tunes on dev."""
 from __future__ import annotations
 
 import json
+import re
+import shlex
+import shutil
 import time
 from pathlib import Path
 
@@ -26,8 +29,11 @@ FAMILY_NAMES = ("command", "marian", "m2m100", "nllb", "t5")
 def check_translator(spec: dict, languages: dict) -> None:
     """What can be checked before any compute: the family's files and language codes, the command's word."""
     if spec["family"] == "command":
-        if not spec.get("command", "").strip():
+        words = shlex.split(spec.get("command", ""))
+        if not words:
             raise InputError(f"translators.{spec['name']}.command: a command line is needed (family: command)")
+        if re.fullmatch(r"[\w./+-]+", words[0]) and not shutil.which(words[0]):  # a plain program's name
+            raise InputError(f"translators.{spec['name']}.command: {words[0]!r} is not found on PATH")
         return
     from lmboot.families import check_family
 

@@ -66,7 +66,8 @@ def test_command_empty_outputs_are_reported(tmp_path, source):
     ("cat >/dev/null", 1000, r"translators\.mycmd: input line 1 .*printed 0 lines for it, not one"),
     ("grep -v volumen", 2, r"translators\.mycmd: input line 5 \('sube el volumen'\): .*exited with status 1"),
     ("cat; exit 3", 1000, r"translators\.mycmd: input line 1 .*exited with status 3"),
-    ("no-such-translator-here", 1000, r"translators\.mycmd: `no-such-translator-here`: command not found"),
+    ("no-such-translator-here", 1000, r"translators\.mycmd\.command: 'no-such-translator-here' is not found on PATH"),
+    ("sh -c 'exit 127'", 1000, r"translators\.mycmd: `sh -c 'exit 127'`: command not found"),
 ])
 def test_bad_command_output_is_one_line_naming_the_first_bad_line(tmp_path, source, cmd, batch, message):
     out = tmp_path / "pool.nbest.jsonl"
@@ -156,3 +157,28 @@ def test_translate_with_cli_writes_records(tmp_path, source):
                           json.dumps(LANGS), "--input", str(source), "--out", str(out)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert [r["hyps"][0]["text"] for r in records(out)] == [s[::-1] for s in SOURCES]
+
+
+def test_translators_are_checked_before_the_workflow_runs(tmp_path):
+    """Snakefile's check_files: a model directory without its tokenizer file, a language without a code in the
+    family's map and a command that is not installed stop with one line naming the translator."""
+    from lmboot.config import check_files
+
+    model = tmp_path / "opus"
+    model.mkdir()
+    (model / "model.bin").write_bytes(b"")
+    (model / "source.spm").write_bytes(b"")
+    cases = [({"name": "opus", "family": "marian", "path": str(model)}, LANGS,
+              r"translators\.opus\.path: .*target\.spm: file not found"),
+             ({"name": "nllb", "family": "nllb", "path": str(model)}, LANGS,
+              r"translators\.nllb\.path: .*sentencepiece\.bpe\.model: file not found"),
+             ({"name": "opus", "family": "marian", "path": str(model)}, {"source": "es", "target": "xx"}, None),
+             ({"name": "cmd", "family": "command", "command": "no-such-mt-client --to en"}, LANGS,
+              r"translators\.cmd\.command: 'no-such-mt-client' is not found on PATH")]
+    (model / "target.spm").write_bytes(b"")  # the marian files are there for the language case
+    cases[0] = ({"name": "opus", "family": "marian", "path": str(tmp_path / "missing")}, LANGS,
+                r"translators\.opus\.path: .*missing: directory not found")
+    for spec, languages, message in cases:
+        with pytest.raises(InputError, match=message or r"translators\.opus: no marian code for language 'xx'") as e:
+            check_files({"translators": [spec], "languages": languages})
+        assert "\n" not in str(e.value)
