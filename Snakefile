@@ -10,7 +10,7 @@ import sys
 
 from snakemake.utils import min_version
 
-from lmboot.config import check_files, validate
+from lmboot.preflight import checked_config
 
 min_version("9.0")
 
@@ -25,9 +25,11 @@ if not config:
 report: "workflow/report/workflow.rst"
 
 
-# lmboot's validator (JSON schema + defaults) gives one-line errors naming the bad field.
-config.update(validate(config))  # the schema ships inside the package: lmboot/config.schema.yaml
-check_files(config)  # the roles' files and the recordings' manifests, before any job runs
+# lmboot's validator (JSON schema + defaults; the schema ships inside the package: lmboot/config.schema.yaml)
+# and its preflight of every file the config names (lmboot/preflight.py: each corpus read through once per
+# version, .xz/.gz streams whole): bad input stops here, before any job, as one line on stderr naming the
+# config file or field and the file, exit 1. A job's own Snakemake (a cluster job) checks the fields only.
+config.update(checked_config(config, workflow.configfiles, files=workflow.is_main_process))
 
 # Rules call the lmboot CLI (and KenLM's tools) from the environment of the Python that runs Snakemake,
 # whether or not that environment is activated.

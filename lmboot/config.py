@@ -104,7 +104,7 @@ def with_recipe(config: dict, source: str) -> dict:
         path = next((p for p in (path, *(folder / name for folder in folders), PROJECT / name) if p.is_file()), path)
     if not path.is_file():
         raise InputError(f"{source}: recipe: {name}: file not found")
-    recipe = yaml.safe_load(path.read_text(encoding="utf-8"))
+    recipe = read_yaml(path)
     if not isinstance(recipe, dict) or "recipe" in recipe:
         raise InputError(f"{source}: recipe: {name}: must be a YAML mapping that names no recipe itself")
     out = merged(recipe, config)
@@ -184,24 +184,12 @@ def check_roles(config: dict, source: str) -> None:
                 raise InputError(f"{source}: languages.{side}: {e}") from None
 
 
-def check_files(config: dict) -> None:
-    """What a run reads before anything runs: each role's files exist and hold text, each translator's model
-    files and language codes (or its command's program) are there, each recordings manifest lists readable
-    audio with transcripts (lmboot.speech.read_recordings); one-line errors naming the file."""
-    from lmboot.corpus import iter_text
+def check_files(config: dict) -> dict:
+    """Every file the config names, checked before anything runs: lmboot.preflight.check_files (kept here for
+    the callers that import it from lmboot.config)."""
+    from lmboot.preflight import check_files as preflight_files
 
-    for role, spec in sorted((config.get("roles") or {}).items()):
-        if spec and not any(line.strip() for line in iter_text(spec, f"roles.{role}")):
-            raise InputError(f"roles.{role}: {spec['path']}: empty (no text)")
-    from lmboot.translators import check_translator
-
-    for spec in config.get("translators") or []:  # model files and language codes, a command's program
-        check_translator(spec, config["languages"])
-    asr = config.get("asr") or {}
-    for part, manifest in sorted((asr.get("recordings") or {}).items()):
-        if manifest and asr.get("enabled"):
-            from lmboot.speech import read_recordings
-            read_recordings(manifest)
+    return preflight_files(config)
 
 
 def check_together(config: dict, source: str) -> None:
@@ -278,10 +266,24 @@ def load(path_or_json: str | Path) -> dict:
     path = Path(text)
     if not path.is_file():
         raise InputError(f"{path}: config file not found")
-    try:
-        config = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as e:
-        raise InputError(f"{path}: not valid YAML ({str(e).splitlines()[0]})") from None
+    config = read_yaml(path)
     if not isinstance(config, dict):
         raise InputError(f"{path}: a config must be a YAML mapping")
     return validate(config, source=str(path))
+
+
+def read_yaml(path: Path):
+    """A YAML file's content; bad YAML is one line naming file:line (and the column), bad UTF-8 the file."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        column = f", column {mark.column + 1}" if mark else ""
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        start = getattr(e, "context_mark", None)  # where what went wrong began ("while parsing a flow sequence")
+        if start and getattr(e, "context", None) and mark and start.line != mark.line:
+            column += f"; {e.context} from line {start.line + 1}"
+        raise InputError(f"{where}: not valid YAML ({problem}{column})") from None

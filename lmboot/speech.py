@@ -133,7 +133,8 @@ def debian_recordings() -> list[tuple[str, str]]:
 def read_recordings(manifest: str | Path) -> list[dict]:
     """A recordings manifest (asr.recordings): TSV with a header naming the columns `audio` (a file sox reads,
     relative to the manifest's folder or absolute) and `transcript`. Every row is checked before any audio is
-    read: a missing or unreadable audio file or an empty transcript is a one-line error naming manifest:line."""
+    read: a missing, unreadable or empty audio file or an empty transcript is a one-line error naming
+    manifest:line."""
     from lmboot.corpus import iter_lines
 
     manifest = Path(manifest)
@@ -157,9 +158,11 @@ def read_recordings(manifest: str | Path) -> list[dict]:
             raise InputError(f"{manifest}:{number}: audio file {audio} not found")
         try:
             with open(audio, "rb") as f:
-                f.read(1)
+                empty = not f.read(1)
         except OSError as e:
             raise InputError(f"{manifest}:{number}: audio file {audio} is unreadable ({e.strerror})") from None
+        if empty:
+            raise InputError(f"{manifest}:{number}: audio file {audio} is empty")
         rows.append({"audio": audio, "transcript": cells[t], "line": number})
     if not rows:
         raise InputError(f"{manifest}: no recordings listed")

@@ -79,6 +79,13 @@ def make_lm(directory: str | Path, lines: list[str], name: str = "lm", order: in
     return prefix
 
 
+@pytest.fixture(autouse=True, scope="session")
+def preflight_cache(tmp_path_factory):
+    """The preflight cache (lmboot/preflight.py) of every test and the workflows they start: a session folder,
+    not the user's ~/.cache/lmboot."""
+    os.environ.setdefault("LMBOOT_CACHE_DIR", str(tmp_path_factory.mktemp("preflight-cache")))
+
+
 @pytest.fixture
 def tiny_lm(tmp_path) -> Path:
     """Prefix of a trigram KenLM model (.arpa, .bin) built from 60 assistant sentences."""

@@ -192,7 +192,7 @@ def test_pair_configs_hold_only_what_differs(pair, monkeypatch, tmp_path):
 
 def test_an_installed_lmboot_checks_a_config_from_another_directory(tmp_path):
     """pip install . (not editable) carries the schema: check-config works outside the checkout, the recipe
-    found beside the config file."""
+    found beside the config file (its fields only: the corpora it names are relative to the checkout)."""
     import subprocess
     import sys
 
@@ -204,7 +204,7 @@ def test_an_installed_lmboot_checks_a_config_from_another_directory(tmp_path):
     assert (site / "lmboot" / "config.schema.yaml").is_file()
     env = {**os.environ, "PYTHONPATH": str(site)}
     code = ("import sys, lmboot; from lmboot.cli import main; print(lmboot.__file__); "
-            "sys.argv = ['lmboot', 'check-config', sys.argv[1]]; sys.exit(main())")
+            "sys.argv = ['lmboot', 'check-config', '--fields-only', '--json', sys.argv[1]]; sys.exit(main())")
     run = subprocess.run([sys.executable, "-c", code, str(root / "config" / "es-en.yaml")], cwd=tmp_path, env=env,
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr[-2000:]

@@ -74,10 +74,10 @@ def test_team_example_checks_and_dry_runs(tmp_path):
     config = fill_example(tmp_path)
     assert config["asr"]["recordings"] and "pool_tags" not in config["roles"]
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    check = subprocess.run([str(Path(sys.executable).parent / "lmboot"), "check-config", "team.yaml"], cwd=tmp_path,
-                           env=env, capture_output=True, text=True)
+    check = subprocess.run([str(Path(sys.executable).parent / "lmboot"), "check-config", "--json", "team.yaml"],
+                           cwd=tmp_path, env=env, capture_output=True, text=True)
     assert check.returncode == 0 and NOTE in check.stderr, check.stderr[-2000:]
-    assert '"protect": false' in check.stderr and '"run": "my-lang"' in check.stderr
+    assert '"protect": false' in check.stdout and '"run": "my-lang"' in check.stdout
     dry = subprocess.run([sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), "--directory",
                           str(tmp_path), "-n", "--cores", "1", "all", "--configfile", "team.yaml"],
                          cwd=tmp_path, env=env, capture_output=True, text=True)

@@ -33,6 +33,11 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as e:
         print(f"lmboot: error: {e}", file=sys.stderr)
         return 2
+    except OSError as e:  # a file a command was given that is not there or cannot be read: one line too
+        if e.filename is None:
+            raise
+        print(f"lmboot: error: {e.filename}: {e.strerror}", file=sys.stderr)
+        return 2
     print(json.dumps({"command": args.command, "seconds": round(time.time() - start, 1), "result": result},
                      ensure_ascii=False, default=str), file=sys.stderr)
     return 0

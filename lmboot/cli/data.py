@@ -21,9 +21,50 @@ def cmd_demo_data(a):
                     assistant_share=a.assistant_share)
 
 
-@command("check-config", "validate a config file and print it with defaults", arg("config"))
+@command("check-config", "validate a config file and check every file it names (lmboot/preflight.py); print a "
+         "summary, or the config with its defaults", arg("config"),
+         arg("--json", action="store_true", help="print the config with its defaults (JSON), not a summary"),
+         arg("--fields-only", action="store_true", help="check the config's fields, not the files it names"))
 def cmd_check_config(a):
-    return cfg.load(a.config)
+    from lmboot.preflight import check_files, notes_after_success
+    with notes_after_success():  # a note (e.g. a recipe's setting turned off) only when nothing is wrong
+        config = cfg.load(a.config)
+        report = {} if a.fields_only else check_files(config)
+    files = sum(len(found) for found in report.values())
+    checked = "fields only" if a.fields_only else f"fields and {files} files"
+    print(json.dumps(config, indent=2, ensure_ascii=False) if a.json else f"{a.config}: ok ({checked} checked)\n"
+          + summary(config, report), flush=True)
+    return {"config": a.config, "files_checked": files}
+
+
+def summary(config: dict, report: dict) -> str:
+    """check-config's report for a person: run, languages, the in-domain and general files with their line
+    counts, recognizers, translators."""
+    out = [f"run: {config['run']}", f"languages: {config['languages']['source']} (source) -> "
+           f"{config['languages']['target']} (new language)"]
+    for field, files in report.items():
+        if field.startswith("asr."):
+            continue
+        out.append(f"{field}: " + "; ".join(file_summary(f) for f in files))
+    asr = config.get("asr") or {}
+    if asr.get("enabled"):
+        recordings = [f"{field.split('.')[-1]} {f['path']} ({f['recordings']} recordings)"
+                      for field, files in report.items() if field.startswith("asr.") for f in files]
+        out.append(f"recognizers: {', '.join(asr['recognizers'])} on "
+                   + ("; ".join(recordings) or (f"the speech of {asr['speech_from']}" if asr.get("speech_from")
+                                                 else "synthesized speech")))
+    else:
+        out.append("recognizers: none (asr.enabled: false)")
+    own = f"lmboot's own ({config['nmt']['arch']}, decoded with {config['nmt']['translator']})"
+    out.append("translators: " + ", ".join([own] + [f"{t['name']} ({t['family']})" for t in config["translators"]]))
+    return "\n".join(out)
+
+
+def file_summary(found: dict) -> str:
+    if "made_by" in found:
+        return f"{found['path']} (made by {found['made_by']})"
+    text = f", {found['text']} with text" if "text" in found and found["text"] != found["lines"] else ""
+    return f"{found['path']} ({found['lines']} lines{text})"
 
 
 @command("config-doc", "write the config reference (Markdown) from the schema", arg("--out", required=True))
@@ -46,8 +87,12 @@ def cmd_download(a):
 @command("prepare", "normalize corpora and split seed/pool/dev/test",
          arg("--config", required=True, help="config file (or inline JSON of a whole config)"), arg("--out", required=True))
 def cmd_prepare(a):
+    from lmboot.preflight import check_files, notes_after_success
     from lmboot.prepare import prepare
-    return prepare(cfg.with_defaults(cfg.load(a.config)), a.out)
+    with notes_after_success():  # bad input: its one line alone
+        config = cfg.with_defaults(cfg.load(a.config))
+        check_files(config)  # every input file before anything is written (cached: a stat after the Snakefile's)
+    return prepare(config, a.out)
 
 
 # What decides select's output (select.tune, finetune_general and cache_dir are the workflow's business).
