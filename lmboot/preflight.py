@@ -135,7 +135,7 @@ def check_text(spec: dict, where: str, cache: Cache) -> list[dict]:
     """A role's files (config definitions/text), each read through once per version; a role without text is
     an error."""
     files = []
-    how = f"text:{spec.get('format', 'plain')}:{spec.get('column') or spec.get('field') or ''}"
+    how = f"text:{spec['format']}:{spec.get('column') or spec.get('field') or ''}"
     with naming(where):
         for path in map(Path, [spec["path"]] if isinstance(spec["path"], str) else spec["path"]):
             require_file(path, where)
@@ -179,7 +179,7 @@ def made_by_workflow(config: dict, paths) -> str | None:
     """What makes one of these paths inside the workflow (a download, the demo data), or None."""
     makers = [(d["to"], "a download") for d in config.get("downloads") or []]
     if config.get("demo_data"):
-        makers.append((config["demo_data"].get("out", "resources/demo"), "demo_data"))
+        makers.append((config["demo_data"]["out"], "demo_data"))
     for path in map(os.path.normpath, paths):
         for to, maker in makers:
             if path == os.path.normpath(to) or path.startswith(os.path.normpath(to) + os.sep):
