@@ -164,7 +164,11 @@ def scores_of(criterion, hyps: list[str], measure: float) -> dict:
 def dev_scores(checkpoint, spm_dir, dev_src, criterion, out_json, cfg: dict, threads: int = 1) -> dict:
     """A translator's dev scores under the criterion (lmboot.choose): chrF (and BLEU) of its 1-best
     translation of dev against the references, or the dev perplexity of seed + an LM of its translations."""
-    hyps = dev_translations(checkpoint, spm_dir, dev_src, cfg, threads)
+    return score_translations(dev_translations(checkpoint, spm_dir, dev_src, cfg, threads), criterion, out_json)
+
+
+def score_translations(hyps: list[str], criterion, out_json) -> dict:
+    """Dev scores of 1-best translations of dev under the criterion, written to out_json."""
     scores = scores_of(criterion, hyps, criterion.measure({"model": hyps})["model"])
     write_json(out_json, scores)
     return scores

@@ -123,13 +123,8 @@ def cmd_translate_with(a):
 @command("translator-scores", "a translator's dev scores from its dev n-best lists (1-best), by the criterion",
          required("--nbest", "--out", "--dev-tgt"), criterion_args())
 def cmd_translator_scores(a):
-    from lmboot.corpus import write_json
-    from lmboot.translate import one_best, scores_of
-    hyps = one_best(a.nbest)
-    criterion = criterion_of(a, 2)
-    scores = scores_of(criterion, hyps, criterion.measure({"model": hyps})["model"])
-    write_json(a.out, scores)
-    return without_examples(scores)
+    from lmboot.translate import one_best, score_translations
+    return without_examples(score_translations(one_best(a.nbest), criterion_of(a, 2), a.out))
 
 
 @command("union-nbest", "one n-best list per source from every translator's (scores normalized per system)",
