@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lmboot.config import default  # noqa: E402
+from lmboot.schema import default  # noqa: E402
 
 FILTERS = {key: default(f"lm_filter.{key}") for key in ("filters", "grid", "tune_on")}  # the lm_score cut tuned on dev
 

@@ -11,15 +11,14 @@ from pathlib import Path
 
 import numpy as np
 
-from lmboot.config import default
 from lmboot.corpus import atomic_write, read_lines, write_json
 from lmboot.ct2_device import ct2_device
 from lmboot.lm import load_model
 from lmboot.pronounce import sphinx_model_dir
+from lmboot.records import choice_record
+from lmboot.schema import default
 from lmboot.speech import SAMPLE_RATE, read_manifest, read_wav
-from lmboot.choose import choice_record
 from lmboot.wer import corpus_errors, errors, normalize_text, wer
-
 
 # --- PocketSphinx ---------------------------------------------------------------------------------
 

@@ -14,8 +14,8 @@ lines). A criterion measures them all at once:
   or synthesized) by the CTC recognizer (lmboot.ctc), its lowest dev WER over LM weight and word score
   (lmboot.ctc.tune). Needs no parallel text either. Lower is better.
 
-The record (`choice_record`) every choice writes: the criterion, which way is better, the grid, each
-point's measure and the choice.
+The record every choice writes (`lmboot.records.choice_record`): the criterion, which way is better, the
+grid, each point's measure and the choice.
 """
 
 from __future__ import annotations
@@ -23,9 +23,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from lmboot.config import default
 from lmboot.corpus import read_lines
 from lmboot.errors import InputError
+from lmboot.records import choice_record  # noqa: F401  (also lmboot.choose.choice_record)
+from lmboot.schema import default
 
 CRITERIA = ("chrf", "dev_ppl", "dev_wer")
 
@@ -166,13 +167,6 @@ def make_criterion(name: str, dev_text: str | Path | None = None, seed_arpa: str
                              "(its CTC emissions and manifest)")
         return DevWER(seed_arpa, dev_text, speech, order, seed_weight)
     raise InputError(f"tuning.criterion: unknown criterion {name!r} ({', '.join(CRITERIA)})")
-
-
-def choice_record(criterion: Criterion | str, better: str, measures: dict, choice, **extra) -> dict:
-    """The one record of a choice made on dev."""
-    name = criterion if isinstance(criterion, str) else criterion.name
-    return {"criterion": name, "better": better, "grid": [str(k) for k in measures],
-            "measure": {str(k): v for k, v in measures.items()}, "choice": str(choice), **extra}
 
 
 def choose(criterion: Criterion, candidates: dict, prefer=None, vocabulary: set[str] | None = None,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from lmboot.config import SCHEMA
+from lmboot.schema import SCHEMA
 from lmboot.corpus import atomic_write
 
 HEADER = """# Config reference

@@ -15,8 +15,8 @@ import zlib
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from lmboot.config import default
 from lmboot.errors import InputError
+from lmboot.schema import default
 
 
 def _open_binary(path: Path):

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-from lmboot.choose import choice_record
 from lmboot.corpus import atomic_write, read_lines, write_json, write_lines
 from lmboot.errors import InputError
 from lmboot.lm import arpa_vocabulary
+from lmboot.records import choice_record
 from lmboot.speech import SAMPLE_RATE, read_manifest, read_wav
 from lmboot.wer import corpus_errors, wer
 

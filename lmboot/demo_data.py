@@ -21,7 +21,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from lmboot.config import default
+from lmboot.schema import default
 from lmboot.corpus import atomic_write
 from lmboot.demo_lexicon import ACRONYMS, EN_CASE, LEXICONS, MARKS, MINOR_WORDS, PLACEHOLDER, SLOT_LETTERS, slot_keys
 from lmboot.demo_templates import ASSISTANT, SCENARIOS, TOPIC_TEMPLATES

@@ -7,7 +7,7 @@ from typing import Protocol
 
 import numpy as np
 
-from lmboot.config import default
+from lmboot.schema import default
 from lmboot.ct2_device import torch_device
 from lmboot.errors import InputError
 

@@ -220,7 +220,7 @@ def seed_sizes(ablations: dict[int, str | Path], out_md: str | Path) -> dict:
 
 
 def choice_records(obj, where: str = "") -> list[tuple[str, dict]]:
-    """Every choice record (lmboot.choose.choice_record: criterion, measure, choice) inside a JSON object,
+    """Every choice record (lmboot.records.choice_record: criterion, measure, choice) inside a JSON object,
     with the path of keys it sits at."""
     if isinstance(obj, dict):
         if {"criterion", "measure", "choice"} <= set(obj):

@@ -14,12 +14,12 @@ import tempfile
 from pathlib import Path
 
 from lmboot.arpa_compact import CompactArpa
-from lmboot.choose import choice_record
 from lmboot.corpus import atomic_write, read_lines, write_json, write_lines
 from lmboot.entropy_prune import change_classes, prune, write_arpa
 from lmboot.errors import InputError
 from lmboot.grammar_fst import write_grammar
 from lmboot.lm import arpa_ngram_count, arpa_vocabulary, perplexity
+from lmboot.records import choice_record
 
 FILES = {  # file: what loads it
     "lm.arpa": "KenLM, pyctcdecode, kaldilm, any ARPA reader",

@@ -10,7 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from lmboot.config import default
+from lmboot.schema import default
 from lmboot.corpus import atomic_write, iter_lines
 from lmboot.errors import InputError
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lmboot.config import default
+from lmboot.schema import default
 from lmboot.corpus import count_lines, iter_lines, write_json, write_lines
 from lmboot.errors import InputError
 from lmboot.choose import DevPerplexity, choose

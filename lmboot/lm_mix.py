@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from lmboot.arpa import LOG10_ZERO, ArpaModel, Ngrams
-from lmboot.config import default
+from lmboot.schema import default
 from lmboot.corpus import atomic_write, iter_lines, write_json
 from lmboot.errors import InputError
 from lmboot.lm import build_binary, perplexity, sentence_events

@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 from lmboot.choose import DevPerplexity, chosen
-from lmboot.config import default
+from lmboot.schema import default
 from lmboot.corpus import iter_lines, write_json, write_lines
 from lmboot.errors import InputError
 from lmboot.lm import arpa_ngram_count, arpa_vocabulary, build_arpa, build_binary

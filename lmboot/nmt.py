@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from lmboot.config import default
+from lmboot.schema import default
 from lmboot.corpus import count_lines, iter_lines, read_lines, write_json, write_lines
 from lmboot.errors import InputError
 from lmboot.fairseq_run import device_args, encoded_lines, run_logged, run_tool

@@ -12,6 +12,8 @@ What is checked:
 - asr.recordings (asr.enabled): each manifest's rows, every audio file there, readable and not empty.
 - translators: each one's model files and language codes, or its command's program (translators.py).
 - model files a config names (nmt.pretrained, asr's acoustic models and lexicons): there, readable, not empty.
+- languages: with normalize.spoken_form, each language has a spoken-form converter (check_languages; before
+  any file, and also where only the fields are checked).
 
 Cache: reading a file through is done once per version of it. What was found is kept in
 $LMBOOT_CACHE_DIR/preflight.json (default ~/.cache/lmboot, or $XDG_CACHE_HOME/lmboot), keyed by the file's
@@ -33,7 +35,7 @@ import sys
 import zlib
 from pathlib import Path
 
-from lmboot.config import validate
+from lmboot.config import load, validate
 from lmboot.corpus import _massive_file, _open_binary, _paths, iter_pairs, iter_text, write_json
 from lmboot.errors import InputError
 from lmboot.roles import ALIGNED, ROLES
@@ -223,6 +225,27 @@ def check_recordings(config: dict) -> dict:
     return report
 
 
+def check_languages(config: dict, source: str = "config") -> None:
+    """With normalize.spoken_form, each language has a spoken-form converter (lmboot.spoken)."""
+    if not (config.get("normalize") or {}).get("spoken_form"):
+        return
+    from lmboot.spoken import converter
+
+    for side in ("source", "target"):
+        try:
+            converter(config["languages"][side])
+        except InputError as e:
+            raise InputError(f"{source}: languages.{side}: {e}") from None
+
+
+def load_checked(path_or_json: str) -> dict:
+    """lmboot.config.load, then check_languages: a config file's fields, as the CLI commands read them."""
+    config = load(path_or_json)
+    if not str(path_or_json).lstrip().startswith("{"):
+        check_languages(config, str(path_or_json))
+    return config
+
+
 def check_files(config: dict, cache: Cache | None = None) -> dict:
     """Every file a config names (see the module's doc), the cheap checks first; what each holds, by field:
     {"roles.seed": [{"path", "lines", "text"}], "general": [{"path", "lines", "bytes"}], ...}."""
@@ -287,6 +310,7 @@ def checked_config(config: dict, configfiles=(), files: bool = True) -> dict:
     try:
         with notes_after_success():
             checked = validate(config, source=source)
+            check_languages(checked, source)
             if files:
                 check_files(checked)
     except InputError as e:

@@ -10,7 +10,7 @@ import json
 import math
 from pathlib import Path
 
-from lmboot.config import default
+from lmboot.schema import default
 from lmboot.corpus import iter_lines, write_json, write_lines
 from lmboot.errors import InputError
 from lmboot.lm import load_model, log10_per_word

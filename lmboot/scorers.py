@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from lmboot.config import default
+from lmboot.schema import default
 from lmboot.corpus import count_lines, hash_bytes, iter_lines, read_lines, write_lines
 from lmboot.embed import Encoder
 from lmboot.errors import InputError

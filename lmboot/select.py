@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lmboot.config import default
+from lmboot.schema import default
 from lmboot.corpus import atomic_write, count_lines, iter_lines, write_json, write_lines
 from lmboot.embed import Encoder
 from lmboot.errors import InputError

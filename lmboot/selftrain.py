@@ -9,10 +9,10 @@ import os
 import shutil
 from pathlib import Path
 
-from lmboot.config import default
 from lmboot.corpus import read_lines, write_json, write_lines
 from lmboot.errors import InputError
 from lmboot.nmt import train
+from lmboot.schema import default
 from lmboot.translate import dev_scores, dev_translations, one_best
 
 
@@ -44,7 +44,7 @@ def keep_if_improved(finetuned: Path, previous: Path, scores: dict, previous_sco
     it was fine-tuned from; otherwise put the previous one in its place. chrf compares the two models' dev
     scores as recorded; dev_ppl measures both models' translations together (`translations(model)`), over
     one vocabulary. Returns the scores that now hold, with the guard's choice record."""
-    from lmboot.choose import choice_record
+    from lmboot.records import choice_record
 
     name = criterion.name
     if name == "chrf":

@@ -9,9 +9,9 @@ from __future__ import annotations
 import functools
 import re
 
-from lmboot.config import default
 from lmboot.corpus import normalize
 from lmboot.errors import InputError
+from lmboot.schema import default
 
 CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP"}
 SYMBOLS = {"en": {"%": " percent ", "&": " and ", "+": " plus ", "°": " degrees ", "@": " at ", "#": " number "},

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from lmboot.choose import DevPerplexity, choose
-from lmboot.config import default
+from lmboot.schema import default
 from lmboot.corpus import read_lines, write_json, write_lines
 from lmboot.errors import InputError
 from lmboot.lm import load_model

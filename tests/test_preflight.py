@@ -213,3 +213,19 @@ def test_an_empty_audio_file_and_a_missing_file_of_any_command_are_one_line(tmp_
                  str(tmp_path / "r.json"), "--candidates", candidates, "--by", "perplexity"]) == 2
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 1 and err[0].startswith("lmboot: error: ") and str(missing.parent) in err[0], err
+
+
+def test_a_language_without_a_spoken_form_is_one_line_naming_the_field(team):
+    """normalize.spoken_form with a language num2words cannot speak: check-config stops on languages.<side>
+    (a field check: --fields-only too), before any file is read."""
+    work, env = team
+    text = (work / "team.yaml").read_text()
+    (work / "team.yaml").write_text(text + "normalize: {spoken_form: true}\n")
+    config = yaml.safe_load((work / "team.yaml").read_text())
+    config["languages"]["target"] = "xx"
+    (work / "team.yaml").write_text(yaml.safe_dump(config))
+    for args in ((), ("--fields-only",)):
+        check = check_config(work, env, *args)
+        assert check.returncode == 2 and len(console(check)) == 1, check.stdout + check.stderr
+        assert "team.yaml: languages.target: normalize.spoken_form: num2words has no converter for language 'xx'" \
+            in check.stderr, check.stderr

@@ -7,7 +7,8 @@ import subprocess
 import pytest
 
 from conftest import assistant_sentences, news_sentences, write_text
-from lmboot.config import check_files, section_defaults, validate
+from lmboot.config import section_defaults, validate
+from lmboot.preflight import check_files
 from lmboot.corpus import read_lines
 from lmboot.errors import InputError
 from lmboot.prepare import prepare

@@ -162,7 +162,7 @@ def test_translate_with_cli_writes_records(tmp_path, source):
 def test_translators_are_checked_before_the_workflow_runs(tmp_path):
     """Snakefile's check_files: a model directory without its tokenizer file, a language without a code in the
     family's map and a command that is not installed stop with one line naming the translator."""
-    from lmboot.config import check_files
+    from lmboot.preflight import check_files
 
     model = tmp_path / "opus"
     model.mkdir()

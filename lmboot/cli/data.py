@@ -26,9 +26,9 @@ def cmd_demo_data(a):
          arg("--json", action="store_true", help="print the config with its defaults (JSON), not a summary"),
          arg("--fields-only", action="store_true", help="check the config's fields, not the files it names"))
 def cmd_check_config(a):
-    from lmboot.preflight import check_files, notes_after_success
+    from lmboot.preflight import check_files, load_checked, notes_after_success
     with notes_after_success():  # a note (e.g. a recipe's setting turned off) only when nothing is wrong
-        config = cfg.load(a.config)
+        config = load_checked(a.config)
         report = {} if a.fields_only else check_files(config)
     files = sum(len(found) for found in report.values())
     checked = "fields only" if a.fields_only else f"fields and {files} files"
@@ -87,10 +87,10 @@ def cmd_download(a):
 @command("prepare", "normalize corpora and split seed/pool/dev/test",
          arg("--config", required=True, help="config file (or inline JSON of a whole config)"), arg("--out", required=True))
 def cmd_prepare(a):
-    from lmboot.preflight import check_files, notes_after_success
+    from lmboot.preflight import check_files, load_checked, notes_after_success
     from lmboot.prepare import prepare
     with notes_after_success():  # bad input: its one line alone
-        config = cfg.with_defaults(cfg.load(a.config))
+        config = cfg.with_defaults(load_checked(a.config))
         check_files(config)  # every input file before anything is written (cached: a stat after the Snakefile's)
     return prepare(config, a.out)
 
