@@ -10,6 +10,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from lmboot.components import BUILT_IN, RESERVED_NAMES, UNION
 from lmboot.errors import InputError
 from lmboot.schema import SCHEMA, _schema, default, fill_defaults, section_defaults  # noqa: F401 (lmboot.config.*)
 
@@ -138,8 +139,6 @@ def check_together(config: dict, source: str) -> None:
         raise InputError(f"{source}: asr.recordings: cannot be used with asr.speech_from (another run's speech)")
 
 
-BUILT_IN_COMPONENTS = ("translated", "nbest", "general", "selected")
-RESERVED_NAMES = (*BUILT_IN_COMPONENTS, "union", "seed", "oracle")
 
 
 def check_translators(config: dict, source: str) -> None:
@@ -149,7 +148,7 @@ def check_translators(config: dict, source: str) -> None:
         if name in RESERVED_NAMES or name in names[:i]:
             why = "a built-in LM component's name" if name in RESERVED_NAMES else "given twice"
             raise InputError(f"{source}: translators.{i}.name: {name!r} is {why}")
-    known = (*BUILT_IN_COMPONENTS, *names, *(("union",) if names else ()))
+    known = (*BUILT_IN, *names, *((UNION,) if names else ()))
     for i, part in enumerate((config.get("lm") or {}).get("components") or []):
         if part not in known:
             raise InputError(f"{source}: lm.components.{i}: {part!r} is no LM component (known: {', '.join(known)})")

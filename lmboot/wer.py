@@ -9,7 +9,9 @@ from pathlib import Path
 import numpy as np
 
 from lmboot.corpus import atomic_write, write_json
+from lmboot.recognizers import TITLES
 from lmboot.spoken import spoken_form
+
 
 def normalize_text(text: str, lang: str = "en") -> str:
     """What both references and recognizer output are scored as: the spoken form LM texts are put into
@@ -69,7 +71,7 @@ def paired_bootstrap(system: np.ndarray, baseline: np.ndarray, samples: int = 10
             "p_not_better": float((delta >= 0).mean())}
 
 
-RECOGNIZERS = {"sphinx": "PocketSphinx", "whisper": "Whisper n-best", "ctc": "CTC beam search"}
+RECOGNIZERS = TITLES  # key -> title of each recognizer (lmboot/recognizers.py)
 
 
 def wer_columns(rows: list[dict], samples: int = 1000) -> list[dict]:

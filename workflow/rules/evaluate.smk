@@ -1,17 +1,14 @@
 # evaluate: test perplexity and OOV of every LM -> results/<run>/metrics.{json,md}; the ablation table
 # (snakemake ablation) -> results/<run>/ablation.{json,md} (lmboot/evaluate.py)
 
-EVAL_LMS = {"seed": "seed", "translated": FULL, "mix-translated": f"mix-{FULL}", "mix-general": "mix-general",
-            "mix-selected": "mix-selected", "configured": CONFIGURED}
-if ORACLE:
-    EVAL_LMS.update({"oracle": "oracle", "mix-oracle": "mix-oracle"})
+EVAL_LMS = PLAN.eval_lms()  # label -> LM
 STAGE_STATS = {
     "prepare": rules.prepare.output.stats,
     "select": rules.select.output.stats,
-    "rescore": f"{DATA}/variants/selected.r{ROUNDS}.{ENTS}.rescored.json",
-    "lm_filter": f"{DATA}/variants/{FULL}.json",
-    "mix": f"{MODELS}/lm/mix-{FULL}.json",
-    "configured_mix": f"{MODELS}/lm/{CONFIGURED}.json",
+    "rescore": f"{DATA}/variants/selected.r{ROUNDS}.{PLAN.ents}.rescored.json",
+    "lm_filter": f"{DATA}/variants/{PLAN.full}.json",
+    "mix": f"{MODELS}/lm/mix-{PLAN.full}.json",
+    "configured_mix": f"{MODELS}/lm/{PLAN.configured}.json",
     "general_lm": f"{MODELS}/lm/general.json",
     "translator": f"{MODELS}/selected/round{ROUNDS}/dev_scores.json",
     "translator_round0": f"{MODELS}/selected/round0/dev_scores.json",
@@ -70,12 +67,12 @@ rule ablation:
 
 rule dev_curves:
     input:
-        list(dev_choices().values()),
+        list(PLAN.dev_choices().values()),
         checkpoint=translator_model("selected", ROUNDS),
     output:
         report(f"{RESULTS}/dev_curves.png", caption="../report/dev_curves.rst", category="Tuning on dev"),
     params:
-        records=" ".join(shlex.quote(f"{label}={path}") for label, path in {**checkpoint_choices(), **dev_choices()}.items()),
+        records=" ".join(shlex.quote(f"{label}={path}") for label, path in {**PLAN.checkpoint_choices(), **PLAN.dev_choices()}.items()),
     conda:
         "../../envs/lmboot.yaml"
     log:

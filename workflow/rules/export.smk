@@ -5,9 +5,9 @@
 
 rule export:
     input:
-        arpa=f"{MODELS}/lm/{CONFIGURED}.arpa",
-        bin=f"{MODELS}/lm/{CONFIGURED}.bin",
-        lexicon=f"{MODELS}/asr/{CONFIGURED}.ctc.lexicon",
+        arpa=f"{MODELS}/lm/{PLAN.configured}.arpa",
+        bin=f"{MODELS}/lm/{PLAN.configured}.bin",
+        lexicon=f"{MODELS}/asr/{PLAN.configured}.ctc.lexicon",
         dev=rules.prepare.output.dev_tgt,
     output:
         directory(f"{RESULTS}/export"),

@@ -37,7 +37,7 @@ rule lm_component:
         binary=f"{MODELS}/lm/{{name}}.bin",
         stats=f"{MODELS}/lm/{{name}}.json",
     wildcard_constraints:
-        name="|".join(TEXT_COMPONENTS),
+        name="|".join(PLAN.text_components),
     params:
         prefix=lambda wc, output: output.arpa[: -len(".arpa")],
         order=config["lm"]["order"],

@@ -44,7 +44,7 @@ rule train:
         seed=config["split"]["random_seed"],
         criterion=criterion_args,
         finetune=lambda wc, input: (
-            f"--restore {input.restore} --max-updates {FINETUNE_GENERAL if wc.r == '0' else NMT['finetune_updates']}"
+            f"--restore {input.restore} --max-updates {PLAN.finetune_general if wc.r == '0' else NMT['finetune_updates']}"
             if "restore" in input.keys()
             else ""
         ),
@@ -58,7 +58,7 @@ rule train:
     resources:
         mem_mb=8000,
         runtime=600,
-        gpu=GPU,
+        gpu=PLAN.gpu,
     shell:
         "lmboot train --train-src {input.src} --train-tgt {input.tgt} --dev-src {input.dev_src}"
         " --dev-tgt {input.dev_tgt} {params.criterion} --spm-dir {params.spm_dir} --out {params.out}"
@@ -107,7 +107,7 @@ rule translate:
     resources:
         mem_mb=4000,
         runtime=240,
-        gpu=GPU,
+        gpu=PLAN.gpu,
     shell:
         "lmboot translate --checkpoint {input.checkpoint} --spm-dir {params.spm_dir} --input {input.source}"
         " --out {output} --nmt {params.nmt:q} --threads {threads} > {log} 2>&1"
@@ -135,7 +135,7 @@ rule translate_1best:
     resources:
         mem_mb=4000,
         runtime=240,
-        gpu=GPU,
+        gpu=PLAN.gpu,
     shell:
         "lmboot translate --checkpoint {input.checkpoint} --spm-dir {params.spm_dir} --input {input.source}"
         " --out {output} --nmt {params.nmt:q} --threads {threads} > {log} 2>&1"
@@ -188,7 +188,7 @@ rule pseudo_pairs:
         " --nmt {params.nmt:q} --seed {params.seed} > {log} 2>&1"
 
 
-if FINETUNE_GENERAL:  # the selected translator continues the general one: same vocabulary
+if PLAN.finetune_general:  # the selected translator continues the general one: same vocabulary
 
     ruleorder: spm_from_general > spm
 
@@ -215,13 +215,13 @@ if NMT["pretrained"]:  # an existing translator as round 0 of the selected or th
     # (translate-only: no fairseq weights to fine-tune)
     PRETRAINED_FILES = (
         {"ct2_model": NMT["pretrained"]["ct2_model"]}
-        if CT2_PRETRAINED
+        if PLAN.ct2_pretrained
         else {"checkpoint": NMT["pretrained"]["checkpoint"], "dict": NMT["pretrained"]["dict"]}
     )
     PRETRAINED_OUTPUTS = (
-        {"model": directory(f"{MODELS}/{PRETRAINED_CORPUS}/round0/ct2-model")}
-        if CT2_PRETRAINED
-        else {"dict": f"{MODELS}/{PRETRAINED_CORPUS}/spm/dict.txt", "model": checkpoint_of(PRETRAINED_CORPUS, 0)}
+        {"model": directory(f"{MODELS}/{PLAN.pretrained_corpus}/round0/ct2-model")}
+        if PLAN.ct2_pretrained
+        else {"dict": f"{MODELS}/{PLAN.pretrained_corpus}/spm/dict.txt", "model": checkpoint_of(PLAN.pretrained_corpus, 0)}
     )
 
     ruleorder: pretrained > spm
@@ -235,8 +235,8 @@ if NMT["pretrained"]:  # an existing translator as round 0 of the selected or th
             dev_src=rules.prepare.output.dev_src,
         output:
             **PRETRAINED_OUTPUTS,
-            spm=f"{MODELS}/{PRETRAINED_CORPUS}/spm/spm.model",
-            scores=f"{MODELS}/{PRETRAINED_CORPUS}/round0/dev_scores.json",
+            spm=f"{MODELS}/{PLAN.pretrained_corpus}/spm/spm.model",
+            scores=f"{MODELS}/{PLAN.pretrained_corpus}/round0/dev_scores.json",
         params:
             nmt=cli_section("pretrained", "nmt"),
             given=" ".join(f"--{key.replace('_', '-')} {path}" for key, path in PRETRAINED_FILES.items()),
@@ -253,7 +253,7 @@ if NMT["pretrained"]:  # an existing translator as round 0 of the selected or th
         resources:
             mem_mb=4000,
             runtime=60,
-            gpu=GPU,
+            gpu=PLAN.gpu,
         shell:
             "lmboot pretrained {params.given} --spm-model {input.spm_model} --spm-dir {params.spm_dir}"
             " --out {params.out} --dev-src {input.dev_src} --dev-tgt {input.dev_tgt} {params.criterion}"

@@ -55,7 +55,7 @@ for i, spec in enumerate(config["downloads"]):
 
 rule prepare:
     input:
-        [f for spec in in_domain_specs() for f in corpus_files(spec)] + corpus_files(config["general"]),
+        [f for spec in PLAN.in_domain_specs() for f in corpus_files(spec)] + corpus_files(config["general"]),
     output:
         seed=f"{DATA}/prepared/seed.tgt",
         pool=f"{DATA}/prepared/pool.src",
@@ -70,7 +70,7 @@ rule prepare:
         stats=f"{DATA}/prepared/prepare.json",
     params:
         config=json.dumps(prepare_config(), sort_keys=True),
-        fingerprint=fingerprint(*in_domain_specs(), config["general"]),
+        fingerprint=fingerprint(config, *PLAN.in_domain_specs(), config["general"]),
         out=lambda wc, output: dirname(output.stats),
     conda:
         "../../envs/lmboot.yaml"

@@ -23,7 +23,7 @@ rule select_score:
     resources:
         mem_mb=4000,
         runtime=120,
-        gpu=SELECT_GPU,
+        gpu=PLAN.select_gpu,
     shell:
         "export OMP_NUM_THREADS={threads} MKL_NUM_THREADS={threads};"
         " lmboot select-score --general-tgt {input.general_tgt} --seed {input.seed} --chunk {wildcards.chunk}"
@@ -61,7 +61,7 @@ rule select:
 
 # select.tune: the cut chosen on dev. Each candidate cut of select's ranking is its own corpus cut{k}, whose
 # translator (nmt.smk, under select.tune's budget) is scored on dev; the best becomes the "selected" corpus.
-if TUNE:
+if PLAN.tune:
 
     rule select_cut:
         input:
@@ -75,7 +75,7 @@ if TUNE:
         wildcard_constraints:
             k=r"\d+",
         params:
-            keep=lambda wc: json.dumps(TUNE["candidates"][int(wc.k)]),
+            keep=lambda wc: json.dumps(PLAN.tune["candidates"][int(wc.k)]),
             out=lambda wc, output: dirname(output.stats),
         conda:
             "../../envs/lmboot.yaml"
@@ -93,10 +93,10 @@ if TUNE:
     rule choose_cut:
         input:
             distances=rules.select.output.distances,
-            cuts=expand(f"{DATA}/select/cut{{k}}/cut.json", k=range(len(TUNE["candidates"]))),
-            scores=expand(f"{MODELS}/cut{{k}}/round0/dev_scores.json", k=range(len(TUNE["candidates"]))),
+            cuts=expand(f"{DATA}/select/cut{{k}}/cut.json", k=range(len(PLAN.tune["candidates"]))),
+            scores=expand(f"{MODELS}/cut{{k}}/round0/dev_scores.json", k=range(len(PLAN.tune["candidates"]))),
             mixes=expand(f"{MODELS}/lm/mix-cut{{k}}.r0.plain.1best.unfiltered.json",
-                         k=range(len(TUNE["candidates"]))) if TUNE["by"] == "perplexity" else [],
+                         k=range(len(PLAN.tune["candidates"]))) if PLAN.tune["by"] == "perplexity" else [],
         output:
             src=f"{DATA}/select/chosen/kept.src",
             tgt=f"{DATA}/select/chosen/kept.tgt",
@@ -109,7 +109,7 @@ if TUNE:
                 {"dir": dirname(cut), "scores": scores, "mix": input.mixes[k] if input.mixes else None}
                 for k, (cut, scores) in enumerate(zip(input.cuts, input.scores))
             ]),
-            by=TUNE["by"],
+            by=PLAN.tune["by"],
             out=lambda wc, output: dirname(output.src),
         conda:
             "../../envs/lmboot.yaml"

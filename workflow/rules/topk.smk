@@ -3,13 +3,13 @@
 
 rule topk:
     input:
-        nbest=lambda wc: translations(SimpleNamespace(**variant_parts(FULL)), "pool"),
+        nbest=lambda wc: translations(SimpleNamespace(**variant_parts(PLAN.full)), "pool"),
         src=rules.prepare.output.pool,
         seed_lm=f"{MODELS}/lm/seed.bin",
         seed_arpa=f"{MODELS}/lm/seed.arpa",
         dev=rules.prepare.output.dev_tgt,
-        rescore=f"{DATA}/variants/selected.r{ROUNDS}.{ENTS}.rescored.json",
-        filter=f"{DATA}/variants/{FULL}.json",
+        rescore=f"{DATA}/variants/selected.r{ROUNDS}.{PLAN.ents}.rescored.json",
+        filter=f"{DATA}/variants/{PLAN.full}.json",
     output:
         text=f"{DATA}/variants/nbest.tgt",
         stats=f"{DATA}/variants/nbest.json",

@@ -7,15 +7,15 @@
 rule translate_with:
     input:
         source=lambda wc: rules.prepare.output.pool if wc.part == "pool" else rules.prepare.output.dev_src,
-        model=lambda wc: [TRANSLATORS[wc.name]["path"]] if TRANSLATORS[wc.name].get("path") else [],
+        model=lambda wc: [PLAN.translators[wc.name]["path"]] if PLAN.translators[wc.name].get("path") else [],
     output:
         nbest=f"{DATA}/x-{{name}}/{{part}}.nbest.jsonl",
         stats=f"{DATA}/x-{{name}}/{{part}}.nbest.json",
     wildcard_constraints:
-        name="|".join(TRANSLATORS) or "(?!)",
+        name="|".join(PLAN.translators) or "(?!)",
         part="pool|dev",
     params:
-        spec=lambda wc: json.dumps(TRANSLATORS[wc.name], sort_keys=True),
+        spec=lambda wc: json.dumps(PLAN.translators[wc.name], sort_keys=True),
         languages=json.dumps(config["languages"], sort_keys=True),
         nmt=cli_section("translate-with", "nmt"),
         normalize=cli_section("translate-with", "normalize"),
@@ -30,7 +30,7 @@ rule translate_with:
     resources:
         mem_mb=8000,
         runtime=240,
-        gpu=lambda wc: 0 if TRANSLATORS[wc.name]["family"] == "command" else GPU,
+        gpu=lambda wc: 0 if PLAN.translators[wc.name]["family"] == "command" else PLAN.gpu,
     shell:
         "lmboot translate-with --translator {params.spec:q} --languages {params.languages:q} --input {input.source}"
         " --out {output.nbest} --nmt {params.nmt:q} --normalize {params.normalize:q} --work-dir {params.work}"
@@ -44,7 +44,7 @@ rule translator_scores:
     output:
         f"{DATA}/x-{{name}}/dev_scores.json",
     wildcard_constraints:
-        name="|".join(TRANSLATORS) or "(?!)",
+        name="|".join(PLAN.translators) or "(?!)",
     params:
         criterion=criterion_args,
     conda:
@@ -63,15 +63,15 @@ rule translator_scores:
 
 rule union_nbest:
     input:
-        own=lambda wc: translations(SimpleNamespace(**variant_parts(FULL)), wc.part),
-        others=lambda wc: [f"{DATA}/x-{name}/{wc.part}.nbest.jsonl" for name in TRANSLATORS],
+        own=lambda wc: translations(SimpleNamespace(**variant_parts(PLAN.full)), wc.part),
+        others=lambda wc: [f"{DATA}/x-{name}/{wc.part}.nbest.jsonl" for name in PLAN.translators],
     output:
         f"{DATA}/union/{{part}}.nbest.jsonl",
     wildcard_constraints:
         part="pool|dev",
     params:
         lists=lambda wc, input: " ".join(
-            f"{name}={path}" for name, path in zip(["lmboot", *TRANSLATORS], [input.own, *input.others])
+            f"{name}={path}" for name, path in zip(["lmboot", *PLAN.translators], [input.own, *input.others])
         ),
     conda:
         "../../envs/lmboot.yaml"

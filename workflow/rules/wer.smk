@@ -2,22 +2,17 @@
 # general / selected new-language text), the pipeline, the configured LM and the oracle with both
 # recognizers, bootstrap CIs and paired tests against seed-only and the best baseline (lmboot/wer.py).
 
-WER_LMS = {"seed-only": "seed", **BASELINES, "seed + translated": f"mix-{FULL}"}
-if CONFIGURED != f"mix-{FULL}":
-    WER_LMS[configured_label()] = CONFIGURED
-if ORACLE:
-    WER_LMS["seed + oracle"] = "mix-oracle"
-
+WER_LMS = PLAN.wer_lms()  # label -> LM
 
 
 rule wer:
     input:
-        row_files(wer_rows(WER_LMS, BASELINES)),
+        row_files(PLAN.wer_rows(WER_LMS, PLAN.baselines)),
     output:
         json=f"{RESULTS}/wer.json",
         md=report(f"{RESULTS}/wer.md", caption="../report/wer.rst", category="Results"),
     params:
-        rows=json.dumps(wer_rows(WER_LMS, BASELINES)),
+        rows=json.dumps(PLAN.wer_rows(WER_LMS, PLAN.baselines)),
         asr=cli_section("wer-table", "asr"),
     conda:
         "../../envs/lmboot.yaml"
