@@ -53,7 +53,8 @@ def ablation(rows: list[dict], test: str | Path, out_json: str | Path, samples: 
     "mix" (weights json), "filter" (lm_filter json), "bitext" (file whose lines are the translator's
     training pairs), "arpa" (the LM as ARPA: with it on every row, perplexity over the rows' common
     vocabulary too), "sphinx" / "whisper" / "ctc" (WER JSON of lmboot.asr or lmboot.ctc: adds WER columns with bootstrap CIs
-    and paired tests against the first row, `samples` resamples), "baseline" (true: a baseline row)}.
+    and paired tests against the first row, `samples` resamples), "kind" (lmboot.plan.KINDS: "baseline" rows
+    are what every row is also paired with)}.
     The perplexity that compares the rows (over the common vocabulary when there is one) gets a bootstrap CI
     over test sentences and paired tests against the first row and the best baseline (perplexity_tests).
     Writes out_json and a Markdown table beside it (.md)."""
@@ -73,8 +74,8 @@ def ablation(rows: list[dict], test: str | Path, out_json: str | Path, samples: 
         if row.get("mix"):
             weights = json.loads(Path(row["mix"]).read_text())["weights"]
             entry.update(seed_weight=weights["seed"], weights=weights)
-        if row.get("baseline"):
-            entry["baseline"] = True
+        if row.get("kind"):
+            entry["kind"] = row["kind"]
         if row.get("filter"):
             entry["translations_kept"] = json.loads(Path(row["filter"]).read_text())["kept"]
         if row.get("bitext"):
@@ -101,7 +102,7 @@ def perplexity_tests(table: list[dict], costs: list[np.ndarray], measure: str, s
     """Each row's `measure` (ppl or ppl_common) with its 95 % bootstrap interval over test sentences, and
     paired bootstraps against the first row and the best baseline row (lowest `measure`): WER's tests
     (lmboot.wer) over each sentence's [-log10 p, tokens], so a delta is a log10 perplexity ratio."""
-    baselines = [i for i, entry in enumerate(table) if entry.get("baseline")]
+    baselines = [i for i, entry in enumerate(table) if entry.get("kind") == "baseline"]
     best = min(baselines, key=lambda i: table[i][measure], default=None)
     tests = []
     for own in costs:
@@ -134,7 +135,7 @@ def ablation_table(table: list[dict]) -> str:
 
     common = "ppl_common" in table[0]
     wer_keys = [k for k in RECOGNIZERS if k in table[0]]
-    vs_baseline = any(e.get("baseline") for e in table)
+    vs_baseline = any(e.get("kind") == "baseline" for e in table)
     measure = table[0].get("ppl_test", {}).get("measure")
 
     def ppl_header(name, key):  # the header cells of ppl_cells: the perplexity, then its change columns
@@ -177,26 +178,28 @@ def gap_closed(seed: dict, full: dict, oracle: dict, key: str = "ppl") -> float:
     return (seed[key] - full[key]) / (seed[key] - oracle[key]) if seed[key] != oracle[key] else 0.0
 
 
+def by_kind(rows: list[dict], path) -> tuple[dict, dict, dict, list[dict]]:
+    """An ablation table's seed-only, configured and oracle rows and its method rows (lmboot.plan.KINDS)."""
+    kinds = [row.get("kind") for row in rows]
+    if not all(k in kinds for k in ("seed", "configured", "oracle")):
+        raise InputError(f"{path}: not an ablation table with a seed-only, a configured and an oracle row (kinds "
+                         f"{kinds}; a table made before rows had kinds: run snakemake ablation again)")
+    first = {kind: rows[kinds.index(kind)] for kind in ("seed", "configured", "oracle")}
+    return first["seed"], first["configured"], first["oracle"], [r for r in rows if r.get("kind") == "method"]
+
+
 def seed_sizes(ablations: dict[int, str | Path], out_md: str | Path) -> dict:
-    """One table over seed sizes from their runs' ablation.json: seed-only, the configured LM (the last row
-    before the oracle) and the oracle, by test perplexity (and the share of the seed-to-oracle
-    gap the pipeline closes, also over the common vocabulary when the tables have it) and by WER (relative
-    change vs seed-only with the paired p, and vs the best baseline row when the tables have baselines)."""
-    tables = {}
-    for size, path in sorted(ablations.items()):
-        rows = json.loads(Path(path).read_text())["rows"]
-        labels = [row["label"] for row in rows]
-        oracle = [i for i, label in enumerate(labels) if label.startswith(("oracle", "+ ideal translation"))]
-        if len(rows) < 3 or not oracle or labels[0] != "seed-only":
-            raise InputError(f"{path}: not an ablation table (seed-only first, an oracle row; rows {labels})")
-        # seed-only, the method rows, the oracle (rows after it, such as seed + real pool text + general text, left out)
-        tables[size] = rows[:oracle[-1] + 1]
+    """One table over seed sizes from their runs' ablation.json: seed-only, the configured LM and the oracle
+    (the rows of those kinds), by test perplexity (and the share of the seed-to-oracle gap the pipeline
+    closes, also over the common vocabulary when the tables have it) and by WER (relative change vs seed-only
+    with the paired p, and vs the best baseline row when the tables have baselines)."""
+    tables = {size: json.loads(Path(path).read_text())["rows"] for size, path in sorted(ablations.items())}
+    rows_of = {size: by_kind(rows, ablations[size]) for size, rows in tables.items()}
     keys = [k for k in RECOGNIZERS if k in tables[min(tables)][0]]  # the recognizers of the columns
     common = all("ppl_common" in rows[0] for rows in tables.values())
-    vs_baseline = all(any(row.get("baseline") for row in rows) for rows in tables.values())
+    vs_baseline = all(any(row.get("kind") == "baseline" for row in rows) for rows in tables.values())
     lines = []
-    for size, rows in tables.items():
-        seed, full, oracle = rows[0], rows[-2], rows[-1]
+    for size, (seed, full, oracle, methods) in rows_of.items():
         ppl = [f"{seed['ppl']:.1f}", f"{full['ppl']:.1f}", f"{oracle['ppl']:.1f}", f"{100 * gap_closed(seed, full, oracle, 'ppl'):.0f} %"]
         if common:
             ppl += [f"{seed['ppl_common']:.1f} → {full['ppl_common']:.1f} ({oracle['ppl_common']:.1f})",
@@ -204,7 +207,7 @@ def seed_sizes(ablations: dict[int, str | Path], out_md: str | Path) -> dict:
         wer = [cell for key in keys
                for cell in (wer_cells(seed, key)[0], *wer_cells(full, key, vs_baseline), wer_cells(oracle, key)[0])]
         if "sphinx" in keys:  # the method row with the lowest first-pass WER (which stages to keep)
-            best = min(rows[1:-1], key=lambda row: row["sphinx"]["wer"])
+            best = min([*methods, full], key=lambda row: row["sphinx"]["wer"])
             wer.append(f"{best['label']}: {wer_cells(best, 'sphinx')[1]}")
         lines.append("| " + " | ".join([f"{size:,}", *ppl, *wer]) + " |")
     header = "| seed size | PPL seed-only | PPL pipeline | PPL oracle | gap closed |"

@@ -29,6 +29,10 @@ MIX_PART = f"(general|selected|nbest|oracle|{VARIANT_RE})"  # what mix-<part>+<p
 UNION = "union.r0.plain.rescored.filtered"
 TOPK_ROW = "+ top-k translations (k on dev)"  # the pipeline's top-k hypotheses instead of its 1-best
 TRANSLATOR_ROW = "+ {}"  # a translator alone with the seed (and the union of all)
+# What a table's row is: seed-only; a baseline without translation; a way of making translated text (a method
+# row); the configured LM; the oracle (the real pool text); the ideal (the configured LM with the real pool
+# text in place of its translations). The reports take rows by kind, never by label.
+KINDS = ("seed", "baseline", "method", "configured", "oracle", "ideal")
 
 
 def variant_parts(variant: str) -> dict:
@@ -126,9 +130,12 @@ class Plan:
     def ideal_label(self) -> str:
         return "ideal: " + " + ".join(["seed", "real pool text", *(c.label for c in self.held_parts)])
 
-    def lm_row(self, label: str, name: str, **extra) -> dict:
-        """An LM row of a table: the binary and ARPA model, its mixture weights when it is a mixture."""
-        row = {"label": label, "lm": f"{self.models}/lm/{name}.bin", "arpa": f"{self.models}/lm/{name}.arpa", **extra}
+    def lm_row(self, label: str, name: str, kind: str = "", **extra) -> dict:
+        """An LM row of a table: its kind (KINDS; a method row that is the configured LM is "configured"),
+        the binary and ARPA model, its mixture weights when it is a mixture."""
+        kind = kind or ("configured" if name == self.configured else "method")
+        row = {"label": label, "kind": kind, "lm": f"{self.models}/lm/{name}.bin",
+               "arpa": f"{self.models}/lm/{name}.arpa", **extra}
         if name.startswith("mix-"):
             row["mix"] = f"{self.models}/lm/{name}.json"
         return row
@@ -137,8 +144,8 @@ class Plan:
         """Rows of the ablation table: seed-only, the baselines without translation, each cumulative variant
         interpolated with the seed, the top-k translations, the translators a team brings, the configured LM,
         the oracle. bitext(corpus): the {"src", "tgt"} a translator trains on (the workflow's files)."""
-        rows = [self.lm_row("seed-only", "seed")]
-        rows += [self.lm_row(label, name, baseline=True) for label, name in self.baselines.items()]
+        rows = [self.lm_row("seed-only", "seed", "seed")]
+        rows += [self.lm_row(label, name, "baseline") for label, name in self.baselines.items()]
         for label, variant in self.cumulative().items():
             v = variant_parts(variant)
             rows.append(self.lm_row(label, f"mix-{variant}",
@@ -149,13 +156,12 @@ class Plan:
         if self.configured not in (f"mix-{self.full}", "mix-nbest", *self.translator_mixes):
             rows.append(self.lm_row(self.configured_label(), self.configured))
         if self.oracle:  # the real new-language side of the pool: an ideal translation of the log
-            rows.append(self.lm_row(self.oracle_row, "mix-oracle"))
+            rows.append(self.lm_row(self.oracle_row, "mix-oracle", "oracle"))
             if self.ideal:
-                rows.append(self.lm_row(self.ideal_label(), self.ideal))
+                rows.append(self.lm_row(self.ideal_label(), self.ideal, "ideal"))
         if self.config["asr"]["enabled"]:  # WER columns: asr.smk decodes each row's LM
             for row in rows:
-                name = row["lm"].rsplit("/", 1)[-1][: -len(".bin")]
-                row.update({k: v for k, v in self.wer_rows({"": name})[0].items() if k != "label"})
+                row.update(self.results_of(row["lm"].rsplit("/", 1)[-1][: -len(".bin")]))
         return rows
 
     def translator_rows(self) -> list[dict]:
@@ -173,22 +179,25 @@ class Plan:
         rows.append(self.lm_row(f"every translator: {parts}", self.every_translator))
         return rows
 
-    def wer_lms(self) -> dict[str, str]:
+    def wer_lms(self) -> dict[str, tuple[str, str]]:
         """The LMs of the WER table (snakemake wer): seed-only, the baselines, the pipeline, the configured
-        LM and the oracle. Label -> LM."""
-        lms = {"seed-only": "seed", **self.baselines, "seed + translated": f"mix-{self.full}"}
+        LM and the oracle. Label -> (LM, kind)."""
+        lms = {"seed-only": ("seed", "seed"), **{label: (lm, "baseline") for label, lm in self.baselines.items()}}
+        lms["seed + translated"] = (f"mix-{self.full}", "configured" if self.configured == f"mix-{self.full}" else "method")
         if self.configured != f"mix-{self.full}":
-            lms[self.configured_label()] = self.configured
+            lms[self.configured_label()] = (self.configured, "configured")
         if self.oracle:
-            lms["seed + oracle"] = "mix-oracle"
+            lms["seed + oracle"] = ("mix-oracle", "oracle")
         return lms
 
-    def wer_rows(self, lms: dict[str, str], baselines=()) -> list[dict]:
-        """Rows of a WER table: each LM's result from each of asr.recognizers; labels in baselines are
-        marked as baseline rows (each row is also compared with the best of them)."""
-        return [{"label": label, **{r.key: r.result(self.data, name) for r in self.recognizers},
-                 **({"baseline": True} if label in baselines else {})}
-                for label, name in lms.items()]
+    def results_of(self, lm: str) -> dict[str, str]:
+        """Each of asr.recognizers' result file for an LM, by recognizer key."""
+        return {r.key: r.result(self.data, lm) for r in self.recognizers}
+
+    def wer_rows(self, lms: dict[str, tuple[str, str]]) -> list[dict]:
+        """Rows of a WER table: each LM's kind and its result from each of asr.recognizers (each row is also
+        compared with the best of the baseline rows)."""
+        return [{"label": label, "kind": kind, **self.results_of(lm)} for label, (lm, kind) in lms.items()]
 
     def eval_lms(self) -> dict[str, str]:
         """The LMs of results/<run>/metrics (rule evaluate): label -> LM."""
@@ -284,6 +293,6 @@ class Plan:
         return [roles[role] for role in sorted(roles) if roles[role]] if roles else [self.config["in_domain"]]
 
 def row_files(rows: list[dict]) -> list[str]:
-    """The files a table's rows read (every value but the label and the baseline flag)."""
-    return sorted({path for row in rows for key, path in row.items() if key not in ("label", "baseline")})
+    """The files a table's rows read (every value but the label and the kind)."""
+    return sorted({path for row in rows for key, path in row.items() if key not in ("label", "kind")})
 

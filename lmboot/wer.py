@@ -75,12 +75,12 @@ RECOGNIZERS = TITLES  # key -> title of each recognizer (lmboot/recognizers.py)
 
 
 def wer_columns(rows: list[dict], samples: int = 1000) -> list[dict]:
-    """For rows {"label", "sphinx": json, "whisper": json, "ctc": json, optional "baseline": true} (asr.sphinx_wer /
+    """For rows {"label", "sphinx": json, "whisper": json, "ctc": json, optional "kind"} (asr.sphinx_wer /
     asr.whisper_wer / ctc.ctc_wer outputs): each recognizer's test WER with its bootstrap CI, the paired bootstrap against
     the first row and, when rows are marked as baselines, against the best of them by that recognizer's WER."""
     loaded = [{k: json.loads(Path(row[k]).read_text()) for k in RECOGNIZERS if row.get(k)} for row in rows]
     counts = [{k: np.array(r["counts"]).reshape(-1, 2) for k, r in result.items()} for result in loaded]
-    baselines = [i for i, row in enumerate(rows) if row.get("baseline")]
+    baselines = [i for i, row in enumerate(rows) if row.get("kind") == "baseline"]
     out = []
     for result, own in zip(loaded, counts):
         entry = {}
@@ -119,9 +119,10 @@ def wer_table(rows: list[dict], out_json: str, samples: int = 1000) -> dict:
     """results/<run>/wer.{json,md}: WER of each LM with both recognizers, CIs and paired tests vs row 1
     (and vs the best baseline row when rows are marked as baselines)."""
     columns = wer_columns(rows, samples)
-    table = [{"label": row["label"], **entry} for row, entry in zip(rows, columns)]
+    table = [{"label": row["label"], **({"kind": row["kind"]} if "kind" in row else {}), **entry}
+             for row, entry in zip(rows, columns)]
     write_json(out_json, {"rows": table})
-    vs_baseline = any(row.get("baseline") for row in rows)
+    vs_baseline = any(row.get("kind") == "baseline" for row in rows)
     extra = " vs best baseline |" if vs_baseline else ""
     keys = [key for key in RECOGNIZERS if any(key in e for e in table)]  # the recognizers decoded
     header = "| LM |" + "".join(f" {RECOGNIZERS[key]} WER % [95 % CI] | vs first row |{extra}" for key in keys)

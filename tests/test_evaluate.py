@@ -102,14 +102,16 @@ def test_ablation_table_gets_wer_columns(tmp_path):
 def test_seed_size_table_reads_each_runs_ablation(tmp_path):
     from lmboot.evaluate import seed_sizes
 
-    def row(label, ppl, wer, delta):
-        return {"label": label, "ppl": ppl, "sphinx": {"wer": wer, "ci_low": wer - 0.02, "ci_high": wer + 0.02,
-                                                       "vs_first": {"delta": delta, "p_not_better": 0.01}}}
+    def row(label, ppl, wer, delta, kind="method"):
+        return {"label": label, "kind": kind, "ppl": ppl,
+                "sphinx": {"wer": wer, "ci_low": wer - 0.02, "ci_high": wer + 0.02,
+                           "vs_first": {"delta": delta, "p_not_better": 0.01}}}
 
     paths = {}
-    for size, full in ((500, 80.0), (2000, 90.0)):
-        rows = [row("seed-only", 100.0, 0.40, 0.0), row("+ raw translation", 85.0, 0.30, -0.10),
-                row("+ LM filtering", full, 0.36, -0.04), row("oracle (real pool text)", 60.0, 0.20, -0.20)]
+    for size, full in ((500, 80.0), (2000, 90.0)):  # rows taken by kind: the configured one need not be last
+        rows = [row("seed-only", 100.0, 0.40, 0.0, "seed"), row("+ raw translation", 85.0, 0.30, -0.10),
+                row("+ LM filtering", full, 0.36, -0.04, "configured"), row("+ top-k", 70.0, 0.50, 0.10),
+                row("oracle (real pool text)", 60.0, 0.20, -0.20, "oracle"), row("ideal", 50.0, 0.1, -0.3, "ideal")]
         paths[size] = tmp_path / f"{size}.json"
         paths[size].write_text(json.dumps({"rows": rows}))
     seed_sizes(paths, tmp_path / "sizes.md")
@@ -117,16 +119,20 @@ def test_seed_size_table_reads_each_runs_ablation(tmp_path):
     assert lines[2].startswith("| 500 | 100.0 | 80.0 | 60.0 | 50 % | 40.0 [38.0, 42.0] | 36.0 [34.0, 38.0] | -10.0 % (p 0.01) |")
     assert lines[2].endswith("| + raw translation: -25.0 % (p 0.01) |")
     assert lines[3].startswith("| 2,000 | 100.0 | 90.0 | 60.0 | 25 % |")
-    (tmp_path / "bad.json").write_text(json.dumps({"rows": [row("seed-only", 100.0, 0.4, 0.0)]}))
-    with pytest.raises(InputError, match="bad.json: not an ablation table"):
+    (tmp_path / "bad.json").write_text(json.dumps({"rows": [row("seed-only", 100.0, 0.4, 0.0, "seed")]}))
+    with pytest.raises(InputError, match="bad.json: not an ablation table with a seed-only, a configured and an"):
         seed_sizes({1000: tmp_path / "bad.json"}, tmp_path / "x.md")
-    common = [{**r, "ppl_common": c} for r, c in zip(rows, (300.0, 200.0, 180.0, 100.0))]  # the 2,000 rows
+    unkinded = [{k: v for k, v in r.items() if k != "kind"} for r in rows]  # a table made before row kinds
+    (tmp_path / "old.json").write_text(json.dumps({"rows": unkinded}))
+    with pytest.raises(InputError, match="old.json: .*run snakemake ablation again"):
+        seed_sizes({1000: tmp_path / "old.json"}, tmp_path / "x.md")
+    common = [{**r, "ppl_common": c} for r, c in zip(rows, (300.0, 200.0, 180.0, 150.0, 100.0, 90.0))]
     (tmp_path / "common.json").write_text(json.dumps({"rows": common}))
     seed_sizes({2000: tmp_path / "common.json"}, tmp_path / "common.md")
     lines = (tmp_path / "common.md").read_text().splitlines()
     assert "common vocabulary" in lines[0]
     assert lines[2].startswith("| 2,000 | 100.0 | 90.0 | 60.0 | 25 % | 300.0 → 180.0 (100.0) | 60 % |")
-    rows[1] = {**rows[1], "baseline": True}  # with a baseline row, the configured LM is also paired with it
+    rows[1] = {**rows[1], "kind": "baseline"}  # with a baseline row, the configured LM is also paired with it
     rows[2]["sphinx"]["vs_best_baseline"] = {"label": rows[1]["label"], "delta": 0.06, "p_not_better": 0.99}
     (tmp_path / "baseline.json").write_text(json.dumps({"rows": rows}))
     seed_sizes({2000: tmp_path / "baseline.json"}, tmp_path / "baseline.md")
@@ -191,7 +197,7 @@ def test_ablation_tests_perplexity_over_sentences_against_seed_only_and_the_best
     large = unigram_arpa(tmp_path / "large.arpa", {"<unk>": -3.0, "</s>": -0.5, "a": -0.5, "b": -0.4, "c": -0.4})
     test = write_text(tmp_path / "test.txt", ["a b", "a c", "a"] * 10)
     rows = [{"label": "seed-only", "lm": small, "arpa": small},
-            {"label": "weak text", "lm": weak, "arpa": weak, "baseline": True},
+            {"label": "weak text", "lm": weak, "arpa": weak, "kind": "baseline"},
             {"label": "big", "lm": large, "arpa": large}]
     ablation(rows, test, tmp_path / "ablation.json", samples=200)
     table = json.loads((tmp_path / "ablation.json").read_text())["rows"]

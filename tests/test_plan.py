@@ -60,14 +60,16 @@ def test_the_demos_ablation_rows():
         "seed-only", "seed + general text (baseline)", "seed + selected text (baseline)", "+ raw translation",
         "+ embedding selection", "+ self-training", "+ n-best rescoring", "+ LM filtering", "+ entity protection",
         "+ top-k translations (k on dev)", plan.configured_label(), "oracle (real pool text)", plan.ideal_label()]
-    assert [bool(row.get("baseline")) for row in rows] == [False, True, True] + [False] * 10
+    assert [row["kind"] for row in rows] == ["seed", "baseline", "baseline"] + ["method"] * 7 + [
+        "configured", "oracle", "ideal"]
     assert plan.full == "selected.r1.plain.rescored.filtered"  # entity protection: its own row, not configured
     raw = rows[3]
     assert raw["lm"] == "models/demo/lm/mix-general.r0.plain.1best.unfiltered.bin"
     assert raw["translator"] == "models/demo/general/round0/dev_scores.json" and raw["bitext"] == "bitext/general.src"
-    assert rows[0] == {"label": "seed-only", "lm": "models/demo/lm/seed.bin", "arpa": "models/demo/lm/seed.arpa"}
+    assert rows[0] == {"label": "seed-only", "kind": "seed", "lm": "models/demo/lm/seed.bin",
+                       "arpa": "models/demo/lm/seed.arpa"}
     assert all(row["mix"] == row["lm"][: -len(".bin")] + ".json" for row in rows[1:])
-    assert "models/demo/lm/seed.arpa" in row_files(rows) and "seed-only" not in row_files(rows)
+    assert "models/demo/lm/seed.arpa" in row_files(rows) and not {"seed-only", "seed"} & set(row_files(rows))
 
 
 def test_every_lm_a_row_names_is_a_name_the_lm_rules_accept():
@@ -104,9 +106,10 @@ def test_the_wer_tables_lms_and_the_choices_on_dev():
     assert list(lms) == ["seed-only", "seed + general text (baseline)", "seed + selected text (baseline)",
                          "lmboot's translator alone: seed + top-k translations + general text (baseline)",
                          "seed + translated", plan.configured_label(), "seed + oracle"]
-    rows = plan.wer_rows(lms, plan.baselines)
-    assert [bool(row.get("baseline")) for row in rows] == [False, True, True, True, False, False, False]
-    assert set(rows[0]) == {"label", "ctc"}
+    rows = plan.wer_rows(lms)
+    assert [row["kind"] for row in rows] == ["seed", "baseline", "baseline", "baseline", "method", "configured",
+                                             "oracle"]
+    assert set(rows[0]) == {"label", "kind", "ctc"}
     choices = plan.dev_choices()
     assert choices["CTC LM weight, word score"] == f"data/es-en/asr/ctc/{plan.configured}.json"
     assert "PocketSphinx LM weight" not in choices
@@ -129,3 +132,12 @@ def test_a_section_holds_only_the_keys_its_command_reads():
     asr = json.loads(plan.cli_section("ctc-wer", "asr"))
     assert "ctc_lm_weight" in asr and "sphinx_lw" not in asr
     assert json.loads(plan.cli_section("ctc-wer", "asr", ctc_beam=7))["ctc_beam"] == 7
+
+
+def test_a_method_row_that_is_the_configured_lm_is_of_kind_configured():
+    config = load(ROOT / "config/config.yaml")
+    config["lm"]["components"] = ["nbest"]
+    rows = Plan(config).ablation_rows(bitext)
+    kinds = {row["label"]: row["kind"] for row in rows}
+    assert kinds["+ top-k translations (k on dev)"] == "configured"
+    assert list(kinds.values()).count("configured") == 1 and not any(k.startswith("configured:") for k in kinds)

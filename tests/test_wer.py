@@ -82,8 +82,8 @@ def test_every_row_is_paired_with_the_best_baseline(tmp_path):
         return str(path)
 
     rows = [{"label": "seed-only", "sphinx": result("s0", [[3, 4]] * 20)},
-            {"label": "weak baseline", "sphinx": result("s1", [[2, 4]] * 20), "baseline": True},
-            {"label": "strong baseline", "sphinx": result("s2", [[1, 4]] * 10 + [[2, 4]] * 10), "baseline": True},
+            {"label": "weak baseline", "sphinx": result("s1", [[2, 4]] * 20), "kind": "baseline"},
+            {"label": "strong baseline", "sphinx": result("s2", [[1, 4]] * 10 + [[2, 4]] * 10), "kind": "baseline"},
             {"label": "configured", "sphinx": result("s3", [[1, 4]] * 20)}]
     wer_table(rows, str(tmp_path / "wer.json"), samples=200)
     table = json.loads((tmp_path / "wer.json").read_text())["rows"]

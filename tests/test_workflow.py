@@ -445,13 +445,13 @@ split: {{seed_size: 100, dev_size: 40, test_size: 60}}
 
 
 def test_each_gpu_rule_has_its_slurm_resources():
-    """Every rule that asks for a GPU (resources gpu=GPU) is set in both Slurm profiles: its GPU partition,
+    """Every rule that asks for a GPU (resources gpu=PLAN.gpu) is set in both Slurm profiles: its GPU partition,
     and no GPU on the single-node test cluster (a rule left out asks the test cluster for a GPU it lacks)."""
     import yaml
 
     rules = re.findall(r"^\s*rule (\w+):((?:\n(?!\s*rule ).*)*)", "\n".join(
         p.read_text() for p in sorted((ROOT / "workflow/rules").glob("*.smk"))), re.M)
-    gpu_rules = {name for name, body in rules if re.search(r"^\s+gpu=(SELECT_)?GPU,", body, re.M)}
+    gpu_rules = {name for name, body in rules if re.search(r"^\s+gpu=PLAN\.(select_)?gpu,", body, re.M)}
     assert {"train", "translate", "translate_1best", "pretrained", "select_score"} <= gpu_rules
     for profile in ("slurm", "slurm-localhost"):
         resources = yaml.safe_load((ROOT / f"workflow/profiles/{profile}/config.yaml").read_text())["set-resources"]

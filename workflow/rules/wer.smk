@@ -2,17 +2,17 @@
 # general / selected new-language text), the pipeline, the configured LM and the oracle with both
 # recognizers, bootstrap CIs and paired tests against seed-only and the best baseline (lmboot/wer.py).
 
-WER_LMS = PLAN.wer_lms()  # label -> LM
+WER_ROWS = PLAN.wer_rows(PLAN.wer_lms())  # label, kind, each recognizer's result
 
 
 rule wer:
     input:
-        row_files(PLAN.wer_rows(WER_LMS, PLAN.baselines)),
+        row_files(WER_ROWS),
     output:
         json=f"{RESULTS}/wer.json",
         md=report(f"{RESULTS}/wer.md", caption="../report/wer.rst", category="Results"),
     params:
-        rows=json.dumps(PLAN.wer_rows(WER_LMS, PLAN.baselines)),
+        rows=json.dumps(WER_ROWS),
         asr=cli_section("wer-table", "asr"),
     conda:
         "../../envs/lmboot.yaml"
