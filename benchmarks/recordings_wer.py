@@ -49,8 +49,8 @@ def main() -> int:
         write_lines(manifest, [f"{i}\trecording\t{w}\t{t}" for i, (w, t) in enumerate(rows)])
         start = time.perf_counter()
         emissions(manifest, Path(tmp) / "e.npz")
-        tokens, emitted = load_emissions(Path(tmp) / "e.npz")
-        hyps = Decoder(tokens, models / f"{name}.ctc.lexicon", f"{lm}.bin", ctc["beam"]).decode(emitted, ctc["lm_weight"],
+        units, emitted = load_emissions(Path(tmp) / "e.npz")
+        hyps = Decoder(units["tokens"], models / f"{name}.ctc.lexicon", f"{lm}.bin", ctc["beam"]).decode(emitted, ctc["lm_weight"],
                                                                                  ctc["word_score"])
     out["ctc"] = {"lm_weight": ctc["lm_weight"], "word_score": ctc["word_score"], "wer": wer(corpus_errors(refs, hyps)),
                   "hyps": hyps, "seconds": time.perf_counter() - start}

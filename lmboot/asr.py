@@ -11,11 +11,11 @@ from pathlib import Path
 
 import numpy as np
 
-from lmboot.corpus import atomic_write, read_lines, write_json
+from lmboot.corpus import atomic_write, read_lines
 from lmboot.ct2_device import ct2_device
 from lmboot.lm import load_model
 from lmboot.pronounce import sphinx_model_dir
-from lmboot.records import choice_record
+from lmboot.recognize import best_of, wer_of
 from lmboot.schema import default
 from lmboot.speech import SAMPLE_RATE, read_manifest, read_wav
 from lmboot.wer import corpus_errors, errors, normalize_text, wer
@@ -96,21 +96,41 @@ def whisper_nbest(manifest: str | Path, out_jsonl: str | Path, model: str | Path
 
 # --- WER of an LM with each recognizer (settings tuned on dev, scored on test) ---------------------
 
+class Sphinx:
+    """PocketSphinx with the LM in its first pass (lmboot.recognize): the LM weight (asr.sphinx_lw) tuned on dev."""
+
+    name = "pocketsphinx"
+
+    def __init__(self, arpa, dict_path, manifests: dict[str, str | Path], lw_grid: list[float], threads: int = 1,
+                 hmm: str | Path | None = None):
+        self.arpa, self.dict, self.lw_grid, self.threads, self.hmm = arpa, dict_path, lw_grid, threads, hmm
+        self.wavs = {part: [r["wav"] for r in read_manifest(m)] for part, m in manifests.items()}
+        self.rtf = 0.0
+
+    def decode(self, part: str, setting: tuple) -> list[str]:
+        decoded = sphinx_decode(self.wavs[part], self.arpa, self.dict, setting[0], self.threads, self.hmm)
+        self.rtf = decoded["rtf"]
+        return decoded["hyps"]
+
+    def tune(self, measure) -> tuple:
+        return best_of([(lw,) for lw in self.lw_grid], measure)
+
+    def fields(self, setting: tuple) -> dict:
+        return {"lw": setting[0]}
+
+    def extra(self, test_hyps: list[str], test_refs: list[str]) -> dict:
+        return {"rtf": self.rtf}  # of the last decoding: test's
+
+
+def references(manifest: str | Path) -> list[str]:
+    return [r["text"] for r in read_manifest(manifest)]
+
+
 def sphinx_wer(arpa: str | Path, dict_path: str | Path, dev_manifest: str | Path, test_manifest: str | Path,
                lw_grid: list[float], out_json: str | Path, threads: int = 1, hmm: str | Path | None = None) -> dict:
-    """PocketSphinx with the LM: the LM weight with the lowest dev WER, then the test set decoded with it."""
-    dev, test = read_manifest(dev_manifest), read_manifest(test_manifest)
-    dev_wer = {}
-    for lw in lw_grid:
-        hyps = sphinx_decode([r["wav"] for r in dev], arpa, dict_path, lw, threads, hmm)["hyps"]
-        dev_wer[str(lw)] = wer(corpus_errors([r["text"] for r in dev], hyps))
-    best = min(lw_grid, key=lambda lw: dev_wer[str(lw)])
-    decoded = sphinx_decode([r["wav"] for r in test], arpa, dict_path, best, threads, hmm)
-    counts = corpus_errors([r["text"] for r in test], decoded["hyps"])
-    result = {"recognizer": "pocketsphinx", "lm": str(arpa), "lw": best, "dev_wer": dev_wer,
-              "choice": choice_record("dev_wer", "lower", dev_wer, best),
-              "test_wer": wer(counts), "rtf": decoded["rtf"], "counts": counts.tolist(), "hyps": decoded["hyps"]}
-    write_json(out_json, result)
+    """PocketSphinx's WER with an LM (lmboot.recognize.wer_of): the LM weight tuned on dev, test decoded."""
+    sphinx = Sphinx(arpa, dict_path, {"dev": dev_manifest, "test": test_manifest}, lw_grid, threads, hmm)
+    result = wer_of(sphinx, arpa, references(dev_manifest), references(test_manifest), out_json)
     return {k: result[k] for k in ("lw", "test_wer", "rtf")}
 
 
@@ -132,26 +152,39 @@ def rescore_choice(lists, alpha: float, beta: float) -> list[str]:
     return [max(hyps, key=lambda h: h[1] + alpha * h[2] + beta * h[3])[0] if hyps else "" for hyps in lists]
 
 
+class WhisperNbest:
+    """Whisper's n-best lists rescored with whisper + α·LM + β·words (lmboot.recognize): α and β
+    (asr.alpha, asr.beta) tuned on dev; the record adds Whisper's own 1-best (no LM) and the oracle (the
+    best hypothesis in each list) on test."""
+
+    name = "whisper"
+
+    def __init__(self, lm_path, nbest: dict[str, str | Path], alpha_grid: list[float], beta_grid: list[float]):
+        lm = load_model(lm_path)
+        self.lists = {part: nbest_lists(path, lm) for part, path in nbest.items()}
+        self.grid = [(a, b) for a in alpha_grid for b in beta_grid]
+
+    def decode(self, part: str, setting: tuple) -> list[str]:
+        return rescore_choice(self.lists[part], *setting)
+
+    def tune(self, measure) -> tuple:
+        return best_of(self.grid, measure)
+
+    def fields(self, setting: tuple) -> dict:
+        return {"alpha": setting[0], "beta": setting[1]}
+
+    def extra(self, test_hyps: list[str], test_refs: list[str]) -> dict:
+        test = self.lists["test"]
+        first = corpus_errors(test_refs, [hyps[0][0] if hyps else "" for hyps in test])  # Whisper's own 1-best
+        oracle = np.array([min((errors(normalize_text(ref), h[0]) for h in hyps),
+                               default=errors(normalize_text(ref), "")) for ref, hyps in zip(test_refs, test)])
+        return {"test_wer_1best": wer(first), "test_wer_oracle": wer(oracle)}
+
+
 def whisper_wer(lm_path: str | Path, dev_nbest: str | Path, test_nbest: str | Path, dev_manifest: str | Path,
                 test_manifest: str | Path, alpha_grid: list[float], beta_grid: list[float],
                 out_json: str | Path) -> dict:
-    """Whisper n-best rescored with whisper + α·LM + β·words, α and β with the lowest dev WER; test WER
-    with them, beside Whisper's own 1-best (no LM) and the oracle (the best hypothesis in each list)."""
-    lm = load_model(lm_path)
-    dev_refs = [r["text"] for r in read_manifest(dev_manifest)]
-    test_refs = [r["text"] for r in read_manifest(test_manifest)]
-    dev, test = nbest_lists(dev_nbest, lm), nbest_lists(test_nbest, lm)
-    grid = {(a, b): wer(corpus_errors(dev_refs, rescore_choice(dev, a, b))) for a in alpha_grid for b in beta_grid}
-    alpha, beta = min(grid, key=grid.get)
-    hyps = rescore_choice(test, alpha, beta)
-    counts = corpus_errors(test_refs, hyps)
-    first = corpus_errors(test_refs, [hyps_[0][0] if hyps_ else "" for hyps_ in test])  # Whisper's own 1-best
-    oracle = np.array([min((errors(normalize_text(ref), h[0]) for h in hyps_), default=errors(normalize_text(ref), ""))
-                       for ref, hyps_ in zip(test_refs, test)])
-    dev_wer = {f"{a} {b}": w for (a, b), w in grid.items()}
-    result = {"recognizer": "whisper", "lm": str(lm_path), "alpha": alpha, "beta": beta,
-              "dev_wer": dev_wer, "test_wer": wer(counts),
-              "choice": choice_record("dev_wer", "lower", dev_wer, f"{alpha} {beta}"),
-              "test_wer_1best": wer(first), "test_wer_oracle": wer(oracle), "counts": counts.tolist(), "hyps": hyps}
-    write_json(out_json, result)
+    """Whisper n-best's WER with an LM (lmboot.recognize.wer_of): α and β tuned on dev, test rescored."""
+    whisper = WhisperNbest(lm_path, {"dev": dev_nbest, "test": test_nbest}, alpha_grid, beta_grid)
+    result = wer_of(whisper, lm_path, references(dev_manifest), references(test_manifest), out_json)
     return {k: result[k] for k in ("alpha", "beta", "test_wer", "test_wer_1best", "test_wer_oracle")}

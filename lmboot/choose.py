@@ -133,14 +133,15 @@ class DevWER(DevPerplexity):
         asr = self.speech["asr"]
         if getattr(self, "_seed", None) is None:
             self._seed = ArpaModel(self.seed_arpa)
-            self._tokens, self._emitted, self._refs = speech_set(self.speech["emissions"], self.speech["manifest"])
+            self._units, self._emitted, self._refs = speech_set(self.speech["emissions"], self.speech["manifest"])
         out = {}
         with tempfile.TemporaryDirectory() as tmp:
             for key, path in arpas.items():
                 interpolate([self._seed, ArpaModel(path)], self.dev, self.seed_weight, f"{tmp}/mix.arpa")
                 build_binary(f"{tmp}/mix.arpa", f"{tmp}/mix.bin")
                 lexicon(f"{tmp}/mix.arpa", f"{tmp}/lexicon", asr["ctc_model"], asr["ctc_lexicon"], asr["ctc_cache_dir"])
-                decoder = Decoder(self._tokens, f"{tmp}/lexicon", f"{tmp}/mix.bin", asr)
+                decoder = Decoder(self._units["tokens"], f"{tmp}/lexicon", f"{tmp}/mix.bin", asr, self._units["blank"],
+                                  self._units["separator"])
                 grid, best = tune(lambda lw, ws: decoder.decode(self._emitted, lw, ws), self._refs,
                                   asr["ctc_lm_weight"], asr["ctc_word_score"])
                 out[key] = grid[best]

@@ -135,6 +135,12 @@ def check_together(config: dict, source: str) -> None:
     check_translators(config, source)
     check_roles(config, source)
     asr = config.get("asr") or {}
+    if "onnx_ctc" in (asr.get("recognizers") or []) and asr.get("enabled") and not asr.get("onnx_ctc"):
+        raise InputError(f"{source}: asr.recognizers: onnx_ctc needs asr.onnx_ctc (the model, its tokens and "
+                         "sample rate)")
+    onnx = asr.get("onnx_ctc") or {}
+    if onnx.get("units") == "pieces" and not onnx.get("pieces"):
+        raise InputError(f"{source}: asr.onnx_ctc.pieces: units pieces needs the model's sentencepiece model")
     if asr.get("speech_from") and any((asr.get("recordings") or {}).values()):
         raise InputError(f"{source}: asr.recordings: cannot be used with asr.speech_from (another run's speech)")
 

@@ -45,6 +45,7 @@ MODEL_PATHS = {  # config key: "file" or "directory"
     "nmt.pretrained.checkpoint": "file", "nmt.pretrained.spm_model": "file", "nmt.pretrained.dict": "file",
     "nmt.pretrained.ct2_model": "directory", "asr.ctc_model": "file", "asr.ctc_lexicon": "file",
     "asr.lexicon": "file", "asr.sphinx_hmm": "directory", "asr.whisper_model": "directory",
+    "asr.onnx_ctc.model": "file", "asr.onnx_ctc.tokens": "file", "asr.onnx_ctc.pieces": "file",
 }
 
 

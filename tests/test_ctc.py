@@ -101,8 +101,9 @@ def test_real_recordings_decode_with_the_lm_in_the_beam(tmp_path):
     manifest, texts = recordings_manifest(tmp_path)
     stats = ctc.emissions(manifest, tmp_path / "emissions.npz")
     assert stats["utterances"] == 10
-    tokens, emitted = ctc.load_emissions(tmp_path / "emissions.npz")
-    assert tokens == TOKENS and all(e.shape[1] == len(TOKENS) for e in emitted)
+    units, emitted = ctc.load_emissions(tmp_path / "emissions.npz")
+    assert units == {"tokens": TOKENS, "blank": "<blank>", "separator": "<wb>"}
+    assert all(e.shape[1] == len(TOKENS) for e in emitted)
     assert np.allclose(np.exp(emitted[0]).sum(1), 1, atol=1e-3)
     # an LM of the transcripts themselves against one of unrelated text with the same words
     words = sorted({w for t in texts for w in t.split()})

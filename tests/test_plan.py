@@ -141,3 +141,17 @@ def test_a_method_row_that_is_the_configured_lm_is_of_kind_configured():
     kinds = {row["label"]: row["kind"] for row in rows}
     assert kinds["+ top-k translations (k on dev)"] == "configured"
     assert list(kinds.values()).count("configured") == 1 and not any(k.startswith("configured:") for k in kinds)
+
+
+def test_the_onnx_ctc_recognizer_needs_its_model():
+    with pytest.raises(InputError, match=r"config.yaml: asr.recognizers: onnx_ctc needs asr.onnx_ctc"):
+        load_with(asr={"enabled": True, "recognizers": ["ctc", "onnx_ctc"]})
+    with pytest.raises(InputError, match=r"asr.onnx_ctc.pieces: units pieces needs the model's sentencepiece"):
+        load_with(asr={"enabled": True, "recognizers": ["onnx_ctc"],
+                       "onnx_ctc": {"model": "m.onnx", "tokens": "tokens.txt", "sample_rate": 16000, "units": "pieces"}})
+    config = load_with(asr={"enabled": True, "recognizers": ["onnx_ctc"],
+                            "onnx_ctc": {"model": "m.onnx", "tokens": "vocab.json", "sample_rate": 16000}})
+    assert config["asr"]["onnx_ctc"]["separator"] == "auto" and config["asr"]["onnx_ctc"]["units"] == "chars"
+    plan = Plan(config)
+    assert plan.results_of("seed") == {"onnx_ctc": "data/demo/asr/onnx_ctc/seed.json"}
+    assert plan.dev_choices()["team's CTC model LM weight, word score"] == f"data/demo/asr/onnx_ctc/{plan.configured}.json"

@@ -154,7 +154,8 @@ def test_workflow_end_to_end(tmp_path):
                                                "configured: seed + top-k translations + general text",
                                                "oracle (real pool text)",
                                                "ideal: seed + real pool text + general text"]
-    assert [r.get("baseline", False) for r in ablation[:4]] == [False, True, True, False]
+    assert [r["kind"] for r in ablation[:4]] == ["seed", "baseline", "baseline", "method"]
+    assert [r["kind"] for r in ablation[-3:]] == ["configured", "oracle", "ideal"]
     assert ablation[-3]["ppl"] == pytest.approx(metrics["lms"]["configured"]["ppl"])
     assert ablation[-3]["oov_rate"] <= min(ablation[-4]["oov_rate"], ablation[1]["oov_rate"])  # the union of both
     assert ablation[-4]["translations_kept"] >= ablation[7]["translations_kept"]  # k >= 1 hypotheses each
@@ -175,6 +176,7 @@ def test_workflow_end_to_end(tmp_path):
     check_a_second_run_is_identical(tmp_path)
     check_a_pretrained_ctranslate2_model(tmp_path)
     check_a_second_translator(tmp_path, pool)
+    check_a_teams_onnx_ctc_model(tmp_path)
     for rule in STAGES:  # every rule leaves a log and a benchmark
         assert list((tmp_path / "logs/tiny").glob(f"{rule}*.log")), rule
         assert list((tmp_path / "benchmarks/tiny").glob(f"{rule}*.tsv")), rule
@@ -405,7 +407,7 @@ def check_a_second_translator(workdir: Path, pool: list[str]) -> None:
     labels = [r["label"] for r in ablation]
     own = "lmboot's translator alone: seed + top-k translations + general text (baseline)"
     assert labels[1:4] == ["seed + general text (baseline)", "seed + selected text (baseline)", own]
-    assert ablation[3]["baseline"]  # what the second translator adds is measured against lmboot's own
+    assert ablation[3]["kind"] == "baseline"  # what the second translator adds is measured against lmboot's own
     assert labels[11:15] == ["+ Apertium", "+ union of every translator's n-best",
                              "every translator: seed + top-k translations + Apertium translations",
                              "configured: seed + top-k translations + Apertium translations + general text"]
@@ -413,6 +415,37 @@ def check_a_second_translator(workdir: Path, pool: list[str]) -> None:
     weights = json.loads((workdir / "models/tiny/lm/mix-nbest+x-apertium.r0.plain.rescored.filtered+general.json")
                          .read_text())["weights"]
     assert list(weights) == ["seed", "nbest", "x-apertium.r0.plain.rescored.filtered", "general"]
+
+
+def onnx_overlay(workdir: Path) -> Path:
+    """A team's CTC model over characters (a tiny random wav2vec2-shaped ONNX model made here, its vocab.json)
+    as a fourth recognizer beside hama's."""
+    import torch
+    from test_onnx_ctc import CHARS, Random, export
+
+    (workdir / "team").mkdir(exist_ok=True)
+    (workdir / "team/vocab.json").write_text(json.dumps({t: i for i, t in enumerate(CHARS)}))
+    with torch.no_grad():
+        export(Random(len(CHARS)), workdir / "team/ctc.onnx")
+    overlay = workdir / "onnx.yaml"
+    overlay.write_text("asr: {recognizers: [ctc, onnx_ctc], onnx_ctc: {model: team/ctc.onnx, tokens: team/vocab.json, "
+                       "sample_rate: 16000}}\n")
+    return overlay
+
+
+def check_a_teams_onnx_ctc_model(workdir: Path) -> None:
+    """The onnx_ctc recognizer end to end: its own emissions (once per audio set), a lexicon per LM spelled in
+    its characters, the LM weight and word score tuned on dev, a WER column in wer.md beside hama's."""
+    overlay = onnx_overlay(workdir)
+    run = snakemake(workdir, "--cores", "2", "--configfile", str(TINY), str(overlay), "--", "wer")
+    assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
+    rows = json.loads((workdir / "results/tiny/wer.json").read_text())["rows"]
+    assert all({"ctc", "onnx_ctc"} <= set(row) for row in rows)
+    result = json.loads((workdir / "data/tiny/asr/onnx_ctc/seed.json").read_text())
+    assert len(result["hyps"]) == 10 and result["choice"]["criterion"] == "dev_wer"
+    assert "team's CTC model WER % [95 % CI]" in (workdir / "results/tiny/wer.md").read_text().splitlines()[0]
+    lexicon = (workdir / "models/tiny/asr/seed.onnx_ctc.lexicon").read_text().splitlines()
+    assert lexicon and all(line.endswith(" |") for line in lexicon)
 
 
 def assistant_share(workdir: Path, kept: bool) -> float:
@@ -423,6 +456,22 @@ def assistant_share(workdir: Path, kept: bool) -> float:
     flags = [line.split("\t")[2] == "1" for line in (workdir / "data/tiny/select/distances.tsv").read_text().splitlines()[1:]]
     chosen = [text for text, flag in zip(general, flags) if flag == kept]
     return sum(text in assistant for text in chosen) / len(chosen)
+
+
+def test_a_teams_onnx_ctc_model_gets_its_own_jobs(tmp_path):
+    """asr.recognizers [ctc, onnx_ctc]: the team's model gets its own emissions, lexicons and WER jobs, each
+    naming the model (--onnx-ctc); hama's jobs are as before."""
+    overlay = onnx_overlay(tmp_path)
+    run = snakemake(tmp_path, "-n", "-p", "--configfile", str(TINY), str(overlay), "--", "wer")
+    assert run.returncode == 0, (run.stdout + run.stderr)[-3000:]
+    stats = (run.stdout + run.stderr).partition("Job stats:")[2].partition("\n\n")[0]
+    jobs = {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", stats, re.M)}
+    assert jobs["ctc_emissions"] == 4 and jobs["ctc_lexicon"] == jobs["ctc_wer"] == 2 * 6  # 6 LMs in wer.md
+    commands = [line for line in run.stdout.splitlines() if "lmboot ctc-" in line]
+    team = [line for line in commands if "--onnx-ctc" in line]
+    assert len(team) == 2 + 6 and all("team/ctc.onnx" in line for line in team)
+    assert all("onnx_ctc" in line for line in team) and not any("--onnx-ctc" in line for line in commands
+                                                                 if "onnx_ctc" not in line)
 
 
 def test_a_configfile_replaces_the_demo_config(tmp_path):

@@ -68,18 +68,24 @@ def cmd_whisper_wer(a):
     return whisper_wer(a.lm, a.dev_nbest, a.test_nbest, a.dev, a.test, a.asr["alpha"], a.asr["beta"], a.out)
 
 
+ONNX_CTC = arg("--onnx-ctc", type=json.loads, default=None,
+               help="a team's CTC model (the asr.onnx_ctc object, JSON) in place of hama's (asr.ctc_model)")
+
+
 @command("ctc-emissions", "a CTC acoustic model's log-probabilities for the utterances of a manifest",
-         required("--manifest", "--out"), section_arg("asr", "ctc_model"))
+         required("--manifest", "--out"), section_arg("asr", "ctc_model"), ONNX_CTC)
 def cmd_ctc_emissions(a):
-    from lmboot.ctc import emissions
-    return emissions(a.manifest, a.out, a.asr["ctc_model"])
+    from lmboot.ctc import acoustic_model, emissions
+    return emissions(a.manifest, a.out, acoustic_model(a.asr["ctc_model"], a.onnx_ctc))
 
 
-@command("ctc-lexicon", "an LM's words spelled in the CTC model's tokens (asr.ctc_lexicon, then G2P)",
-         required("--arpa", "--out"), section_arg("asr", "ctc_model", "ctc_lexicon", "ctc_cache_dir"), THREADS)
+@command("ctc-lexicon", "an LM's words spelled in the CTC model's tokens (asr.ctc_lexicon, then G2P or units)",
+         required("--arpa", "--out"), section_arg("asr", "ctc_model", "ctc_lexicon", "ctc_cache_dir"), ONNX_CTC,
+         THREADS)
 def cmd_ctc_lexicon(a):
-    from lmboot.ctc import lexicon
-    return lexicon(a.arpa, a.out, a.asr["ctc_model"], a.asr["ctc_lexicon"], a.asr["ctc_cache_dir"], a.threads)
+    from lmboot.ctc import acoustic_model, lexicon
+    return lexicon(a.arpa, a.out, acoustic_model(a.asr["ctc_model"], a.onnx_ctc), a.asr["ctc_lexicon"],
+                   a.asr["ctc_cache_dir"], a.threads)
 
 
 @command("ctc-wer", "CTC lexicon beam search with the LM in the beam: LM weight and word score on dev, test WER",

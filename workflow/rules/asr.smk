@@ -180,64 +180,72 @@ rule ctc_emissions:
     input:
         f"{DATA}/asr/{{speech}}/manifest.tsv",
     output:
-        f"{DATA}/asr/{{speech}}/ctc.emissions.npz",
+        f"{DATA}/asr/{{speech}}/{{ctc}}.emissions.npz",
     wildcard_constraints:
         speech="dev|test",
+        ctc=CTC_KEYS,
     params:
         asr=cli_section("ctc-emissions", "asr"),
+        model=onnx_ctc,
     conda:
         "../../envs/lmboot.yaml"
     log:
-        f"{LOGS}/ctc_emissions.{{speech}}.log",
+        f"{LOGS}/{{ctc}}_emissions.{{speech}}.log",
     benchmark:
-        f"{BENCH}/ctc_emissions.{{speech}}.tsv"
+        f"{BENCH}/{{ctc}}_emissions.{{speech}}.tsv"
     resources:
         mem_mb=2000,
         runtime=60,
     shell:
-        "lmboot ctc-emissions --manifest {input} --out {output} --asr {params.asr:q} > {log} 2>&1"
+        "lmboot ctc-emissions --manifest {input} --out {output} --asr {params.asr:q}{params.model} > {log} 2>&1"
 
 
 rule ctc_lexicon:
     input:
         f"{MODELS}/lm/{{name}}.arpa",
     output:
-        f"{MODELS}/asr/{{name}}.ctc.lexicon",
+        f"{MODELS}/asr/{{name}}.{{ctc}}.lexicon",
+    wildcard_constraints:
+        ctc=CTC_KEYS,
     params:
         asr=cli_section("ctc-lexicon", "asr"),
+        model=onnx_ctc,
     threads: 2
     conda:
         "../../envs/lmboot.yaml"
     log:
-        f"{LOGS}/ctc_lexicon.{{name}}.log",
+        f"{LOGS}/{{ctc}}_lexicon.{{name}}.log",
     benchmark:
-        f"{BENCH}/ctc_lexicon.{{name}}.tsv"
+        f"{BENCH}/{{ctc}}_lexicon.{{name}}.tsv"
     resources:
         mem_mb=2000,
         runtime=60,
     shell:
-        "lmboot ctc-lexicon --arpa {input} --out {output} --asr {params.asr:q} --threads {threads} > {log} 2>&1"
+        "lmboot ctc-lexicon --arpa {input} --out {output} --asr {params.asr:q}{params.model} --threads {threads}"
+        " > {log} 2>&1"
 
 
 rule ctc_wer:
     input:
         lm=f"{MODELS}/lm/{{name}}.bin",
         lexicon=rules.ctc_lexicon.output,
-        dev_emissions=f"{DATA}/asr/dev/ctc.emissions.npz",
-        test_emissions=f"{DATA}/asr/test/ctc.emissions.npz",
+        dev_emissions=f"{DATA}/asr/dev/{{ctc}}.emissions.npz",
+        test_emissions=f"{DATA}/asr/test/{{ctc}}.emissions.npz",
         dev=f"{DATA}/asr/dev/manifest.tsv",
         test=f"{DATA}/asr/test/manifest.tsv",
     output:
-        f"{DATA}/asr/ctc/{{name}}.json",
+        f"{DATA}/asr/{{ctc}}/{{name}}.json",
+    wildcard_constraints:
+        ctc=CTC_KEYS,
     params:
         asr=cli_section("ctc-wer", "asr"),
     threads: 2
     conda:
         "../../envs/lmboot.yaml"
     log:
-        f"{LOGS}/ctc_wer.{{name}}.log",
+        f"{LOGS}/{{ctc}}_wer.{{name}}.log",
     benchmark:
-        f"{BENCH}/ctc_wer.{{name}}.tsv"
+        f"{BENCH}/{{ctc}}_wer.{{name}}.tsv"
     resources:
         mem_mb=4000,
         runtime=30,

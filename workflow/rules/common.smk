@@ -17,6 +17,9 @@ from types import SimpleNamespace
 from lmboot.download import is_archive
 from lmboot.inputs import corpus_paths, download_for, fingerprint
 from lmboot.plan import CORPUS_RE, MIX_PART, VARIANT_RE, Plan, row_files, variant_parts
+from lmboot.recognizers import CTC
+
+CTC_KEYS = "|".join(CTC)  # the recognizers decoded by lmboot.ctc (asr.smk's ctc_* rules)
 
 wildcard_constraints:
     r=r"\d+",
@@ -120,3 +123,10 @@ def ablation_rows():
 
 def ablation_files():
     return row_files(ablation_rows())
+
+
+def onnx_ctc(wildcards):
+    """A team's CTC model (asr.onnx_ctc) for the onnx_ctc recognizer's jobs; hama's jobs name none."""
+    if wildcards.ctc == "ctc":
+        return ""
+    return f" --onnx-ctc {shlex.quote(json.dumps(config['asr']['onnx_ctc'], sort_keys=True))}"
