@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 from lmboot.config import section_defaults
-from lmboot.corpus import read_lines, write_lines
-from lmboot.translate import convert_ct2, one_best, translate
+from lmboot.data.corpus import read_lines, write_lines
+from lmboot.translation.decode import convert_ct2, one_best, translate
 
 
 def main() -> int:

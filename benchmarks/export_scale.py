@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lmboot.lm import arpa_ngram_count, build_binary  # noqa: E402
+from lmboot.lm.kenlm import arpa_ngram_count, build_binary  # noqa: E402
 
 THRESHOLDS = [1e-9, 1e-8, 1e-7, 1e-6]  # export.prune_thresholds' default
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lmboot.corpus import iter_lines  # noqa: E402
+from lmboot.data.corpus import iter_lines  # noqa: E402
 
 
 class TrigramSampler:

@@ -16,12 +16,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from lmboot.asr import sphinx_decode
-from lmboot.corpus import write_json, write_lines
-from lmboot.ctc import Decoder, emissions, load_emissions
-from lmboot.lm import arpa_vocabulary
-from lmboot.speech import DEBIAN_RECORDINGS, debian_recordings
-from lmboot.wer import corpus_errors, wer
+from lmboot.asr.ctc import Decoder, emissions, load_emissions
+from lmboot.asr.speech import DEBIAN_RECORDINGS, debian_recordings
+from lmboot.asr.sphinx import sphinx_decode
+from lmboot.asr.wer import corpus_errors, wer
+from lmboot.data.corpus import write_json, write_lines
+from lmboot.lm.kenlm import arpa_vocabulary
+
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])

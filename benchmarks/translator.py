@@ -20,7 +20,7 @@ import yaml
 from snakemake.utils import update_config
 
 from lmboot.config import validate
-from lmboot.evaluate import gap_closed
+from lmboot.report.evaluate import gap_closed
 
 
 def summary(cfg: dict, general: bool) -> dict:

@@ -11,8 +11,8 @@ lines). A criterion measures them all at once:
   vocabulary (the seed's words and every candidate's). Needs no parallel text: the source lines can be any
   in-domain source text (a sample of the pool). Lower is better.
 - `dev_wer`: what the candidate does to recognition: the same mixture decoded on the dev speech (recordings,
-  or synthesized) by the CTC recognizer (lmboot.ctc), its lowest dev WER over LM weight and word score
-  (lmboot.ctc.tune). Needs no parallel text either. Lower is better.
+  or synthesized) by the CTC recognizer (lmboot.asr.ctc), its lowest dev WER over LM weight and word score
+  (lmboot.asr.ctc.tune). Needs no parallel text either. Lower is better.
 
 The record every choice writes (`lmboot.records.choice_record`): the criterion, which way is better, the
 grid, each point's measure and the choice.
@@ -23,7 +23,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from lmboot.corpus import read_lines
+from lmboot.data.corpus import read_lines
 from lmboot.errors import InputError
 from lmboot.records import choice_record  # noqa: F401  (also lmboot.choose.choice_record)
 from lmboot.schema import default
@@ -82,7 +82,7 @@ class DevPerplexity(Criterion):
 
     def measure(self, candidates, vocabulary: set[str] | None = None):
         """Each candidate text's measure; vocabulary: the seed's words and every candidate's unless given."""
-        from lmboot.lm import arpa_vocabulary, build_arpa
+        from lmboot.lm.kenlm import arpa_vocabulary, build_arpa
 
         if vocabulary is None:  # the candidates are read twice: give lists, or give the vocabulary
             vocabulary = set(arpa_vocabulary(self.seed_arpa)).union(*(h.split() for t in candidates.values() for h in t))
@@ -102,8 +102,8 @@ class DevPerplexity(Criterion):
         """The measure of LMs already built (ARPA paths by key), each mixed with the seed LM as the
         configured LM is (lm_mix.interpolate): evaluate's perplexity on dev (self.key: ppl_common over
         `vocabulary`, or KenLM's ppl)."""
-        from lmboot.arpa import ArpaModel
-        from lmboot.lm_mix import mixed_dev_perplexity
+        from lmboot.lm.arpa import ArpaModel
+        from lmboot.lm.mix import mixed_dev_perplexity
 
         if getattr(self, "_seed", None) is None:
             self._seed = ArpaModel(self.seed_arpa)
@@ -125,10 +125,10 @@ class DevWER(DevPerplexity):
 
     def measure_arpas(self, arpas: dict, vocabulary: set[str] | None) -> dict:
         """Each LM mixed with the seed LM as dev_ppl mixes it, then decoded: the lowest dev WER over the grid."""
-        from lmboot.arpa import ArpaModel
-        from lmboot.ctc import Decoder, lexicon, speech_set, tune
-        from lmboot.lm import build_binary
-        from lmboot.lm_mix import interpolate
+        from lmboot.asr.ctc import Decoder, lexicon, speech_set, tune
+        from lmboot.lm.arpa import ArpaModel
+        from lmboot.lm.kenlm import build_binary
+        from lmboot.lm.mix import interpolate
 
         asr = self.speech["asr"]
         if getattr(self, "_seed", None) is None:

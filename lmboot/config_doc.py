@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from lmboot.data.corpus import atomic_write
 from lmboot.schema import SCHEMA
-from lmboot.corpus import atomic_write
 
 HEADER = """# Config reference
 

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import json
 
+from lmboot.asr.recognizers import REGISTRY
 from lmboot.components import BUILT_IN, Component
 from lmboot.config import tuning_criterion
-from lmboot.recognizers import REGISTRY
 
 CORPUS_RE = r"selected|general|cut\d+|x-[a-z][a-z0-9_]*|union"
 VARIANT_RE = rf"({CORPUS_RE})\.r\d+\.(plain|protected)\.(rescored|1best)\.(filtered|unfiltered)"

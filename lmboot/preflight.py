@@ -2,7 +2,7 @@
 `lmboot prepare`); bad input is one line naming the config field and the file (and its line), nothing written.
 
 What is checked:
-- roles: each file read through (lmboot.corpus.iter_text: decompressed, UTF-8, every TSV row's columns or
+- roles: each file read through (lmboot.data.corpus.iter_text: decompressed, UTF-8, every TSV row's columns or
   JSON line's field), its lines counted; a role without text is an error, an aligned role (pool_reference,
   pool_tags, dev_source) must have its role's line count.
 - in_domain, general: each file's whole stream decompressed (.xz/.gz: a truncated or corrupt stream is caught
@@ -36,9 +36,9 @@ import zlib
 from pathlib import Path
 
 from lmboot.config import load, validate
-from lmboot.corpus import _massive_file, _open_binary, _paths, iter_pairs, iter_text, write_json
+from lmboot.data.corpus import _massive_file, _open_binary, _paths, iter_pairs, iter_text, write_json
+from lmboot.data.roles import ALIGNED, ROLES
 from lmboot.errors import InputError
-from lmboot.roles import ALIGNED, ROLES
 
 CACHE_VERSION = 1
 MODEL_PATHS = {  # config key: "file" or "directory"
@@ -215,8 +215,8 @@ def check_models(config: dict) -> None:
 
 
 def check_recordings(config: dict) -> dict:
-    """asr.recordings (asr.enabled): each manifest's rows (lmboot.speech.read_recordings)."""
-    from lmboot.speech import read_recordings
+    """asr.recordings (asr.enabled): each manifest's rows (lmboot.asr.speech.read_recordings)."""
+    from lmboot.asr.speech import read_recordings
 
     asr, report = config.get("asr") or {}, {}
     for part, manifest in sorted((asr.get("recordings") or {}).items()):
@@ -227,10 +227,10 @@ def check_recordings(config: dict) -> dict:
 
 
 def check_languages(config: dict, source: str = "config") -> None:
-    """With normalize.spoken_form, each language has a spoken-form converter (lmboot.spoken)."""
+    """With normalize.spoken_form, each language has a spoken-form converter (lmboot.data.spoken)."""
     if not (config.get("normalize") or {}).get("spoken_form"):
         return
-    from lmboot.spoken import converter
+    from lmboot.data.spoken import converter
 
     for side in ("source", "target"):
         try:
@@ -250,7 +250,7 @@ def load_checked(path_or_json: str) -> dict:
 def check_files(config: dict, cache: Cache | None = None) -> dict:
     """Every file a config names (see the module's doc), the cheap checks first; what each holds, by field:
     {"roles.seed": [{"path", "lines", "text"}], "general": [{"path", "lines", "bytes"}], ...}."""
-    from lmboot.translators import check_translator
+    from lmboot.translation.translators import check_translator
 
     for spec in config.get("translators") or []:
         check_translator(spec, config["languages"])

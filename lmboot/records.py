@@ -1,7 +1,7 @@
 """The one record of every choice lmboot makes on dev (a checkpoint, a guard, rescoring's λ, an LM weight...):
 which criterion, which way is better, the grid, each point's measure and the choice. A leaf module: the
 stages that choose (lmboot.choose, the recognizers, export's pruning) and the reports that read the records
-(lmboot.evaluate) all import it."""
+(lmboot.report.evaluate) all import it."""
 
 from __future__ import annotations
 

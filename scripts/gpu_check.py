@@ -1,6 +1,6 @@
 """Check the translator's GPU paths on a machine with CUDA: train a small fairseq transformer on the demo
-bitext with nmt.device: cuda (lmboot.nmt.train), translate dev with fairseq-interactive and with
-CTranslate2 on the CPU, on the GPU and with nmt.device: auto (lmboot.translate.translate), and write
+bitext with nmt.device: cuda (lmboot.translation.nmt.train), translate dev with fairseq-interactive and with
+CTranslate2 on the CPU, on the GPU and with nmt.device: auto (lmboot.translation.decode.translate), and write
 out_dir/gpu_check.json: what ran where, how long it took, dev chrF, and how many 1-best outputs agree
 with the CPU's.
 
@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lmboot.corpus import read_lines, read_pairs, write_json, write_lines  # noqa: E402
-from lmboot.demo_data import generate  # noqa: E402
+from lmboot.data.corpus import read_lines, read_pairs, write_json, write_lines  # noqa: E402
+from lmboot.demo.data import generate  # noqa: E402
 
 
 def demo_bitext(out: Path) -> dict:
@@ -67,8 +67,8 @@ def main(argv=None) -> int:
 
     from lmboot.choose import ChrF
     from lmboot.config import section_defaults
-    from lmboot.nmt import train, train_spm
-    from lmboot.translate import one_best, translate
+    from lmboot.translation.decode import one_best, translate
+    from lmboot.translation.nmt import train, train_spm
 
     out = Path(args.out_dir)
     files = demo_bitext(out / "data")

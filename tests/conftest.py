@@ -71,8 +71,8 @@ def write_text(path: str | Path, lines: list[str] | str, encoding: str = "utf-8"
 
 
 def make_lm(directory: str | Path, lines: list[str], name: str = "lm", order: int = 3) -> Path:
-    """Build directory/name.{arpa,bin} from lines with lmboot.lm.build_lm; returns the prefix."""
-    from lmboot.lm import build_lm
+    """Build directory/name.{arpa,bin} from lines with lmboot.lm.kenlm.build_lm; returns the prefix."""
+    from lmboot.lm.kenlm import build_lm
 
     prefix = Path(directory) / name
     build_lm(write_text(f"{prefix}.txt", lines), prefix, order)

@@ -7,11 +7,10 @@ import shutil
 import wave
 
 import numpy as np
-
 import pytest
-
 from conftest import assistant_sentences, make_lm, write_text
-from lmboot import asr, pronounce, speech
+
+from lmboot.asr import pronounce, speech, sphinx, whisper
 from lmboot.errors import InputError
 
 CMU_PHONES = set("AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH T TH UH UW V W Y Z "
@@ -107,15 +106,15 @@ def test_decode_synthesized_speech_with_both_recognizers(tmp_path):
     results = {}
     for name, prefix in (("in", in_domain), ("out", unrelated)):
         pronounce.pronunciations(f"{prefix}.arpa", tmp_path / f"{name}.dict")
-        results[name] = asr.sphinx_wer(f"{prefix}.arpa", tmp_path / f"{name}.dict", tmp_path / "dev" / "manifest.tsv",
+        results[name] = sphinx.sphinx_wer(f"{prefix}.arpa", tmp_path / f"{name}.dict", tmp_path / "dev" / "manifest.tsv",
                                        tmp_path / "test" / "manifest.tsv", [6.5, 10], tmp_path / f"{name}.json", 2)
     assert results["in"]["test_wer"] <= 0.25 < results["out"]["test_wer"]  # the LM decides first-pass WER
 
     for part in ("dev", "test"):
-        asr.whisper_nbest(tmp_path / part / "manifest.tsv", tmp_path / f"{part}.nbest.jsonl", nbest=4, threads=2)
+        whisper.whisper_nbest(tmp_path / part / "manifest.tsv", tmp_path / f"{part}.nbest.jsonl", nbest=4, threads=2)
     lists = [json.loads(line) for line in (tmp_path / "test.nbest.jsonl").read_text().splitlines()]
     assert len(lists) == 6 and all(1 <= len(x["hyps"]) <= 4 and x["hyps"][0]["logprob"] < 0 for x in lists)
-    rescored = asr.whisper_wer(f"{in_domain}.bin", tmp_path / "dev.nbest.jsonl", tmp_path / "test.nbest.jsonl",
+    rescored = whisper.whisper_wer(f"{in_domain}.bin", tmp_path / "dev.nbest.jsonl", tmp_path / "test.nbest.jsonl",
                                tmp_path / "dev" / "manifest.tsv", tmp_path / "test" / "manifest.tsv",
                                [0, 0.5], [0, 1], tmp_path / "whisper.json")
     assert rescored["test_wer_oracle"] <= min(rescored["test_wer"], rescored["test_wer_1best"])
@@ -140,7 +139,7 @@ def test_sphinx_hypotheses_do_not_depend_on_what_was_decoded_before(tmp_path):
     pronounce.pronunciations(f"{prefix}.arpa", tmp_path / "lm.dict")
 
     def decode(order, threads):
-        return asr.sphinx_decode(order, f"{prefix}.arpa", tmp_path / "lm.dict", 6.5, threads)["hyps"]
+        return sphinx.sphinx_decode(order, f"{prefix}.arpa", tmp_path / "lm.dict", 6.5, threads)["hyps"]
 
     alone = decode(wavs, 1)
     after_noise = decode([w for wav in wavs for w in (str(tmp_path / "noise.wav"), wav)], 1)[1::2]

@@ -3,11 +3,11 @@
 import json
 
 import pytest
-
 from conftest import assistant_sentences, write_text
+
 from lmboot.choose import ChrF, DevPerplexity, choice_record, choose, chosen
 from lmboot.errors import InputError
-from lmboot.evaluate import choice_records, dev_curves
+from lmboot.report.evaluate import choice_records, dev_curves
 
 
 def test_chrf_prefers_the_candidate_closest_to_the_references(tmp_path):

@@ -1,10 +1,9 @@
-import json
 import os
 from pathlib import Path
 
 import pytest
-
 from conftest import write_text
+
 from lmboot import config
 from lmboot.errors import InputError
 

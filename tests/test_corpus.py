@@ -6,9 +6,9 @@ import stat
 import unicodedata
 
 import pytest
-
 from conftest import write_text
-from lmboot.corpus import atomic_write, massive_bio, normalize, read_lines, read_pairs
+
+from lmboot.data.corpus import atomic_write, massive_bio, normalize, read_lines, read_pairs
 from lmboot.errors import InputError
 
 

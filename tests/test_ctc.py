@@ -1,18 +1,18 @@
-"""The CTC recognizer (lmboot/ctc.py): lexicon beam search with the LM in the beam, lexicons, emissions and
-WER on real recordings, and the exports (lmboot/export.py) loaded by their consumers."""
+"""The CTC recognizer (lmboot/asr/ctc.py): lexicon beam search with the LM in the beam, lexicons, emissions and
+WER on real recordings, and the exports (lmboot/lm/export.py) loaded by their consumers."""
 
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import make_lm, write_text
-from lmboot import ctc
+
+from lmboot.asr import ctc
+from lmboot.asr.ctc import BLANK, SEPARATOR, Decoder, HamaCTC
+from lmboot.asr.speech import DEBIAN_RECORDINGS, debian_recordings
 from lmboot.config import section_defaults
-from lmboot.ctc import BLANK, SEPARATOR, Decoder, HamaCTC
 from lmboot.errors import InputError
-from lmboot.speech import DEBIAN_RECORDINGS, debian_recordings
 
 TOKENS = HamaCTC().tokens
 ASR = section_defaults("asr", {})

@@ -1,11 +1,11 @@
-"""Tests for the built-in demo data generator (lmboot.demo_data)."""
+"""Tests for the built-in demo data generator (lmboot.demo.data)."""
 import json
 import re
 import statistics
 
 import pytest
 
-from lmboot.demo_data import LEXICONS, generate, main, template_space
+from lmboot.demo.data import LEXICONS, generate, main, template_space
 
 KEYS = ["id", "scenario", "en", "es", "en_xml", "es_xml", "en_bio", "es_bio"]
 TAG = re.compile(r"<([a-z])>")

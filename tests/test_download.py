@@ -1,4 +1,4 @@
-"""lmboot.download with file:// URLs (no network needed): verification, unpacking, nothing kept on error;
+"""lmboot.data.download with file:// URLs (no network needed): verification, unpacking, nothing kept on error;
 and the workflow's download rules feeding prepare."""
 
 import hashlib
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from lmboot.download import download
+from lmboot.data.download import download
 from lmboot.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,7 +89,7 @@ def test_an_unreachable_url_is_one_clear_error(tmp_path):
 
 
 def test_the_workflow_downloads_before_prepare(tmp_path):
-    from lmboot.demo_data import generate
+    from lmboot.demo.data import generate
 
     generate(tmp_path / "corpora", n_in_domain=300, n_general=300)
     archive = tar_of(tmp_path / "in_domain.tar.gz",

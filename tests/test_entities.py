@@ -3,13 +3,12 @@
 import json
 
 import pytest
-
 from conftest import write_text
-from lmboot.entities import extract, protect, restore, restore_nbest, spans
-from lmboot.prepare import normalized_tags
+
 from lmboot.config import section_defaults, with_defaults
+from lmboot.data.entities import extract, protect, restore, restore_nbest, spans
+from lmboot.data.prepare import normalized_tags, prepare
 from lmboot.errors import InputError
-from lmboot.prepare import prepare
 
 NORMALIZE = section_defaults("normalize")
 
@@ -106,7 +105,7 @@ def test_copy_words_are_the_seed_words_that_dev_references_keep(tmp_path):
     """'alarm' is in the seed and dev references keep it; 'for' is in the seed too, but dev references drop
     it (a false friend); 'cake' and 'set' are in the seed and fewer than two dev sources hold them; 'banana'
     is not in the seed often enough; 'zzz' is given."""
-    from lmboot.entities import copy_words
+    from lmboot.data.entities import copy_words
 
     seed = write_text(tmp_path / "seed.tgt", ["alarm set karo", "alarm set do", "for you", "for real", "cake bake karo",
                                               "cake lao", "banana"])
@@ -120,7 +119,7 @@ def test_copy_words_are_the_seed_words_that_dev_references_keep(tmp_path):
 def test_code_switched_words_round_trip(tmp_path):
     """Copied words (per run or per word) become placeholders outside the slot spans, and every n-best
     hypothesis that kept the placeholders gets the words back in the translator's order."""
-    from lmboot.entities import copy_tags
+    from lmboot.data.entities import copy_tags
 
     assert copy_tags("call john set alarm now".split(), ["o", "b-person", "o", "o", "o"], {"set", "alarm", "john"},
                      "run") == ["o", "b-person", "b-copy", "i-copy", "o"]

@@ -2,11 +2,11 @@ import json
 
 import kenlm
 import pytest
-
 from conftest import assistant_sentences, make_lm, news_sentences, write_text
+
 from lmboot.errors import InputError
-from lmboot.evaluate import evaluate
-from lmboot.lm import common_vocabulary, perplexity
+from lmboot.lm.kenlm import common_vocabulary, perplexity
+from lmboot.report.evaluate import evaluate
 
 TEST = ["play hello by adele", "set an alarm for noon in zanzibar", "turn on the flux capacitor"]
 
@@ -58,7 +58,7 @@ def test_evaluate_without_seed(tmp_path, tiny_lm):
 
 
 def test_ablation_table_reads_each_rows_figures(tmp_path):
-    from lmboot.evaluate import ablation
+    from lmboot.report.evaluate import ablation
 
     seed = make_lm(tmp_path, assistant_sentences(60, seed=1), "seed")
     other = make_lm(tmp_path, news_sentences(60, seed=2), "news")
@@ -80,7 +80,7 @@ def test_ablation_table_reads_each_rows_figures(tmp_path):
 
 
 def test_ablation_table_gets_wer_columns(tmp_path):
-    from lmboot.evaluate import ablation
+    from lmboot.report.evaluate import ablation
 
     seed = make_lm(tmp_path, assistant_sentences(60, seed=1), "seed")
     test = write_text(tmp_path / "test.txt", assistant_sentences(20, seed=5))
@@ -100,7 +100,7 @@ def test_ablation_table_gets_wer_columns(tmp_path):
 
 
 def test_seed_size_table_reads_each_runs_ablation(tmp_path):
-    from lmboot.evaluate import seed_sizes
+    from lmboot.report.evaluate import seed_sizes
 
     def row(label, ppl, wer, delta, kind="method"):
         return {"label": label, "kind": kind, "ppl": ppl,
@@ -170,7 +170,7 @@ def test_common_vocabulary_perplexity_by_hand(tmp_path):
 
 
 def test_ablation_adds_common_vocabulary_columns(tmp_path):
-    from lmboot.evaluate import ablation
+    from lmboot.report.evaluate import ablation
 
     small = unigram_arpa(tmp_path / "small.arpa", {"<unk>": -0.3, "</s>": -0.5, "a": -0.5})
     large = unigram_arpa(tmp_path / "large.arpa", {"<unk>": -3.0, "</s>": -0.5, "a": -0.5, "b": -0.4, "c": -0.4})
@@ -190,7 +190,7 @@ def test_ablation_adds_common_vocabulary_columns(tmp_path):
 
 
 def test_ablation_tests_perplexity_over_sentences_against_seed_only_and_the_best_baseline(tmp_path):
-    from lmboot.evaluate import ablation
+    from lmboot.report.evaluate import ablation
 
     small = unigram_arpa(tmp_path / "small.arpa", {"<unk>": -0.3, "</s>": -0.5, "a": -0.5})
     weak = unigram_arpa(tmp_path / "weak.arpa", {"<unk>": -3.0, "</s>": -0.6, "a": -0.6, "b": -0.5, "c": -0.5})

@@ -12,7 +12,6 @@ import wave
 from pathlib import Path
 
 import yaml
-
 from conftest import assistant_sentences
 
 ROOT = Path(__file__).resolve().parent.parent

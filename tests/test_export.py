@@ -6,14 +6,13 @@ import json
 import kenlm
 import numpy as np
 import pytest
-
 from conftest import make_lm, write_text
-from lmboot.ctc import Decoder, HamaCTC
-from lmboot.errors import InputError
-from lmboot.export import export
-from lmboot.lm import arpa_ngram_count
-from lmboot.lm import arpa_vocabulary, perplexity
 from test_ctc import ASR, SHOPPING, SONGS, SPELLINGS, frames, write_lexicon
+
+from lmboot.asr.ctc import Decoder, HamaCTC
+from lmboot.errors import InputError
+from lmboot.lm.export import export
+from lmboot.lm.kenlm import arpa_ngram_count, arpa_vocabulary, perplexity
 
 TOKENS = HamaCTC().tokens
 

@@ -1,6 +1,6 @@
-"""lmboot export's own G.fst and entropy pruning (over the ARPA's arrays: lmboot/arpa_compact.py,
+"""lmboot export's own G.fst and entropy pruning (over the ARPA's arrays: lmboot/lm/arpa_compact.py,
 grammar_fst.py, entropy_prune.py) write the very bytes of kaldilm's arpa2fst and of kaldingram's pruning,
-on lmplz's 2-, 3- and 4-gram models, a mixture (lmboot.lm_mix: -99 for <s>, back-off weights only on
+on lmplz's 2-, 3- and 4-gram models, a mixture (lmboot.lm.mix: -99 for <s>, back-off weights only on
 contexts), a model some of whose contexts have no back-off weight, and pruned ones (n-grams whose last n-1
 words are no n-gram: Kaldi gives them states of their own)."""
 
@@ -8,13 +8,13 @@ import logging
 
 import numpy as np
 import pytest
-
 from conftest import assistant_sentences, make_lm, news_sentences, write_text
-from lmboot.arpa import ArpaModel
-from lmboot.arpa_compact import CompactArpa
+
 from lmboot.errors import InputError
-from lmboot.export import grammar_fst, prune_arpa
-from lmboot.lm_mix import mix_arpa
+from lmboot.lm.arpa import ArpaModel
+from lmboot.lm.arpa_compact import CompactArpa
+from lmboot.lm.export import grammar_fst, prune_arpa
+from lmboot.lm.mix import mix_arpa
 
 THRESHOLDS = [1e-6, 1e-4, 1e-3, 1e-2, 0.1]
 

@@ -1,4 +1,4 @@
-"""Pretrained translator families (lmboot.families) on tiny random models built here: sentencepiece models trained
+"""Pretrained translator families (lmboot.translation.families) on tiny random models built here: sentencepiece models trained
 on made-up sentences, transformers models saved as Hugging Face directories and converted by CTranslate2. The
 checks are of behaviour (tags, prefixes, decoding, n-best shape, conversion once, errors), not of quality."""
 
@@ -15,9 +15,9 @@ import ctranslate2
 import pytest
 import sentencepiece as spm
 
-from lmboot import families
 from lmboot.errors import InputError
-from lmboot.families import FAMILIES, check_family, decode, language_code, translate_family
+from lmboot.translation import families
+from lmboot.translation.families import FAMILIES, check_family, decode, language_code, translate_family
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 CFG = {"beam": 4, "batch_size": 8, "max_len_a": 1.0, "max_len_b": 4, "device": "cpu"}

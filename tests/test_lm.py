@@ -3,12 +3,12 @@ import math
 
 import kenlm
 import pytest
-
 from conftest import assistant_sentences, make_lm, news_sentences, write_text
+
 from lmboot.errors import InputError
-from lmboot.arpa import LOG10_ZERO, ArpaModel
-from lmboot.lm import build_arpa, sentence_events
-from lmboot.lm_mix import build_mix, em_weights, mix_arpa
+from lmboot.lm.arpa import LOG10_ZERO, ArpaModel
+from lmboot.lm.kenlm import build_arpa, sentence_events
+from lmboot.lm.mix import build_mix, em_weights, mix_arpa
 
 TEXT_A = assistant_sentences(80)
 TEXT_B = news_sentences(80)
@@ -194,7 +194,7 @@ def test_em_mix_has_the_lowest_dev_perplexity(tmp_path, two_models):
 def test_log10_per_word_counts_the_end_of_sentence(tmp_path):
     """A bigram ARPA with known probabilities: 'a b' scores (log p(a|<s>) + log p(b) + log p(</s>)) / 3 (no
     bigram but <s> a, back-off weights 0 but <s>'s), the empty sentence log p(</s>|<s>) = bow(<s>) + log p(</s>)."""
-    from lmboot.lm import load_model, log10_per_word
+    from lmboot.lm.kenlm import load_model, log10_per_word
 
     arpa = write_text(tmp_path / "b.arpa", ["\\data\\", "ngram 1=5", "ngram 2=1", "", "\\1-grams:", "-1.0\t<unk>",
                                             "-99\t<s>\t-0.2", "-0.30103\t</s>", "-0.5\ta", "-0.25\tb", "",

@@ -1,11 +1,17 @@
 import json
 
 import pytest
-
 from conftest import assistant_sentences, news_sentences, write_text
+
 from lmboot.errors import InputError
-from lmboot.lm_filter import (LengthRatioFilter, LMScoreFilter, RepetitionFilter, apply_filters, build_filters,
-                              lm_filter)
+from lmboot.translation.lm_filter import (
+    LengthRatioFilter,
+    LMScoreFilter,
+    RepetitionFilter,
+    apply_filters,
+    build_filters,
+    lm_filter,
+)
 
 GOOD = [s for s in assistant_sentences(100, seed=2) if len(s.split()) >= 4][:16]
 GARBAGE = ["qwzx plorf gnarb vlek", "zzyx kwop frell snorb"]
@@ -124,9 +130,8 @@ def test_tuned_percentile_drops_the_garbage_half(tmp_path, tiny_lm):
 def test_tuned_dev_perplexity_is_the_built_lms(tmp_path, tiny_lm, seed_weight):
     """The curve the percentile is chosen on measures the LM that lm.build_mix writes (EM or fixed weights,
     lm.seed_weight), as evaluate does."""
-    from lmboot.lm import perplexity
-    from lmboot.lm import build_lm
-    from lmboot.lm_mix import build_mix
+    from lmboot.lm.kenlm import build_lm, perplexity
+    from lmboot.lm.mix import build_mix
 
     targets = news_sentences(60, seed=6) + assistant_sentences(20, seed=5)
     src = write_text(tmp_path / "p.src", ["x y z"] * len(targets))
@@ -144,9 +149,8 @@ def test_tuned_dev_perplexity_is_the_built_lms(tmp_path, tiny_lm, seed_weight):
 def test_tuning_on_the_common_vocabulary_scores_as_evaluate_does(tmp_path, tiny_lm):
     """tune_on ppl_common: each candidate's dev perplexity is evaluate's common-vocabulary one over the seed's
     and all translations' words, so a candidate that drops words the dev text uses pays for them."""
-    from lmboot.lm import perplexity
-    from lmboot.lm import arpa_vocabulary, build_lm
-    from lmboot.lm_mix import build_mix
+    from lmboot.lm.kenlm import arpa_vocabulary, build_lm, perplexity
+    from lmboot.lm.mix import build_mix
 
     targets = assistant_sentences(40, seed=11) + news_sentences(40, seed=6)
     src = write_text(tmp_path / "p.src", ["x y z"] * len(targets))

@@ -2,11 +2,11 @@ import json
 import sys
 
 import pytest
-
 from conftest import assistant_sentences, news_sentences, write_text
+
+from lmboot.component_lm import build_component, vocabulary_cut, word_counts
 from lmboot.errors import InputError
-from lmboot.lm import arpa_vocabulary
-from lmboot.lm_vocab import build_component, vocabulary_cut, word_counts
+from lmboot.lm.kenlm import arpa_vocabulary
 
 _forbidden: set[str] = set()
 
@@ -42,8 +42,8 @@ def test_the_refusing_hook_can_fail(no_test_reads):
 def test_the_cut_is_chosen_on_dev_and_its_lm_lacks_the_rare_words(tmp_path, tiny_lm, no_test_reads):
     """Rare words (seen once) are left out of the cut-2 LM; the cut kept is the one with the lowest dev
     perplexity over one vocabulary among the candidates, all written down, and the test set is not read."""
-    from lmboot.lm import perplexity
-    from lmboot.lm_mix import build_mix
+    from lmboot.lm.kenlm import perplexity
+    from lmboot.lm.mix import build_mix
 
     text = assistant_sentences(60, seed=3) * 2 + news_sentences(30, seed=4)  # news words seen once or more
     text += [f"zyx{i} appears once" for i in range(30)]
@@ -81,7 +81,7 @@ def test_a_stated_size_prunes_each_cut_to_fit(tmp_path, tiny_lm):
     """lm.component_max_ngrams: every candidate cut is count-pruned (n-grams of order 2 and up seen at most t
     times dropped, t doubling from 1) until it holds at most that many n-grams, every word kept; a size below
     the vocabulary is one clear line."""
-    from lmboot.lm import arpa_ngram_count
+    from lmboot.lm.kenlm import arpa_ngram_count
 
     text = assistant_sentences(60, seed=3) * 3 + assistant_sentences(60, seed=5) + news_sentences(60, seed=4)
     general = write_text(tmp_path / "general.txt", text)

@@ -2,15 +2,15 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import write_text
+
 from lmboot.choose import ChrF, DevPerplexity
 from lmboot.config import section_defaults
 from lmboot.errors import InputError
-from lmboot.fairseq_run import device_args, fairseq_env
-from lmboot.nmt import arch_args
-from lmboot.selftrain import pseudo_pairs
-from lmboot.translate import one_best, parse_interactive
+from lmboot.translation.decode import one_best, parse_interactive
+from lmboot.translation.fairseq_run import device_args, fairseq_env
+from lmboot.translation.nmt import arch_args
+from lmboot.translation.selftrain import pseudo_pairs
 
 INTERACTIVE = "\n".join([
     "2024-05-01 10:00:00 | INFO | fairseq_cli.interactive | NOTE: hypothesis and token scores are output in base 2",
@@ -130,7 +130,7 @@ def test_pseudo_pairs_mix_samples_the_bitext_and_the_lm_guard_drops_the_improbab
 
 
 def test_keep_if_improved_restores_the_previous_round(tmp_path):
-    from lmboot.selftrain import keep_if_improved
+    from lmboot.translation.selftrain import keep_if_improved
 
     previous, finetuned = write_text(tmp_path / "r0.pt", "round0"), write_text(tmp_path / "r1.pt", "round1")
     chrf = ChrF(write_text(tmp_path / "refs", ["a"]))
@@ -148,7 +148,7 @@ def test_keep_if_improved_restores_the_previous_round(tmp_path):
 def test_keep_if_improved_by_dev_perplexity_measures_both_models(tmp_path, tiny_lm):
     """Without a parallel dev the guard translates with both models and keeps the one whose translations,
     mixed with the seed LM, give the lower dev perplexity."""
-    from lmboot.selftrain import keep_if_improved
+    from lmboot.translation.selftrain import keep_if_improved
 
     previous, finetuned = write_text(tmp_path / "r0.pt", "round0"), write_text(tmp_path / "r1.pt", "round1")
     dev = write_text(tmp_path / "dev.tgt", ["set an alarm for noon", "set an alarm for seven", "set a timer"])
@@ -165,7 +165,7 @@ def test_keep_if_improved_by_dev_perplexity_measures_both_models(tmp_path, tiny_
 def test_average_checkpoints_means_float_parameters(tmp_path):
     import torch
 
-    from lmboot.nmt import average_checkpoints
+    from lmboot.translation.nmt import average_checkpoints
 
     for i, value in enumerate([1.0, 2.0, 6.0]):
         torch.save({"model": {"w": torch.full((2,), value), "steps": torch.tensor([i])}, "cfg": i},
@@ -177,7 +177,7 @@ def test_average_checkpoints_means_float_parameters(tmp_path):
 
 
 def test_training_speed_reads_fairseq_logs():
-    from lmboot.nmt import training_speed
+    from lmboot.translation.nmt import training_speed
 
     log = ["2026 | INFO | train_inner | epoch 001:     50 / 99 loss=9.1, wps=8000.5, ups=2, num_updates=50\n",
            "2026 | INFO | train_inner | epoch 001:    100 / 99 loss=8.1, wps=9000.5, ups=2, num_updates=100\n",
@@ -196,7 +196,7 @@ def test_pseudo_pairs_count_mismatch(tmp_path):
 
 
 def test_split_and_gather_round_trip(tmp_path):
-    from lmboot.translate import gather_nbest, split_lines
+    from lmboot.translation.decode import gather_nbest, split_lines
 
     lines = [f"frase {i}" for i in range(10)]
     text = write_text(tmp_path / "pool.src", lines)
@@ -214,7 +214,7 @@ def test_split_and_gather_round_trip(tmp_path):
 
 
 def test_use_pretrained_installs_the_translator(tmp_path):
-    from lmboot.pretrained import use_pretrained
+    from lmboot.translation.pretrained import use_pretrained
 
     files = {name: write_text(tmp_path / "given" / name, [name]) for name in ("ckpt.pt", "sp.model", "dict.txt")}
     ckpt = use_pretrained(files["ckpt.pt"], files["sp.model"], files["dict.txt"], tmp_path / "spm", tmp_path / "round0")
@@ -226,8 +226,8 @@ def test_use_pretrained_installs_the_translator(tmp_path):
 
 
 def test_ctranslate2_model_directories_need_their_translator(tmp_path):
-    from lmboot.pretrained import use_pretrained_ct2
-    from lmboot.translate import translate
+    from lmboot.translation.decode import translate
+    from lmboot.translation.pretrained import use_pretrained_ct2
 
     model, spm = tmp_path / "ct2", write_text(tmp_path / "sp.model", "x")
     model.mkdir()
@@ -246,14 +246,14 @@ def test_ctranslate2_model_directories_need_their_translator(tmp_path):
 def test_trained_hours_reads_the_checkpoint(tmp_path):
     import torch
 
-    from lmboot.nmt import trained_hours
+    from lmboot.translation.nmt import trained_hours
 
     torch.save({"model": {}, "extra_state": {"previous_training_time": 1800.0}}, tmp_path / "c.pt")
     assert trained_hours(tmp_path / "c.pt") == 0.5 and trained_hours(None) == 0.0
 
 
 def test_a_changed_training_command_starts_afresh(tmp_path):
-    from lmboot.nmt import fresh_start_unless_resuming
+    from lmboot.translation.nmt import fresh_start_unless_resuming
 
     fresh_start_unless_resuming(tmp_path, ["fairseq-train", "--lr", "0.001"])
     write_text(tmp_path / "checkpoint_last.pt", "weights")
@@ -268,7 +268,7 @@ def test_a_changed_training_command_starts_afresh(tmp_path):
 
 
 def test_a_killed_fine_tune_resumes_from_its_last_checkpoint_not_its_parent(tmp_path):
-    from lmboot.nmt import RESET_FLAGS, fresh_start_unless_resuming
+    from lmboot.translation.nmt import RESET_FLAGS, fresh_start_unless_resuming
 
     cmd = ["fairseq-train", "bin", "--restore-file", "parent.pt", *RESET_FLAGS, "--lr", "0.001"]
     assert fresh_start_unless_resuming(tmp_path, cmd) == cmd  # first start: from the parent model
@@ -280,7 +280,8 @@ def test_a_killed_fine_tune_resumes_from_its_last_checkpoint_not_its_parent(tmp_
 def test_an_lstm_trains_and_translates(tmp_path):
     """The attentional RNN (bidirectional encoder) trains a few updates and is scored on dev with fairseq."""
     from conftest import assistant_sentences
-    from lmboot.nmt import train, train_spm
+
+    from lmboot.translation.nmt import train, train_spm
 
     tgt = assistant_sentences(100, seed=1)
     src = [" ".join(reversed(s.split())) for s in tgt]  # a "language" whose word order is reversed
@@ -309,9 +310,9 @@ def test_sentencepiece_trains_on_a_bounded_sample(tmp_path):
     same on every run), so a corpus of millions of pairs trains it in bounded time and memory; a text with
     fewer lines is taken whole, in order."""
     import sentencepiece as spm
-
     from conftest import assistant_sentences
-    from lmboot.nmt import sample_lines, train_spm
+
+    from lmboot.translation.nmt import sample_lines, train_spm
 
     lines = [s for seed in range(30) for s in assistant_sentences(50, seed=seed)]
     text = write_text(tmp_path / "text", lines[:700] + [""] + lines[700:])

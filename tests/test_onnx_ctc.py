@@ -1,4 +1,4 @@
-"""A team's CTC model in ONNX (lmboot/onnx_ctc.py) on tiny models exported here with torch: its tokens files,
+"""A team's CTC model in ONNX (lmboot/asr/onnx_ctc.py) on tiny models exported here with torch: its tokens files,
 blank and separator, the checks made before any decoding, its log-probabilities and spellings, and decoding
 with ctc.Decoder. The "level" models read a token off each 20 ms frame's mean amplitude (token k at level
 k / V), so synthesized audio spells known text and the decode can be checked word for word."""
@@ -13,11 +13,11 @@ import numpy as np
 import pytest
 from conftest import make_lm, write_text
 
+from lmboot.asr.ctc import Decoder
+from lmboot.asr.onnx_ctc import OnnxCTC, read_tokens
 from lmboot.config import section_defaults
-from lmboot.ctc import Decoder
 from lmboot.errors import InputError
-from lmboot.lm import arpa_vocabulary
-from lmboot.onnx_ctc import OnnxCTC, read_tokens
+from lmboot.lm.kenlm import arpa_vocabulary
 
 torch = pytest.importorskip("torch")
 pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),  # torch's legacy exporter (dynamo=False)

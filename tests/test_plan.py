@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from lmboot.asr.recognizers import REGISTRY
 from lmboot.components import BUILT_IN
 from lmboot.config import load, validate
 from lmboot.errors import InputError
 from lmboot.plan import MIX_PART, UNION, VARIANT_RE, Plan, row_files, variant_parts
-from lmboot.recognizers import REGISTRY
 from lmboot.schema import SCHEMA
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from test_examples import fill_example
 
 from lmboot import preflight
 from lmboot.errors import InputError
-from test_examples import fill_example
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -200,8 +200,8 @@ def test_prepare_checks_every_file_before_writing(team):
 
 
 def test_an_empty_audio_file_and_a_missing_file_of_any_command_are_one_line(tmp_path, capsys):
+    from lmboot.asr.speech import read_recordings
     from lmboot.cli import main
-    from lmboot.speech import read_recordings
 
     (tmp_path / "a.wav").write_bytes(b"")
     (tmp_path / "dev.tsv").write_text("audio\ttranscript\na.wav\thello\n")

@@ -1,12 +1,12 @@
 import json
 
 import pytest
-
 from conftest import assistant_sentences, news_sentences, write_text
+
 from lmboot.config import validate
-from lmboot.corpus import normalize, read_lines
+from lmboot.data.corpus import normalize, read_lines
+from lmboot.data.prepare import prepare
 from lmboot.errors import InputError
-from lmboot.prepare import prepare
 
 EN = assistant_sentences(120, seed=1)
 

@@ -1,13 +1,12 @@
 import json
-
-from lmboot.choose import ChrF, DevPerplexity
 import math
 
 import kenlm
 import pytest
-
 from conftest import write_text
-from lmboot.rescore import best_hypothesis, lm_score, nmt_score, read_nbest, rescore
+
+from lmboot.choose import ChrF, DevPerplexity
+from lmboot.translation.rescore import best_hypothesis, lm_score, nmt_score, read_nbest, rescore
 
 GOOD, BAD = "play hello by adele", "adele by hello play"
 

@@ -1,18 +1,18 @@
-"""In-domain data by role (lmboot/roles.py, config `roles`) and recordings manifests: what a team holds, no
+"""In-domain data by role (lmboot/data/roles.py, config `roles`) and recordings manifests: what a team holds, no
 in-domain parallel text; bad input stops with a one-line error naming the file before anything is written."""
 
 import json
 import subprocess
 
 import pytest
-
 from conftest import assistant_sentences, news_sentences, write_text
+
+from lmboot.asr.speech import read_recordings, recordings
 from lmboot.config import section_defaults, validate
-from lmboot.preflight import check_files
-from lmboot.corpus import read_lines
+from lmboot.data.corpus import read_lines
+from lmboot.data.prepare import prepare
 from lmboot.errors import InputError
-from lmboot.prepare import prepare
-from lmboot.speech import read_recordings, recordings
+from lmboot.preflight import check_files
 
 EN = assistant_sentences(120, seed=3) + news_sentences(80, seed=5)
 
@@ -118,7 +118,7 @@ def test_recordings_are_converted_and_their_transcripts_put_in_spoken_form(tmp_p
     speak("call mom", tmp_path / "b.wav", 8000)
     manifest = write_text(tmp_path / "dev.tsv", ["audio\ttranscript", "a.flac\tSet a timer for 5 minutes.",
                                                  "b.wav\tcall mom"])
-    from lmboot.prepare import normalizer
+    from lmboot.data.prepare import normalizer
     stats = recordings(manifest, tmp_path / "out", normalizer(section_defaults("normalize", {"spoken_form": True}), "en"))
     rows = [line.split("\t") for line in read_lines(tmp_path / "out/manifest.tsv")]
     assert stats["utterances"] == 2 and [r[3] for r in rows] == ["set a timer for five minutes", "call mom"]

@@ -3,8 +3,8 @@ indic_transliteration is a dependency: without it these tests fail at import, th
 
 import pytest
 
+from lmboot.data.script import SCHEMES, choose_scheme, normalize_devanagari, transliterate, vocabulary_coverage
 from lmboot.errors import InputError
-from lmboot.script import SCHEMES, choose_scheme, normalize_devanagari, transliterate, vocabulary_coverage
 
 WORDS = ["नमस्ते", "घंटे", "अलार्म", "करो", "के", "लिए", "मिनट", "याद", "शाम", "ज्ञान", "कृपया", "छोटा"]
 EXPECTED = {

@@ -4,12 +4,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import assistant_sentences, news_sentences, write_text
-from lmboot.corpus import read_lines
+
+from lmboot.data.corpus import read_lines
 from lmboot.errors import InputError
-from lmboot.scorers import centroid
-from lmboot.select import choose_cut, cut, read_distances, select, select_cut
+from lmboot.select.scorers import centroid
+from lmboot.select.selection import choose_cut, cut, read_distances, select, select_cut
 
 
 class HashEncoder:
@@ -93,7 +93,7 @@ def test_mismatched_general_files(files):
 
 
 def test_real_encoder_ranks_assistant_closer():
-    from lmboot.embed import load_encoder
+    from lmboot.select.embed import load_encoder
 
     enc = load_encoder("sentence-transformers", None, 64)
     seed = ["set an alarm for seven am", "play some jazz music", "what is the weather tomorrow",
@@ -105,7 +105,7 @@ def test_real_encoder_ranks_assistant_closer():
 
 
 def test_multilingual_encoder_ranks_spanish_assistant_closer():
-    from lmboot.embed import load_encoder
+    from lmboot.select.embed import load_encoder
 
     enc = load_encoder("usem", None, 2)
     seed = ["pon una alarma a las siete", "pon música de jazz", "qué tiempo hará mañana",
@@ -118,7 +118,7 @@ def test_multilingual_encoder_ranks_spanish_assistant_closer():
 
 
 def test_unknown_backend():
-    from lmboot.embed import load_encoder
+    from lmboot.select.embed import load_encoder
 
     with pytest.raises(InputError, match="select.backend"):
         load_encoder("word2vec", None, 64)
@@ -131,7 +131,7 @@ def test_threshold_keeping_nothing(files):
 
 
 def test_moore_lewis_ranks_in_domain_above_out_of_domain(tmp_path):
-    from lmboot.scorers import moore_lewis_scores
+    from lmboot.select.scorers import moore_lewis_scores
 
     seed = write_text(tmp_path / "seed.txt", assistant_sentences(60, seed=1))
     in_domain, out_domain = assistant_sentences(20, seed=2), news_sentences(20, seed=3)
@@ -244,7 +244,7 @@ def test_no_cache_gives_the_same_distances(files, tmp_path):
 def test_scorers_share_one_interface_and_combined_sums_the_standardized_parts(tmp_path):
     """select.method builds a scorer; combined is the sum of the centroid and Moore-Lewis scores, each
     standardized; only the centroid scorer has the seed's own scores; an unknown method is one clear line."""
-    from lmboot.scorers import CentroidScorer, MooreLewisScorer, build_scorer, standardize
+    from lmboot.select.scorers import CentroidScorer, MooreLewisScorer, build_scorer, standardize
 
     seed = write_text(tmp_path / "seed.txt", assistant_sentences(60, seed=1))
     general = write_text(tmp_path / "g.tgt", assistant_sentences(10, seed=2) + news_sentences(30, seed=3))
@@ -262,7 +262,7 @@ def test_an_encoder_refuses_what_it_cannot_honor():
     stops with one line."""
     import torch
 
-    from lmboot.embed import load_encoder
+    from lmboot.select.embed import load_encoder
 
     with pytest.raises(InputError, match="select.model: the usem backend has one packaged model"):
         load_encoder("usem", "/models/my-encoder", 8)
@@ -279,8 +279,8 @@ def test_chunked_scores_gathered_select_what_one_job_selects(files, tmp_path, me
     """select.chunks: each chunk's job scores its lines (Moore-Lewis LMs from the whole corpus's sample, the
     combined scores standardized only after gathering) and select cuts the gathered scores: the same
     distances, kept pairs and histogram statistics as one job; each chunk's embeddings cached on their own."""
-    from lmboot.scorers import build_scorer
-    from lmboot.select import score_chunk
+    from lmboot.select.scorers import build_scorer
+    from lmboot.select.selection import score_chunk
 
     select(**files, encoder=HashEncoder(), keep={"top_k": 10}, method=method)
     encoder = CountingEncoder()

@@ -1,11 +1,11 @@
-"""Spoken form (lmboot/spoken.py): numbers, times, amounts, ordinals and symbols as words, per language,
+"""Spoken form (lmboot/data/spoken.py): numbers, times, amounts, ordinals and symbols as words, per language,
 by num2words; the one normalizer of LM text and WER scoring."""
 
 import pytest
 
+from lmboot.asr.wer import normalize_text
+from lmboot.data.spoken import spoken_form
 from lmboot.errors import InputError
-from lmboot.spoken import spoken_form
-from lmboot.wer import normalize_text
 
 
 @pytest.mark.parametrize("lang, raw, spoken", [

@@ -2,10 +2,10 @@ import json
 
 import kenlm
 import pytest
-
 from conftest import assistant_sentences, news_sentences, write_text
+
 from lmboot.errors import InputError
-from lmboot.topk import chosen_specs, ranked_hypotheses, topk_text
+from lmboot.translation.topk import chosen_specs, ranked_hypotheses, topk_text
 
 GOOD, BAD = "play hello by adele", "adele by hello play"
 

@@ -6,13 +6,13 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import write_text
+
 from lmboot.cli import main
 from lmboot.config import validate
 from lmboot.errors import InputError
-from lmboot.rescore import best_hypothesis, nmt_score
-from lmboot.translators import translate_with, union_nbest
+from lmboot.translation.rescore import best_hypothesis, nmt_score
+from lmboot.translation.translators import translate_with, union_nbest
 
 SOURCES = ["pon una alarma", "apaga las luces", "qué tiempo hace", "llama a mamá", "sube el volumen"]
 LANGS = {"source": "es", "target": "en"}

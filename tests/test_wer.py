@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from lmboot.wer import bootstrap_ci, corpus_errors, errors, normalize_text, paired_bootstrap, wer, wer_table
+from lmboot.asr.wer import bootstrap_ci, corpus_errors, errors, normalize_text, paired_bootstrap, wer, wer_table
 
 
 @pytest.mark.parametrize("raw, spoken", [

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from lmboot.corpus import normalize
+from lmboot.data.corpus import normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "config" / "tiny.yaml"
@@ -338,7 +338,7 @@ def check_fairseq_and_ctranslate2_agree(workdir: Path) -> None:
     """The fairseq-interactive path gives (mostly) the same 1-best as CTranslate2 on the same checkpoint,
     and its log2 scores are CTranslate2's ln scores once rescaled."""
     from lmboot.config import section_defaults
-    from lmboot.translate import translate
+    from lmboot.translation.decode import translate
 
     cfg = section_defaults("nmt", {"translator": "fairseq", "beam": 3, "nbest": 3, "device": "cpu"})
     models = workdir / "models/tiny/selected"
@@ -475,7 +475,7 @@ def test_a_teams_onnx_ctc_model_gets_its_own_jobs(tmp_path):
 
 
 def test_a_configfile_replaces_the_demo_config(tmp_path):
-    from lmboot.demo_data import generate
+    from lmboot.demo.data import generate
 
     generate(tmp_path / "corpora", n_in_domain=300, n_general=300)
     own = tmp_path / "own.yaml"

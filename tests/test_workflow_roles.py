@@ -8,11 +8,11 @@ import subprocess
 from pathlib import Path
 
 import yaml
-
 from conftest import write_text
-from lmboot.demo_data import generate
 from test_roles import speak
-from test_workflow import ROOT, TINY, snakemake_cmd
+from test_workflow import TINY, snakemake_cmd
+
+from lmboot.demo.data import generate
 
 # Rules that may read test data: evaluation and WER only (a recognizer's weights are tuned inside sphinx_wer /
 # whisper_wer on the dev manifest; tests/test_asr.py checks that).

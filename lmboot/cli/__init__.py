@@ -12,7 +12,7 @@ import json
 import sys
 import time
 
-from lmboot.cli import data, translation, lm, speech  # noqa: F401, I001  (each registers its subcommands, in pipeline order)
+from lmboot.cli import data, lm, speech, translation  # noqa: F401, I001  (each registers its subcommands, in pipeline order)
 from lmboot.cli.registry import add_commands, section, section_keys
 from lmboot.errors import InputError
 

@@ -10,13 +10,14 @@ from lmboot import config as cfg
 from lmboot.cli.registry import arg, command, required, section_arg
 from lmboot.errors import InputError
 
+
 @command("demo-data", "write the built-in demo corpora",
          arg("--out", required=True), arg("--seed", type=int, default=cfg.default("demo_data.seed")),
          arg("--n-in-domain", type=int, default=cfg.default("demo_data.n_in_domain")),
          arg("--n-general", type=int, default=cfg.default("demo_data.n_general")),
          arg("--assistant-share", type=float, default=cfg.default("demo_data.assistant_share")))
 def cmd_demo_data(a):
-    from lmboot.demo_data import generate
+    from lmboot.demo.data import generate
     return generate(a.out, seed=a.seed, n_in_domain=a.n_in_domain, n_general=a.n_general,
                     assistant_share=a.assistant_share)
 
@@ -80,15 +81,15 @@ def cmd_config_doc(a):
          arg("--extract", action=argparse.BooleanOptionalAction, default=None,
              help="unpack the archive into --to (default: by the URL's suffix)"))
 def cmd_download(a):
-    from lmboot.download import download
+    from lmboot.data.download import download
     return download(a.url, a.sha256, a.to, a.extract)
 
 
 @command("prepare", "normalize corpora and split seed/pool/dev/test",
          arg("--config", required=True, help="config file (or inline JSON of a whole config)"), arg("--out", required=True))
 def cmd_prepare(a):
+    from lmboot.data.prepare import prepare
     from lmboot.preflight import check_files, load_checked, notes_after_success
-    from lmboot.prepare import prepare
     with notes_after_success():  # bad input: its one line alone
         config = cfg.with_defaults(load_checked(a.config))
         check_files(config)  # every input file before anything is written (cached: a stat after the Snakefile's)
@@ -101,7 +102,7 @@ SELECT = ("method", "backend", "model", "batch_size", "device", "keep", "order",
 
 def _encoder(s: dict):
     """The sentence encoder select.method needs (None for Moore-Lewis)."""
-    from lmboot.embed import load_encoder
+    from lmboot.select.embed import load_encoder
     return None if s["method"] == "moore-lewis" else load_encoder(s["backend"], s["model"], s["batch_size"], s["device"])
 
 
@@ -111,7 +112,7 @@ def _encoder_id(s: dict) -> str:
 
 
 def _scorer(a):
-    from lmboot.scorers import build_scorer
+    from lmboot.select.scorers import build_scorer
     s = a.select
     return build_scorer(s["method"], a.seed, _encoder(s), a.cache_dir, s["order"], s["random_seed"], _encoder_id(s))
 
@@ -121,7 +122,7 @@ def _scorer(a):
          section_arg("select", *(key for key in SELECT if key != "keep")),  # the cut is select's: no re-scoring
          arg("--cache-dir", help="cache the chunk's embeddings here (select.cache_dir)"))
 def cmd_select_score(a):
-    from lmboot.select import score_chunk
+    from lmboot.select.selection import score_chunk
     chunk, _, chunks = a.chunk.partition("-of-")
     if not (chunk.isdigit() and chunks.isdigit()):
         raise InputError(f"--chunk: expected K-of-N, e.g. 2-of-8 (got {a.chunk!r})")
@@ -133,7 +134,7 @@ def cmd_select_score(a):
          arg("--cache-dir", help="cache the general side's embeddings here (select.cache_dir)"),
          arg("--scores", nargs="+", help="the chunks' scores (select-score): gather them instead of scoring here"))
 def cmd_select(a):
-    from lmboot.select import select
+    from lmboot.select.selection import select
     s = a.select
     encoder = None if a.scores else _encoder(s)  # gathering needs none
     return select(a.general_src, a.general_tgt, a.seed, a.out, encoder, s["keep"], s["method"], s["order"],
@@ -144,7 +145,7 @@ def cmd_select(a):
          required("--distances", "--general-src", "--general-tgt", "--out"),
          arg("--keep", required=True, help='JSON: {"top_fraction": 0.5}, {"top_k": N} or {"threshold": D}'))
 def cmd_select_cut(a):
-    from lmboot.select import select_cut
+    from lmboot.select.selection import select_cut
     return select_cut(a.distances, a.general_src, a.general_tgt, json.loads(a.keep), a.out)
 
 
@@ -153,7 +154,7 @@ def cmd_select_cut(a):
          arg("--candidates", required=True, help='JSON list of {"dir", "scores", "mix"}'),
          arg("--by", choices=["chrf", "perplexity"], required=True, help="select.tune.by"))
 def cmd_choose_cut(a):
-    from lmboot.select import choose_cut
+    from lmboot.select.selection import choose_cut
     return choose_cut(json.loads(a.candidates), a.by, a.distances, a.out, a.report)
 
 
@@ -163,7 +164,7 @@ def cmd_choose_cut(a):
          arg("--seed", help="prepare's seed.tgt (entities.code_switch)"),
          arg("--dev-tgt", help="prepare's dev.tgt (entities.code_switch)"))
 def cmd_entities(a):
-    from lmboot.entities import copy_words, extract
+    from lmboot.data.entities import copy_words, extract
     code_switch = a.entities["code_switch"]
     if code_switch and not (a.seed and a.dev_tgt):
         raise InputError("lmboot entities: entities.code_switch needs --seed and --dev-tgt")
@@ -174,5 +175,5 @@ def cmd_entities(a):
 @command("restore-entities", "put entities back into n-best lists of protected sources",
          required("--protected", "--plain", "--map", "--out"))
 def cmd_restore_entities(a):
-    from lmboot.entities import restore_nbest
+    from lmboot.data.entities import restore_nbest
     return restore_nbest(a.protected, a.plain, a.map, a.out)

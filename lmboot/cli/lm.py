@@ -20,7 +20,7 @@ SEED_WEIGHT = arg("--seed-weight", type=seed_weight, default=cfg.default("lm.see
          arg("--seed-arpa", help="seed LM as ARPA, to tune the lm_score percentile"),
          arg("--dev", help="dev text, to tune the lm_score percentile"), ORDER, SEED_WEIGHT)
 def cmd_lm_filter(a):
-    from lmboot.lm_filter import lm_filter
+    from lmboot.translation.lm_filter import lm_filter
     f = a.lm_filter
     return lm_filter(a.src, a.tgt, a.seed_lm, a.out, f["filters"], a.seed_arpa, a.dev, f["grid"], a.order,
                      a.seed_weight, f["tune_on"])
@@ -28,7 +28,7 @@ def cmd_lm_filter(a):
 
 @command("lm", "build an ARPA + binary KenLM model from text", required("--text", "--out-prefix"), ORDER)
 def cmd_lm(a):
-    from lmboot.lm import build_lm
+    from lmboot.lm.kenlm import build_lm
     build_lm(a.text, a.out_prefix, a.order)
     return {"arpa": f"{a.out_prefix}.arpa", "binary": f"{a.out_prefix}.bin"}
 
@@ -37,7 +37,7 @@ def cmd_lm(a):
          arg("--lm", nargs="+", type=name_path, required=True, metavar="NAME=ARPA", help="the LMs to mix, the seed first"),
          required("--dev", "--out-prefix"), SEED_WEIGHT)
 def cmd_mix(a):
-    from lmboot.lm_mix import build_mix
+    from lmboot.lm.mix import build_mix
     components = dict(a.lm)
     if len(components) != len(a.lm):
         raise InputError(f"mix --lm: a component name is given twice ({' '.join(name for name, _ in a.lm)})")
@@ -49,7 +49,7 @@ def cmd_mix(a):
          section_arg("lm_filter", "filters"), arg("--k", type=int, nargs="+", required=True, help="candidate k (lm.nbest_k)"),
          ORDER, SEED_WEIGHT)
 def cmd_topk(a):
-    from lmboot.topk import topk_text
+    from lmboot.translation.topk import topk_text
     return topk_text(a.nbest, a.src, a.seed_lm, a.seed_arpa, a.dev, a.rescore_stats, a.filter_stats,
                      a.lm_filter["filters"], a.k, a.out, a.order, a.seed_weight)
 
@@ -61,7 +61,7 @@ def cmd_topk(a):
          arg("--max-ngrams", type=int, help="count-prune each cut to at most this many n-grams (lm.component_max_ngrams)"),
          SEED_WEIGHT)
 def cmd_lm_component(a):
-    from lmboot.lm_vocab import build_component
+    from lmboot.component_lm import build_component
     return build_component(a.text, a.out_prefix, a.order, a.min_count, a.seed_arpa, a.dev, a.seed_weight,
                            a.max_ngrams)
 
@@ -73,17 +73,17 @@ def cmd_lm_component(a):
          arg("--vocabulary-from", nargs="*", default=None, metavar="ARPA",
              help="the LMs as ARPA files: also the perplexity over their common vocabulary"))
 def cmd_evaluate(a):
-    from lmboot.evaluate import evaluate
+    from lmboot.report.evaluate import evaluate
     stats = {name: json.loads(Path(path).read_text()) for name, path in a.stats}
     return evaluate(dict(a.lm), a.test, a.out, stats, a.vocabulary_from)
 
 
 @command("ablation", "the ablation table: test perplexity of each row's LM with its stage figures",
-         arg("--rows", required=True, help="JSON list of rows (see lmboot.evaluate.ablation)"),
+         arg("--rows", required=True, help="JSON list of rows (see lmboot.report.evaluate.ablation)"),
          required("--test", "--out"),
          arg("--bootstrap", type=int, default=cfg.default("asr.bootstrap"), help="resamples of the WER confidence intervals"))
 def cmd_ablation(a):
-    from lmboot.evaluate import ablation
+    from lmboot.report.evaluate import ablation
     return ablation(json.loads(a.rows), a.test, a.out, a.bootstrap)
 
 
@@ -91,7 +91,7 @@ def cmd_ablation(a):
          arg("--ablation", nargs="+", type=name_path, required=True, metavar="SIZE=ABLATION_JSON"),
          arg("--out", required=True, help="Markdown table"))
 def cmd_seed_sizes(a):
-    from lmboot.evaluate import seed_sizes
+    from lmboot.report.evaluate import seed_sizes
     ablations = {}
     for size, path in a.ablation:
         if not size.isdigit():
@@ -104,5 +104,5 @@ def cmd_seed_sizes(a):
          arg("--records", nargs="+", type=name_path, required=True, help="LABEL=JSON: a stage's stats holding choice records"),
          arg("--out", required=True, help="output PNG"))
 def cmd_dev_curves(a):
-    from lmboot.evaluate import dev_curves
+    from lmboot.report.evaluate import dev_curves
     return dev_curves(dict(a.records), a.out)

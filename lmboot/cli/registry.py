@@ -73,7 +73,7 @@ def section_keys(command_name: str, name: str) -> tuple[str, ...]:
     raise KeyError(f"no command lmboot {command_name}")
 
 
-# The asr keys of CTC decoding with an LM (lmboot.ctc.ctc_wer; the dev_wer criterion decodes the same way).
+# The asr keys of CTC decoding with an LM (lmboot.asr.ctc.ctc_wer; the dev_wer criterion decodes the same way).
 CTC_DECODING = ("ctc_model", "ctc_lexicon", "ctc_cache_dir", "ctc_lm_weight", "ctc_word_score", "ctc_beam",
                 "ctc_beam_tokens", "ctc_beam_threshold")
 

@@ -29,7 +29,7 @@ TRAINING = ("arch", "layers", "embed_dim", "ffn_dim", "hidden_dim", "heads", "dr
          arg("--max-sentences", type=int, default=cfg.default("nmt.spm_max_sentences"),
              help="train on a random sample of at most this many lines (nmt.spm_max_sentences)"), THREADS)
 def cmd_spm(a):
-    from lmboot.nmt import train_spm
+    from lmboot.translation.nmt import train_spm
     train_spm(a.inputs, a.out, a.vocab_size, a.threads, a.max_sentences)
     return {"spm": f"{a.out}/spm.model"}
 
@@ -39,7 +39,7 @@ def cmd_spm(a):
          criterion_args(), arg("--restore", help="checkpoint to fine-tune from"), arg("--max-updates", type=int),
          SEED, THREADS)
 def cmd_train(a):
-    from lmboot.selftrain import train_round
+    from lmboot.translation.selftrain import train_round
     return without_examples(train_round(a.train_src, a.train_tgt, a.dev_src, criterion_of(a, 2), a.spm_dir, a.out, a.nmt,
                                         a.threads, restore=a.restore, max_updates=a.max_updates, seed=a.seed))
 
@@ -52,8 +52,8 @@ def cmd_train(a):
          section_arg("nmt", *DEV_TRANSLATION),
          criterion_args(), THREADS)
 def cmd_pretrained(a):
-    from lmboot.pretrained import use_pretrained, use_pretrained_ct2
-    from lmboot.translate import dev_scores
+    from lmboot.translation.decode import dev_scores
+    from lmboot.translation.pretrained import use_pretrained, use_pretrained_ct2
     if bool(a.checkpoint) == bool(a.ct2_model) or (a.checkpoint and not a.dict):
         raise InputError("lmboot pretrained: give --checkpoint with --dict (fairseq) or --ct2-model (CTranslate2)")
     if a.ct2_model:
@@ -68,21 +68,21 @@ def cmd_pretrained(a):
          required("--checkpoint", "--spm-dir", "--input", "--out"), section_arg("nmt", *DEV_TRANSLATION, "nbest"),
          arg("--nbest", type=int), THREADS)
 def cmd_translate(a):
-    from lmboot.translate import translate
+    from lmboot.translation.decode import translate
     return {"translated": translate(a.checkpoint, a.spm_dir, a.input, a.out, a.nmt, a.threads, a.nbest)}
 
 
 @command("split", "split a text file into contiguous chunks (for chunked translation)",
          arg("--input", required=True), arg("--outputs", nargs="+", required=True))
 def cmd_split(a):
-    from lmboot.translate import split_lines
+    from lmboot.translation.decode import split_lines
     return {"sizes": split_lines(a.input, a.outputs)}
 
 
 @command("gather", "concatenate chunked n-best files in order",
          arg("--inputs", nargs="+", required=True), arg("--out", required=True))
 def cmd_gather(a):
-    from lmboot.translate import gather_nbest
+    from lmboot.translation.decode import gather_nbest
     return {"records": gather_nbest(a.inputs, a.out)}
 
 
@@ -91,7 +91,7 @@ def cmd_gather(a):
          section_arg("nmt", "self_training_filters", "self_training_mix"), arg("--seed", type=int, default=cfg.default("split.random_seed"),
                                                                     help="random seed of the bitext sample (self_training_mix)"))
 def cmd_pseudo_pairs(a):
-    from lmboot.selftrain import pseudo_pairs
+    from lmboot.translation.selftrain import pseudo_pairs
     return pseudo_pairs(a.pool_src, a.nbest, a.bitext_src, a.bitext_tgt, a.out_prefix,
                         a.nmt["self_training_filters"], a.seed_lm, a.nmt["self_training_mix"], a.seed)
 
@@ -102,7 +102,7 @@ def cmd_pseudo_pairs(a):
          arg("--dev-tgt", help="to tune lambda: the dev references (chrf) or the new-language dev text (dev_ppl)"),
          criterion_args())
 def cmd_rescore(a):
-    from lmboot.rescore import rescore
+    from lmboot.translation.rescore import rescore
     r = a.rescore
     criterion = criterion_of(a) if r["lambda"] == "tune" else None
     return rescore(a.nbest, a.seed_lm, a.out, r["lambda"], a.dev_nbest, criterion, r["grid"])
@@ -115,7 +115,7 @@ def cmd_rescore(a):
 def cmd_translate_with(a):
     import json
 
-    from lmboot.translators import translate_with
+    from lmboot.translation.translators import translate_with
     spec, languages = json.loads(a.translator), json.loads(a.languages)
     return translate_with(spec, languages, a.input, a.out, a.nmt, a.threads, a.work_dir, a.normalize)
 
@@ -123,7 +123,7 @@ def cmd_translate_with(a):
 @command("translator-scores", "a translator's dev scores from its dev n-best lists (1-best), by the criterion",
          required("--nbest", "--out", "--dev-tgt"), criterion_args())
 def cmd_translator_scores(a):
-    from lmboot.translate import one_best, score_translations
+    from lmboot.translation.decode import one_best, score_translations
     return without_examples(score_translations(one_best(a.nbest), criterion_of(a, 2), a.out))
 
 
@@ -131,5 +131,5 @@ def cmd_translator_scores(a):
          arg("--nbest", nargs="+", required=True, type=name_path, help="NAME=n-best JSON lines, one per translator"),
          arg("--out", required=True))
 def cmd_union_nbest(a):
-    from lmboot.translators import union_nbest
+    from lmboot.translation.translators import union_nbest
     return union_nbest(dict(a.nbest), a.out)

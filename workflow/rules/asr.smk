@@ -1,8 +1,8 @@
 # asr: dev/test speech (recordings, synthesized once per config, or another run's: asr.speech_from;
-# lmboot/speech.py), then each LM's WER with each of asr.recognizers, its settings tuned on dev: PocketSphinx
-# with the LM in its first pass (its dictionary: lmboot/pronounce.py) and Whisper n-best lists rescored by the
-# LM (lmboot/asr.py); a CTC model with the LM in the beam (emissions once per part, a lexicon per LM:
-# lmboot/ctc.py). {name}: an LM of models/<run>/lm (seed, mix-<variant>, mix-oracle).
+# lmboot/asr/speech.py), then each LM's WER with each of asr.recognizers, its settings tuned on dev: PocketSphinx
+# with the LM in its first pass (its dictionary: lmboot/asr/pronounce.py) and Whisper n-best lists rescored by the
+# LM (lmboot/asr/sphinx.py, whisper.py); a CTC model with the LM in the beam (emissions once per part, a lexicon per LM:
+# lmboot/asr/ctc.py). {name}: an LM of models/<run>/lm (seed, mix-<variant>, mix-oracle).
 
 
 SPEECH_TEXT = {"test": rules.prepare.output.test, "dev": rules.prepare.output.dev_tgt}

@@ -14,12 +14,12 @@ import os
 import shlex
 from types import SimpleNamespace
 
-from lmboot.download import is_archive
-from lmboot.inputs import corpus_paths, download_for, fingerprint
+from lmboot.data.download import is_archive
+from lmboot.data.inputs import corpus_paths, download_for, fingerprint
 from lmboot.plan import CORPUS_RE, MIX_PART, VARIANT_RE, Plan, row_files, variant_parts
-from lmboot.recognizers import CTC
+from lmboot.asr.recognizers import CTC
 
-CTC_KEYS = "|".join(CTC)  # the recognizers decoded by lmboot.ctc (asr.smk's ctc_* rules)
+CTC_KEYS = "|".join(CTC)  # the recognizers decoded by lmboot.asr.ctc (asr.smk's ctc_* rules)
 
 wildcard_constraints:
     r=r"\d+",

@@ -1,6 +1,6 @@
 # entities: entity spans of the in-domain source (slot markup) replaced by placeholders before
 # translation and put back into the n-best lists after it: variants with {ents} = "protected"
-# (lmboot/entities.py). Spans: slot markup (in_domain.source_tags_field) and code-switched words
+# (lmboot/data/entities.py). Spans: slot markup (in_domain.source_tags_field) and code-switched words
 # (entities.code_switch).
 
 

@@ -1,5 +1,5 @@
 # evaluate: test perplexity and OOV of every LM -> results/<run>/metrics.{json,md}; the ablation table
-# (snakemake ablation) -> results/<run>/ablation.{json,md} (lmboot/evaluate.py)
+# (snakemake ablation) -> results/<run>/ablation.{json,md} (lmboot/report/evaluate.py)
 
 EVAL_LMS = PLAN.eval_lms()  # label -> LM
 STAGE_STATS = {

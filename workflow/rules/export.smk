@@ -1,4 +1,4 @@
-# export: the configured LM in the forms its consumers load (lmboot/export.py): ARPA and KenLM binary, the
+# export: the configured LM in the forms its consumers load (lmboot/lm/export.py): ARPA and KenLM binary, the
 # CTC lexicon and tokens (flashlight-text's lexicon decoder), unigrams (pyctcdecode), words.txt and
 # G.fst (Kaldi, k2, sherpa) and an entropy-pruned ARPA whose threshold is chosen on dev perplexity.
 

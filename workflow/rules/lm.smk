@@ -1,7 +1,7 @@
 # lm: KenLM models of the seed, of each translated variant and of the oracle; the text components
 # (general / selected new-language text, top-k translations) with a vocabulary cut chosen on dev
-# (lmboot/lm_vocab.py); the seed mixed with any number of them into one ARPA, weights by EM on dev
-# (lmboot/lm_mix.py): mix-<a>+<b>...
+# (lmboot/component_lm.py); the seed mixed with any number of them into one ARPA, weights by EM on dev
+# (lmboot/lm/mix.py): mix-<a>+<b>...
 
 rule lm:
     input:

@@ -1,5 +1,5 @@
 # lm_filter: drop improbable translations (seed-LM score, length ratio, repetition; the LM-score cut
-# tuned on dev when configured); "unfiltered" keeps them all (lmboot/lm_filter.py)
+# tuned on dev when configured); "unfiltered" keeps them all (lmboot/translation/lm_filter.py)
 
 rule lm_filter:
     input:

@@ -1,6 +1,6 @@
-# nmt: sentencepiece, fairseq training on a bitext (round 0; lmboot/nmt.py), self-training rounds
-# (fine-tuned on bitext + guarded pool translations, kept if dev chrF rose; lmboot/selftrain.py), n-best
-# translation of pool and dev (lmboot/translate.py), pre-trained translators (lmboot/pretrained.py)
+# nmt: sentencepiece, fairseq training on a bitext (round 0; lmboot/translation/nmt.py), self-training rounds
+# (fine-tuned on bitext + guarded pool translations, kept if dev chrF rose; lmboot/translation/selftrain.py), n-best
+# translation of pool and dev (lmboot/translation/decode.py), pre-trained translators (lmboot/translation/pretrained.py)
 
 
 rule spm:

@@ -1,4 +1,4 @@
-# prepare: corpora -> normalized seed / pool / dev / test and general bitext (lmboot/prepare.py)
+# prepare: corpora -> normalized seed / pool / dev / test and general bitext (lmboot/data/prepare.py)
 
 
 if "demo_data" in config:

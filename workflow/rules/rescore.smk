@@ -1,5 +1,5 @@
 # rescore: each n-best list's best hypothesis by nmt_score + lambda * seed-LM score, lambda tuned on the
-# dev n-best lists when configured; "1best" keeps the translator's own best (lmboot/rescore.py)
+# dev n-best lists when configured; "1best" keeps the translator's own best (lmboot/translation/rescore.py)
 
 
 rule rescore:

@@ -1,4 +1,4 @@
-# select: keep general pairs whose new-language side is close to the seed centroid (lmboot/select.py). The
+# select: keep general pairs whose new-language side is close to the seed centroid (lmboot/select/selection.py). The
 # corpus is scored in select.chunks jobs (select_score, scatter) whose scores one job gathers and cuts (select).
 
 

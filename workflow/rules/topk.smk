@@ -1,5 +1,5 @@
 # topk: the top-k rescored hypotheses of the pipeline's pool translations as LM data (component "nbest"),
-# filtered as the pipeline's 1-best was, k chosen on dev from lm.nbest_k (lmboot/topk.py)
+# filtered as the pipeline's 1-best was, k chosen on dev from lm.nbest_k (lmboot/translation/topk.py)
 
 rule topk:
     input:

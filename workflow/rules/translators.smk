@@ -1,5 +1,5 @@
 # translators: the translators a team brings (config translators: a pretrained model of a CTranslate2 family
-# or any line-in/line-out command; lmboot/translators.py) translate pool and dev into n-best lists, scored on
+# or any line-in/line-out command; lmboot/translation/translators.py) translate pool and dev into n-best lists, scored on
 # dev like lmboot's own; the union of every translator's n-best lists (the pipeline's own included). Their
 # lists go through rescore and lm_filter as variants x-<name>.r0.plain.rescored.filtered and union.r0....
 

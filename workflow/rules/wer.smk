@@ -1,6 +1,6 @@
 # wer: results/<run>/wer.{json,md}, the WER of the seed-only LM, the baselines without translation (seed +
 # general / selected new-language text), the pipeline, the configured LM and the oracle with both
-# recognizers, bootstrap CIs and paired tests against seed-only and the best baseline (lmboot/wer.py).
+# recognizers, bootstrap CIs and paired tests against seed-only and the best baseline (lmboot/asr/wer.py).
 
 WER_ROWS = PLAN.wer_rows(PLAN.wer_lms())  # label, kind, each recognizer's result
 

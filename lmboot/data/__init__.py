@@ -1,0 +1,1 @@
+"""In-domain and general corpora: reading, normalizing, splitting by role, entity spans, downloads."""

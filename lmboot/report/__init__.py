@@ -1,0 +1,1 @@
+"""The tables: metrics, the ablation, seed sizes and the dev curves."""

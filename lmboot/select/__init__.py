@@ -1,0 +1,1 @@
+"""Selecting the general bitext's pairs near the seed (sentence embeddings, scorers)."""
