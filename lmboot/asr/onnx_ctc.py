@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from lmboot.errors import InputError
+from lmboot.schema import default
 
 BLANKS = ("<blank>", "<blk>", "<pad>", "<eps>", "[PAD]")  # the first found is the blank, unless given
 SEPARATOR = "|"  # wav2vec2's word delimiter
@@ -114,8 +115,8 @@ class OnnxCTC:
     as wav2vec2's feature extractor does."""
 
     def __init__(self, model: str | Path, tokens: str | Path, sample_rate: int, blank: str | None = None,
-                 separator: str | None = ..., units: str = "chars", pieces: str | Path | None = None,
-                 normalize: bool = True):
+                 separator: str | None = ..., units: str = default("asr.onnx_ctc.units"),
+                 pieces: str | Path | None = None, normalize: bool = default("asr.onnx_ctc.normalize")):
         self.model, self.sample_rate, self.units, self.normalize = Path(model), int(sample_rate), units, normalize
         self.tokens = read_tokens(tokens)
         known = set(self.tokens)
