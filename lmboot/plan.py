@@ -25,7 +25,6 @@ from lmboot.config import tuning_criterion
 
 CORPUS_RE = r"selected|general|cut\d+|x-[a-z][a-z0-9_]*|union"
 VARIANT_RE = rf"({CORPUS_RE})\.r\d+\.(plain|protected)\.(rescored|1best)\.(filtered|unfiltered)"
-MIX_PART = f"(general|selected|nbest|oracle|{VARIANT_RE})"  # what mix-<part>+<part>... may hold besides the seed
 UNION = "union.r0.plain.rescored.filtered"
 TOPK_ROW = "+ top-k translations (k on dev)"  # the pipeline's top-k hypotheses instead of its 1-best
 TRANSLATOR_ROW = "+ {}"  # a translator alone with the seed (and the union of all)
@@ -33,6 +32,11 @@ TRANSLATOR_ROW = "+ {}"  # a translator alone with the seed (and the union of al
 # row); the configured LM; the oracle (the real pool text); the ideal (the configured LM with the real pool
 # text in place of its translations). The reports take rows by kind, never by label.
 KINDS = ("seed", "baseline", "method", "configured", "oracle", "ideal")
+
+
+def mix_part() -> str:
+    """What mix-<part>+<part>... may hold besides the seed: a built-in component's LM, the oracle, a variant."""
+    return f"({'|'.join(name for name in BUILT_IN if name != 'translated')}|oracle|{VARIANT_RE})"
 
 
 def variant_parts(variant: str) -> dict:

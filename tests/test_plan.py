@@ -12,7 +12,7 @@ from lmboot.asr.recognizers import REGISTRY
 from lmboot.components import BUILT_IN
 from lmboot.config import load, validate
 from lmboot.errors import InputError
-from lmboot.plan import MIX_PART, UNION, VARIANT_RE, Plan, row_files, variant_parts
+from lmboot.plan import UNION, VARIANT_RE, Plan, mix_part, row_files, variant_parts
 from lmboot.schema import SCHEMA
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,7 +76,7 @@ def test_every_lm_a_row_names_is_a_name_the_lm_rules_accept():
     plan = plan_of("config/es-en.yaml")
     for row in plan.ablation_rows(bitext):
         name = Path(row["lm"]).stem
-        assert name in ("seed",) or re.fullmatch(f"mix-{MIX_PART}(\\+{MIX_PART})*", name), name
+        assert name in ("seed",) or re.fullmatch(f"mix-{mix_part()}(\\+{mix_part()})*", name), name
     assert variant_parts(plan.full) == {"corpus": "selected", "r": "1", "ents": "protected", "rescore": "rescored",
                                         "filter": "filtered"}
     assert re.fullmatch(VARIANT_RE, UNION) and re.fullmatch(VARIANT_RE, "x-apertium.r0.plain.rescored.filtered")

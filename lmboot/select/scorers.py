@@ -209,14 +209,27 @@ class CombinedScorer(Scorer):
         return sum(standardize(raw[:, i]) for i in range(raw.shape[1]))
 
 
+def _centroid(seed, encoder, cache_dir, order, random_seed, encoder_id) -> Scorer:
+    return CentroidScorer(encoder, seed, cache_dir, encoder_id)
+
+
+def _moore_lewis(seed, encoder, cache_dir, order, random_seed, encoder_id) -> Scorer:
+    return MooreLewisScorer(seed, order, random_seed)
+
+
+def _combined(*args) -> Scorer:
+    return CombinedScorer(_centroid(*args), _moore_lewis(*args))
+
+
+# select.method -> what makes its scorer from (seed, encoder, cache_dir, order, random_seed, encoder_id); the
+# schema's select.method enum lists these names (tests/test_extending.py checks it)
+SCORERS = {"centroid": _centroid, "moore-lewis": _moore_lewis, "combined": _combined}
+
+
 def build_scorer(method: str, seed: str | Path, encoder: Encoder | None, cache_dir: str | Path | None = None,
                  order: int = default("select.order"), random_seed: int = default("select.random_seed"),
                  encoder_id: str = "") -> Scorer:
     """The scorer select.method names."""
-    if method == "centroid":
-        return CentroidScorer(encoder, seed, cache_dir, encoder_id)
-    if method == "moore-lewis":
-        return MooreLewisScorer(seed, order, random_seed)
-    if method == "combined":
-        return CombinedScorer(CentroidScorer(encoder, seed, cache_dir, encoder_id), MooreLewisScorer(seed, order, random_seed))
-    raise InputError(f"select.method: unknown selection method {method!r} (centroid, moore-lewis, combined)")
+    if method not in SCORERS:
+        raise InputError(f"select.method: unknown selection method {method!r} ({', '.join(SCORERS)})")
+    return SCORERS[method](seed, encoder, cache_dir, order, random_seed, encoder_id)

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 
 from lmboot.data.download import is_archive
 from lmboot.data.inputs import corpus_paths, download_for, fingerprint
-from lmboot.plan import CORPUS_RE, MIX_PART, VARIANT_RE, Plan, row_files, variant_parts
+from lmboot.plan import CORPUS_RE, VARIANT_RE, Plan, mix_part, row_files, variant_parts
 from lmboot.asr.recognizers import CTC
 
 CTC_KEYS = "|".join(CTC)  # the recognizers decoded by lmboot.asr.ctc (asr.smk's ctc_* rules)

@@ -69,7 +69,7 @@ rule mix:
         binary=f"{MODELS}/lm/mix-{{name}}.bin",
         weights=f"{MODELS}/lm/mix-{{name}}.json",
     wildcard_constraints:
-        name=f"{MIX_PART}(\\+{MIX_PART})*",
+        name=f"{mix_part()}(\\+{mix_part()})*",
     params:
         prefix=lambda wc, output: output.arpa[: -len(".arpa")],
         lms=lambda wc, input: " ".join(f"{name}={path}" for name, path in zip(["seed"] + wc.name.split("+"), input.arpas)),
