@@ -95,9 +95,9 @@ def test_a_translator_a_team_brings_gets_its_rows_and_a_baseline_without_it():
     assert plan.configured == "mix-nbest+x-apertium.r0.plain.rescored.filtered+general"
     apertium = rows[labels(rows).index("+ Apertium")]
     assert apertium["translator"] == "data/es-en/x-apertium/dev_scores.json"
-    # each recognizer's result per row, from the registry (es-en: asr enabled, every recognizer)
-    assert apertium["sphinx"] == "data/es-en/asr/sphinx/mix-x-apertium.r0.plain.rescored.filtered.json"
-    assert [k for k in apertium if k in REGISTRY] == ["sphinx", "whisper", "ctc"]
+    # each recognizer's result per row, from the registry (es-en: asr enabled, the default recognizers)
+    assert apertium["ctc"] == "data/es-en/asr/ctc/mix-x-apertium.r0.plain.rescored.filtered.json"
+    assert [k for k in apertium if k in REGISTRY] == ["ctc", "whisper"] and "sphinx" not in apertium
 
 
 def test_the_wer_tables_lms_and_the_choices_on_dev():

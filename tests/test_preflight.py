@@ -130,7 +130,7 @@ def test_check_config_prints_a_summary_or_the_json(team):
     out = check.stdout.splitlines()
     assert out[0] == "team.yaml: ok (fields and 7 files checked)" and "run: my-lang" in out
     assert "roles.seed: data/my/seed.txt (80 lines)" in out and "general: data/general.es-en.tsv.xz (81 lines)" in out
-    assert any(line.startswith("recognizers: sphinx, whisper, ctc on dev data/my/dev.recordings.tsv (2 recordings)")
+    assert any(line.startswith("recognizers: ctc, whisper on dev data/my/dev.recordings.tsv (2 recordings)")
                for line in out), out
     assert "translators: lmboot's own (transformer, decoded with ctranslate2)" in out
     assert "entities.protect: off" in check.stderr  # the recipe's note, when nothing is wrong
