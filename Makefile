@@ -24,7 +24,11 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest -v
 
+# ruff (settings in pyproject.toml) over the Python code, then Snakemake's own checks of the workflow.
+LINT_PATHS := lmboot tests benchmarks scripts
 lint: setup
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 	$(BIN)/snakemake --lint
 
 # One pair at seed sizes 500 / 1000 / 2000 (config/seed overlays reuse the pair's general translator) and

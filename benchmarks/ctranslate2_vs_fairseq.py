@@ -45,8 +45,20 @@ def main() -> int:
             results[name] = {"seconds": round(seconds, 2), "sentences_per_second": round(n / seconds, 1)}
         same = sum(x == y for x, y in zip(one_best(f"{tmp}/fairseq.jsonl"), one_best(f"{tmp}/ctranslate2.jsonl")))
     ratio = results["ctranslate2"]["sentences_per_second"] / results["fairseq"]["sentences_per_second"]
-    print(json.dumps({"sentences": n, "beam": a.beam, "nbest": a.nbest, "threads": a.threads, **results,
-                      "ratio": round(ratio, 2), "same_1best": round(same / n, 3)}, indent=2))
+    print(
+        json.dumps(
+            {
+                "sentences": n,
+                "beam": a.beam,
+                "nbest": a.nbest,
+                "threads": a.threads,
+                **results,
+                "ratio": round(ratio, 2),
+                "same_1best": round(same / n, 3),
+            },
+            indent=2,
+        )
+    )
     return 0
 
 

@@ -34,20 +34,46 @@ def measure(arpa: Path, dev: Path, work: Path, pythonpath: str | None) -> dict:
     lexicon.write_text("a\ta\n")
     env = dict(os.environ, **({"PYTHONPATH": pythonpath} if pythonpath else {}))
     settings = {"prune_thresholds": THRESHOLDS, "max_ppl_increase": 0.02}
-    command = ["/usr/bin/time", "-v", sys.executable, "-c", "import sys; from lmboot.cli import main; sys.exit(main())",
-               "export", "--arpa", str(arpa), "--bin", str(binary), "--lexicon", str(lexicon), "--dev", str(dev),
-               "--out-dir", str(out), "--export", json.dumps(settings), "--asr", json.dumps({"ctc_model": None})]
+    command = [
+        "/usr/bin/time",
+        "-v",
+        sys.executable,
+        "-c",
+        "import sys; from lmboot.cli import main; sys.exit(main())",
+        "export",
+        "--arpa",
+        str(arpa),
+        "--bin",
+        str(binary),
+        "--lexicon",
+        str(lexicon),
+        "--dev",
+        str(dev),
+        "--out-dir",
+        str(out),
+        "--export",
+        json.dumps(settings),
+        "--asr",
+        json.dumps({"ctc_model": None}),
+    ]
     # python -c puts its working directory first on sys.path: not the checkout's, so that --pythonpath counts
     run = subprocess.run(command, env=env, capture_output=True, text=True, cwd=work)
     if run.returncode:
         raise SystemExit(f"lmboot export failed on {arpa}: {run.stderr[-2000:]}")
     rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", run.stderr).group(1))
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)", run.stderr).group(1)
-    seconds = sum(float(part) * 60 ** i for i, part in enumerate(reversed(wall.split(":"))))
+    seconds = sum(float(part) * 60**i for i, part in enumerate(reversed(wall.split(":"))))
     ngrams = arpa_ngram_count(arpa)
     pruning = json.loads((out / "export.json").read_text())["pruning"]
-    return {"arpa": str(arpa), "ngrams": ngrams, "peak_mb": rss_kb / 1024, "bytes_per_ngram": rss_kb * 1024 / ngrams,
-            "wall_s": seconds, "pruned": pruning["choice"], "pruned_ngrams": pruning["ngrams"]}
+    return {
+        "arpa": str(arpa),
+        "ngrams": ngrams,
+        "peak_mb": rss_kb / 1024,
+        "bytes_per_ngram": rss_kb * 1024 / ngrams,
+        "wall_s": seconds,
+        "pruned": pruning["choice"],
+        "pruned_ngrams": pruning["ngrams"],
+    }
 
 
 def main() -> int:
@@ -63,8 +89,11 @@ def main() -> int:
     for arpa in a.arpas:
         rows.append(measure(Path(arpa).resolve(), Path(a.dev).resolve(), Path(a.work).resolve(), a.pythonpath))
         r = rows[-1]
-        print(f"{r['ngrams']:>12,} n-grams  {r['peak_mb']:>8,.0f} MB  {r['bytes_per_ngram']:>6.1f} B/n-gram  "
-              f"{r['wall_s']:>7.1f} s  {arpa}", flush=True)
+        print(
+            f"{r['ngrams']:>12,} n-grams  {r['peak_mb']:>8,.0f} MB  {r['bytes_per_ngram']:>6.1f} B/n-gram  "
+            f"{r['wall_s']:>7.1f} s  {arpa}",
+            flush=True,
+        )
         Path(a.out).write_text(json.dumps(rows, indent=1) + "\n")
     return 0
 

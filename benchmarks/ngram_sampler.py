@@ -78,7 +78,7 @@ def main() -> int:
         Path(a.tsv).parent.mkdir(parents=True, exist_ok=True)
         with open(f"{a.tsv}.tmp", "w", encoding="utf-8") as f:
             f.write("src\ttgt\n")
-            for (src, tgt) in zip(lines(*sides["src"], a.lines), lines(*sides["tgt"], a.lines)):
+            for src, tgt in zip(lines(*sides["src"], a.lines), lines(*sides["tgt"], a.lines)):
                 f.write(f"{src}\t{tgt}\n")
         Path(f"{a.tsv}.tmp").replace(a.tsv)
         return 0

@@ -43,18 +43,28 @@ def main() -> int:
     out = {"lm": str(lm), "utterances": len(rows), "words": sum(len(t.split()) for t in refs), "oov": oov}
     start = time.perf_counter()
     hyps = sphinx_decode(wavs, f"{lm}.arpa", models / f"{name}.dict", sphinx["lw"], threads=2)["hyps"]
-    out["pocketsphinx"] = {"lw": sphinx["lw"], "wer": wer(corpus_errors(refs, hyps)), "hyps": hyps,
-                           "seconds": time.perf_counter() - start}
+    out["pocketsphinx"] = {
+        "lw": sphinx["lw"],
+        "wer": wer(corpus_errors(refs, hyps)),
+        "hyps": hyps,
+        "seconds": time.perf_counter() - start,
+    }
     with tempfile.TemporaryDirectory() as tmp:
         manifest = Path(tmp) / "manifest.tsv"
         write_lines(manifest, [f"{i}\trecording\t{w}\t{t}" for i, (w, t) in enumerate(rows)])
         start = time.perf_counter()
         emissions(manifest, Path(tmp) / "e.npz")
         units, emitted = load_emissions(Path(tmp) / "e.npz")
-        hyps = Decoder(units["tokens"], models / f"{name}.ctc.lexicon", f"{lm}.bin", ctc["beam"]).decode(emitted, ctc["lm_weight"],
-                                                                                 ctc["word_score"])
-    out["ctc"] = {"lm_weight": ctc["lm_weight"], "word_score": ctc["word_score"], "wer": wer(corpus_errors(refs, hyps)),
-                  "hyps": hyps, "seconds": time.perf_counter() - start}
+        hyps = Decoder(units["tokens"], models / f"{name}.ctc.lexicon", f"{lm}.bin", ctc["beam"]).decode(
+            emitted, ctc["lm_weight"], ctc["word_score"]
+        )
+    out["ctc"] = {
+        "lm_weight": ctc["lm_weight"],
+        "word_score": ctc["word_score"],
+        "wer": wer(corpus_errors(refs, hyps)),
+        "hyps": hyps,
+        "seconds": time.perf_counter() - start,
+    }
     write_json(a.out, out)
     print(json.dumps({k: (v["wer"] if isinstance(v, dict) else v) for k, v in out.items()}, ensure_ascii=False))
     return 0

@@ -41,7 +41,9 @@ def run(args: list[str], log: Path) -> dict:
     the tools it waits for: lmplz, build_binary)."""
     start = time.perf_counter()
     with open(log, "w") as err:
-        proc = subprocess.Popen([str(Path(sys.executable).with_name("lmboot")), *args], stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(
+            [str(Path(sys.executable).with_name("lmboot")), *args], stdout=subprocess.DEVNULL, stderr=err
+        )
         _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status):
@@ -70,25 +72,75 @@ def general_stages(d: Path, n: int, prep: Path, a) -> dict:
     head(Path(f"{a.general}.tgt"), tgt, n)
     seed, dev = prep / "seed.tgt", prep / "dev.tgt"
     out = {}
-    out["select (moore-lewis)"] = run(["select", "--general-src", str(src), "--general-tgt", str(tgt), "--seed",
-                                       str(seed), "--out", str(d / "select-ml"), "--select",
-                                       json.dumps({"method": "moore-lewis", "keep": {"top_fraction": 0.1}})],
-                                      d / "select-ml.log")
+    out["select (moore-lewis)"] = run(
+        [
+            "select",
+            "--general-src",
+            str(src),
+            "--general-tgt",
+            str(tgt),
+            "--seed",
+            str(seed),
+            "--out",
+            str(d / "select-ml"),
+            "--select",
+            json.dumps({"method": "moore-lewis", "keep": {"top_fraction": 0.1}}),
+        ],
+        d / "select-ml.log",
+    )
     if n <= a.embed_max:
-        out["select (centroid)"] = run(["select", "--general-src", str(src), "--general-tgt", str(tgt), "--seed",
-                                        str(seed), "--out", str(d / "select-centroid"), "--select",
-                                        json.dumps({"method": "centroid", "keep": {"top_fraction": 0.1}})],
-                                       d / "select-centroid.log")
-    out["lm-component (general)"] = run(["lm-component", "--text", str(tgt), "--out-prefix", str(d / "general"),
-                                         "--order", str(default("lm.order")), "--min-count",
-                                         *map(str, default("lm.vocab_min_count")), "--seed-arpa",
-                                         str(a.work / "seed.arpa"), "--dev", str(dev)], d / "lm-component.log")
-    out["mix (seed + general)"] = run(["mix", "--lm", f"seed={a.work / 'seed.arpa'}", f"general={d / 'general.arpa'}",
-                                       "--dev", str(dev), "--out-prefix", str(d / "mix")], d / "mix.log")
+        out["select (centroid)"] = run(
+            [
+                "select",
+                "--general-src",
+                str(src),
+                "--general-tgt",
+                str(tgt),
+                "--seed",
+                str(seed),
+                "--out",
+                str(d / "select-centroid"),
+                "--select",
+                json.dumps({"method": "centroid", "keep": {"top_fraction": 0.1}}),
+            ],
+            d / "select-centroid.log",
+        )
+    out["lm-component (general)"] = run(
+        [
+            "lm-component",
+            "--text",
+            str(tgt),
+            "--out-prefix",
+            str(d / "general"),
+            "--order",
+            str(default("lm.order")),
+            "--min-count",
+            *map(str, default("lm.vocab_min_count")),
+            "--seed-arpa",
+            str(a.work / "seed.arpa"),
+            "--dev",
+            str(dev),
+        ],
+        d / "lm-component.log",
+    )
+    out["mix (seed + general)"] = run(
+        [
+            "mix",
+            "--lm",
+            f"seed={a.work / 'seed.arpa'}",
+            f"general={d / 'general.arpa'}",
+            "--dev",
+            str(dev),
+            "--out-prefix",
+            str(d / "mix"),
+        ],
+        d / "mix.log",
+    )
     info = json.loads((d / "general.json").read_text())
     out["lm-component (general)"]["vocabulary_cut"] = info["min_count"]
     out["mix (seed + general)"]["ngrams"] = sum(
-        int(line.split("=")[1]) for line in itertools.islice(open(d / "mix.arpa"), 12) if line.startswith("ngram "))
+        int(line.split("=")[1]) for line in itertools.islice(open(d / "mix.arpa"), 12) if line.startswith("ngram ")
+    )
     for name in ("general", "mix"):
         for suffix in (".arpa", ".bin"):
             (d / f"{name}{suffix}").unlink(missing_ok=True)  # disk: the 10 M ARPAs run to gigabytes
@@ -108,32 +160,74 @@ def main() -> int:
     prep = Path(a.prepared)
     a.work.mkdir(parents=True, exist_ok=True)
     if not (a.work / "seed.arpa").exists():
-        run(["lm", "--text", str(prep / "seed.tgt"), "--out-prefix", str(a.work / "seed"), "--order",
-             str(default("lm.order"))], a.work / "seed.log")
+        run(
+            [
+                "lm",
+                "--text",
+                str(prep / "seed.tgt"),
+                "--out-prefix",
+                str(a.work / "seed"),
+                "--order",
+                str(default("lm.order")),
+            ],
+            a.work / "seed.log",
+        )
     results = []
 
     def save():
         summary = {}
         for stage in dict.fromkeys(r["stage"] for r in results):
             rows = [r for r in results if r["stage"] == stage]
-            summary[stage] = {"time_exponent": exponent([(r["lines"], r["seconds"]) for r in rows]),
-                              "memory_exponent": exponent([(r["lines"], r["peak_rss_mb"]) for r in rows]),
-                              "time_exponent_last": exponent([(r["lines"], r["seconds"]) for r in rows[-2:]]),
-                              "memory_exponent_last": exponent([(r["lines"], r["peak_rss_mb"]) for r in rows[-2:]])}
-        Path(a.out).write_text(json.dumps({"machine": f"{os.cpu_count()} CPU cores", "results": results,
-                                           "summary": summary}, indent=2) + "\n")
+            summary[stage] = {
+                "time_exponent": exponent([(r["lines"], r["seconds"]) for r in rows]),
+                "memory_exponent": exponent([(r["lines"], r["peak_rss_mb"]) for r in rows]),
+                "time_exponent_last": exponent([(r["lines"], r["seconds"]) for r in rows[-2:]]),
+                "memory_exponent_last": exponent([(r["lines"], r["peak_rss_mb"]) for r in rows[-2:]]),
+            }
+        Path(a.out).write_text(
+            json.dumps({"machine": f"{os.cpu_count()} CPU cores", "results": results, "summary": summary}, indent=2)
+            + "\n"
+        )
 
     for n in a.pools:
         d = a.work / f"pool{n}"
         d.mkdir(exist_ok=True)
         if not (d / "pool.tgt").exists():
-            subprocess.run([sys.executable, str(Path(__file__).with_name("ngram_sampler.py")), "--src",
-                            str(prep / "pool.src"), "--tgt", str(prep / "pool.oracle.tgt"), "--lines", str(n),
-                            "--out", str(d / "pool")], check=True)
-        r = run(["lm-filter", "--src", str(d / "pool.src"), "--tgt", str(d / "pool.tgt"), "--seed-lm",
-                 str(a.work / "seed.bin"), "--out", str(d / "filtered.txt"), "--lm-filter", json.dumps(FILTERS),
-                 "--seed-arpa", str(a.work / "seed.arpa"), "--dev", str(prep / "dev.tgt")],
-                d / "lm-filter.log")
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(Path(__file__).with_name("ngram_sampler.py")),
+                    "--src",
+                    str(prep / "pool.src"),
+                    "--tgt",
+                    str(prep / "pool.oracle.tgt"),
+                    "--lines",
+                    str(n),
+                    "--out",
+                    str(d / "pool"),
+                ],
+                check=True,
+            )
+        r = run(
+            [
+                "lm-filter",
+                "--src",
+                str(d / "pool.src"),
+                "--tgt",
+                str(d / "pool.tgt"),
+                "--seed-lm",
+                str(a.work / "seed.bin"),
+                "--out",
+                str(d / "filtered.txt"),
+                "--lm-filter",
+                json.dumps(FILTERS),
+                "--seed-arpa",
+                str(a.work / "seed.arpa"),
+                "--dev",
+                str(prep / "dev.tgt"),
+            ],
+            d / "lm-filter.log",
+        )
         results.append({"stage": "lm-filter (pool)", "lines": n, **r})
         print(json.dumps(results[-1]), flush=True)
         save()

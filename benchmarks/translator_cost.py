@@ -35,8 +35,12 @@ def own_translator(run: str) -> dict | None:
     kind = "pool-protected" if any(".pool-protected." in p.name for p in chunks) else "pool"
     chunks = [p for p in chunks if p.name.split(".")[3] == kind]
     lines = sum(1 for _ in open(Path("data") / run / "prepared" / "pool.src", encoding="utf-8"))
-    return {"translator": "lmboot (fairseq-trained, CTranslate2 n-best)", "lines": lines, "seconds": seconds(chunks),
-            "training": seconds(sorted(bench.glob("train.*.tsv")))}
+    return {
+        "translator": "lmboot (fairseq-trained, CTranslate2 n-best)",
+        "lines": lines,
+        "seconds": seconds(chunks),
+        "training": seconds(sorted(bench.glob("train.*.tsv"))),
+    }
 
 
 def brought(run: str) -> list[dict]:
@@ -46,8 +50,15 @@ def brought(run: str) -> list[dict]:
         stats = json.loads(stats_path.read_text())
         bench = Path("benchmarks") / run / f"translate_with.{stats['translator']}.pool.tsv"
         job = seconds([bench]) if bench.is_file() else stats["seconds"]
-        out.append({"translator": f"{stats['translator']} ({stats['family']})", "lines": stats["lines"],
-                    "seconds": job, "translating": stats["seconds"], "training": 0.0})
+        out.append(
+            {
+                "translator": f"{stats['translator']} ({stats['family']})",
+                "lines": stats["lines"],
+                "seconds": job,
+                "translating": stats["seconds"],
+                "training": 0.0,
+            }
+        )
     return out
 
 
@@ -61,8 +72,10 @@ def main() -> int:
     print("| translator | pool utterances | pool n-best, wall s (job) | s per 1,000 utterances | training s |")
     print("|---|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['translator']} | {r['lines']:,} | {r['seconds']:,.1f} | {1000 * r['seconds'] / r['lines']:,.2f} "
-              f"| {r['training']:,.0f} |")
+        print(
+            f"| {r['translator']} | {r['lines']:,} | {r['seconds']:,.1f} | {1000 * r['seconds'] / r['lines']:,.2f} "
+            f"| {r['training']:,.0f} |"
+        )
     return 0
 
 

@@ -58,8 +58,10 @@ class ChrF(Criterion):
         out = {}
         for key, hyps in candidates.items():
             if len(hyps) != len(self.refs):
-                raise InputError(f"{self.refs_path}: {len(self.refs)} dev references for {len(hyps)} translations "
-                                 "(chrf needs a parallel dev: dev's source side translated)")
+                raise InputError(
+                    f"{self.refs_path}: {len(self.refs)} dev references for {len(hyps)} translations "
+                    "(chrf needs a parallel dev: dev's source side translated)"
+                )
             score = sacrebleu.corpus_chrf(hyps, [self.refs]).score
             out[key] = score if self.digits is None else round(score, self.digits)
         return out
@@ -73,8 +75,14 @@ class ChrF(Criterion):
 class DevPerplexity(Criterion):
     name, better = "dev_ppl", "lower"
 
-    def __init__(self, seed_arpa: str | Path, dev_text: str | Path, order: int = default("lm.order"),
-                 seed_weight: float | str = default("lm.seed_weight"), measure: str = "ppl_common"):
+    def __init__(
+        self,
+        seed_arpa: str | Path,
+        dev_text: str | Path,
+        order: int = default("lm.order"),
+        seed_weight: float | str = default("lm.seed_weight"),
+        measure: str = "ppl_common",
+    ):
         self.seed_arpa, self.order, self.seed_weight, self.key = seed_arpa, order, seed_weight, measure
         self.dev = [line for line in read_lines(dev_text) if line.strip()]
         if not self.dev:
@@ -85,7 +93,9 @@ class DevPerplexity(Criterion):
         from lmboot.lm.kenlm import arpa_vocabulary, build_arpa
 
         if vocabulary is None:  # the candidates are read twice: give lists, or give the vocabulary
-            vocabulary = set(arpa_vocabulary(self.seed_arpa)).union(*(h.split() for t in candidates.values() for h in t))
+            vocabulary = set(arpa_vocabulary(self.seed_arpa)).union(
+                *(h.split() for t in candidates.values() for h in t)
+            )
         out = {}
         with tempfile.TemporaryDirectory() as tmp:
             for key, hyps in candidates.items():  # any iterable of lines, read once (streamed to a file)
@@ -108,15 +118,23 @@ class DevPerplexity(Criterion):
         if getattr(self, "_seed", None) is None:
             self._seed = ArpaModel(self.seed_arpa)
         seed = self._seed
-        return {key: mixed_dev_perplexity(seed, path, self.dev, self.seed_weight, vocabulary)[self.key]
-                for key, path in arpas.items()}
+        return {
+            key: mixed_dev_perplexity(seed, path, self.dev, self.seed_weight, vocabulary)[self.key]
+            for key, path in arpas.items()
+        }
 
 
 class DevWER(DevPerplexity):
     name, better = "dev_wer", "lower"
 
-    def __init__(self, seed_arpa: str | Path, dev_text: str | Path, speech: dict, order: int = default("lm.order"),
-                 seed_weight: float | str = default("lm.seed_weight")):
+    def __init__(
+        self,
+        seed_arpa: str | Path,
+        dev_text: str | Path,
+        speech: dict,
+        order: int = default("lm.order"),
+        seed_weight: float | str = default("lm.seed_weight"),
+    ):
         """speech: {"emissions": the dev speech's CTC emissions (.npz), "manifest": its manifest.tsv (the
         references), "asr": the asr section (ctc_model, ctc_lexicon, ctc_cache_dir, ctc_lm_weight,
         ctc_word_score, ctc_beam, ctc_beam_tokens, ctc_beam_threshold)}."""
@@ -140,17 +158,33 @@ class DevWER(DevPerplexity):
                 interpolate([self._seed, ArpaModel(path)], self.dev, self.seed_weight, f"{tmp}/mix.arpa")
                 build_binary(f"{tmp}/mix.arpa", f"{tmp}/mix.bin")
                 lexicon(f"{tmp}/mix.arpa", f"{tmp}/lexicon", asr["ctc_model"], asr["ctc_lexicon"], asr["ctc_cache_dir"])
-                decoder = Decoder(self._units["tokens"], f"{tmp}/lexicon", f"{tmp}/mix.bin", asr, self._units["blank"],
-                                  self._units["separator"])
-                grid, best = tune(lambda lw, ws: decoder.decode(self._emitted, lw, ws), self._refs,
-                                  asr["ctc_lm_weight"], asr["ctc_word_score"])
+                decoder = Decoder(
+                    self._units["tokens"],
+                    f"{tmp}/lexicon",
+                    f"{tmp}/mix.bin",
+                    asr,
+                    self._units["blank"],
+                    self._units["separator"],
+                )
+                grid, best = tune(
+                    lambda lw, ws: decoder.decode(self._emitted, lw, ws),
+                    self._refs,
+                    asr["ctc_lm_weight"],
+                    asr["ctc_word_score"],
+                )
                 out[key] = grid[best]
         return out
 
 
-def make_criterion(name: str, dev_text: str | Path | None = None, seed_arpa: str | Path | None = None,
-                   order: int = default("lm.order"), seed_weight: float | str = default("lm.seed_weight"), digits: int | None = None,
-                   speech: dict | None = None) -> Criterion:
+def make_criterion(
+    name: str,
+    dev_text: str | Path | None = None,
+    seed_arpa: str | Path | None = None,
+    order: int = default("lm.order"),
+    seed_weight: float | str = default("lm.seed_weight"),
+    digits: int | None = None,
+    speech: dict | None = None,
+) -> Criterion:
     """The criterion a choice is made by: chrf (dev_text: the references; chrF rounded to `digits` before
     comparing), dev_ppl (dev_text: the new-language dev text; seed_arpa: the seed LM) or dev_wer (as dev_ppl,
     and speech: the dev speech, DevWER)."""
@@ -164,14 +198,15 @@ def make_criterion(name: str, dev_text: str | Path | None = None, seed_arpa: str
         return DevPerplexity(seed_arpa, dev_text, order, seed_weight)
     if name == "dev_wer":
         if not (dev_text and seed_arpa and speech and speech.get("emissions") and speech.get("manifest")):
-            raise InputError("tuning.criterion: dev_wer needs the dev text, the seed LM's ARPA and the dev speech "
-                             "(its CTC emissions and manifest)")
+            raise InputError(
+                "tuning.criterion: dev_wer needs the dev text, the seed LM's ARPA and the dev speech "
+                "(its CTC emissions and manifest)"
+            )
         return DevWER(seed_arpa, dev_text, speech, order, seed_weight)
     raise InputError(f"tuning.criterion: unknown criterion {name!r} ({', '.join(CRITERIA)})")
 
 
-def choose(criterion: Criterion, candidates: dict, prefer=None, vocabulary: set[str] | None = None,
-           **extra) -> tuple:
+def choose(criterion: Criterion, candidates: dict, prefer=None, vocabulary: set[str] | None = None, **extra) -> tuple:
     """Measure every candidate text, pick the best (ties: the first in `prefer`); returns (key, record).
     vocabulary: dev_ppl's one vocabulary, when it is not the seed's and the candidates' words."""
     return chosen(criterion, criterion.measure(candidates, vocabulary), prefer, **extra)

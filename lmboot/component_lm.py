@@ -31,8 +31,9 @@ def vocabulary_cut(counts: Counter, min_count: int) -> list[str]:
     return [word for word, n in counts.most_common() if n >= min_count]
 
 
-def build_cut(text: str | Path, arpa: str | Path, counts: Counter, min_count: int, order: int,
-              max_ngrams: int | None = None) -> dict:
+def build_cut(
+    text: str | Path, arpa: str | Path, counts: Counter, min_count: int, order: int, max_ngrams: int | None = None
+) -> dict:
     """An ARPA LM of text over the words seen at least min_count times; with max_ngrams, count-pruned (n-grams
     of order 2 and up seen at most t times left out, t the first of 0, 1, 2, 4, 8, ... that fits) to at most
     that many n-grams. Returns the vocabulary's size, t and the n-gram count."""
@@ -40,8 +41,10 @@ def build_cut(text: str | Path, arpa: str | Path, counts: Counter, min_count: in
     if not words:
         raise InputError(f"lm.vocab_min_count: no word of {text} is seen {min_count} times")
     if max_ngrams is not None and len(words) + 3 > max_ngrams:
-        raise InputError(f"lm.component_max_ngrams: {max_ngrams:,} n-grams cannot hold the {len(words):,} words "
-                         f"seen {min_count}+ times in {text} (pruning keeps every word)")
+        raise InputError(
+            f"lm.component_max_ngrams: {max_ngrams:,} n-grams cannot hold the {len(words):,} words "
+            f"seen {min_count}+ times in {text} (pruning keeps every word)"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         limit = None
         if min_count > 1:
@@ -54,15 +57,24 @@ def build_cut(text: str | Path, arpa: str | Path, counts: Counter, min_count: in
             if max_ngrams is None or ngrams <= max_ngrams or order == 1:
                 break
             if ngrams == before:  # pruning harder removes nothing more
-                raise InputError(f"lm.component_max_ngrams: {text} keeps {ngrams:,} n-grams however it is "
-                                 f"count-pruned; {max_ngrams:,} is too few")
+                raise InputError(
+                    f"lm.component_max_ngrams: {text} keeps {ngrams:,} n-grams however it is "
+                    f"count-pruned; {max_ngrams:,} is too few"
+                )
             prune, before = max(1, 2 * prune), ngrams
     return {"vocabulary": len(words), "prune": prune, "ngrams": ngrams}
 
 
-def build_component(text: str | Path, out_prefix: str | Path, order: int, grid: list[int],
-                    seed_arpa: str | Path | None = None, dev: str | Path | None = None,
-                    seed_weight: float | str = default("lm.seed_weight"), max_ngrams: int | None = None) -> dict:
+def build_component(
+    text: str | Path,
+    out_prefix: str | Path,
+    order: int,
+    grid: list[int],
+    seed_arpa: str | Path | None = None,
+    dev: str | Path | None = None,
+    seed_weight: float | str = default("lm.seed_weight"),
+    max_ngrams: int | None = None,
+) -> dict:
     """out_prefix.{arpa,bin} from text with the vocabulary cut of the grid that gives the lowest dev
     perplexity (over the seed's and the whole text's words) when mixed with the seed LM, each cut pruned to
     at most max_ngrams n-grams (a first-pass LM of a stated size); the curve and the choice in
@@ -78,18 +90,28 @@ def build_component(text: str | Path, out_prefix: str | Path, order: int, grid: 
                 raise InputError("lm.vocab_min_count: choosing among several cuts needs the seed ARPA and the dev text")
             criterion = DevPerplexity(seed_arpa, dev, order, seed_weight)
             sizes = {c: build_cut(text, f"{tmp}/cut{c}.arpa", counts, c, order, max_ngrams) for c in grid}
-            measures = criterion.measure_arpas({c: f"{tmp}/cut{c}.arpa" for c in grid},
-                                               set(arpa_vocabulary(seed_arpa)) | set(counts))
-            best, record = chosen(criterion, measures, prefer=sorted(grid, reverse=True))  # ties: the smaller vocabulary
+            measures = criterion.measure_arpas(
+                {c: f"{tmp}/cut{c}.arpa" for c in grid}, set(arpa_vocabulary(seed_arpa)) | set(counts)
+            )
+            best, record = chosen(
+                criterion, measures, prefer=sorted(grid, reverse=True)
+            )  # ties: the smaller vocabulary
         else:
             best = grid[0]
             sizes[best] = build_cut(text, f"{tmp}/cut{best}.arpa", counts, best, order, max_ngrams)
         shutil.move(f"{tmp}/cut{best}.arpa", f"{out_prefix}.arpa")
     build_binary(f"{out_prefix}.arpa", f"{out_prefix}.bin")
-    info = {"min_count": best, "vocabulary": sizes[best]["vocabulary"], "words_in_text": len(counts),
-            "prune": sizes[best]["prune"], "ngrams": sizes[best]["ngrams"], "max_ngrams": max_ngrams,
-            "dev_ppl_common": {k: round(v, 3) for k, v in record["measure"].items()} if record else {},
-            "vocabulary_by_cut": {str(c): n["vocabulary"] for c, n in sizes.items()},
-            "ngrams_by_cut": {str(c): n["ngrams"] for c, n in sizes.items()}, "choice": record}
+    info = {
+        "min_count": best,
+        "vocabulary": sizes[best]["vocabulary"],
+        "words_in_text": len(counts),
+        "prune": sizes[best]["prune"],
+        "ngrams": sizes[best]["ngrams"],
+        "max_ngrams": max_ngrams,
+        "dev_ppl_common": {k: round(v, 3) for k, v in record["measure"].items()} if record else {},
+        "vocabulary_by_cut": {str(c): n["vocabulary"] for c, n in sizes.items()},
+        "ngrams_by_cut": {str(c): n["ngrams"] for c, n in sizes.items()},
+        "choice": record,
+    }
     write_json(f"{out_prefix}.json", info)
     return info

@@ -59,8 +59,12 @@ def drop_recipe_protection(config: dict, own: dict, source: str) -> None:
         return
     if not (source_tags(config) or entities.get("code_switch")):
         entities["protect"] = False
-        print(f"note: {source}: entities.protect: off, the recipe's protect: true needs the source side's slot tags "
-              "(in_domain.source_tags_field or roles.pool_tags) or entities.code_switch", file=sys.stderr, flush=True)
+        print(
+            f"note: {source}: entities.protect: off, the recipe's protect: true needs the source side's slot tags "
+            "(in_domain.source_tags_field or roles.pool_tags) or entities.code_switch",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def validate(config: dict, schema_path: str | Path = SCHEMA, source: str = "config") -> dict:
@@ -70,7 +74,9 @@ def validate(config: dict, schema_path: str | Path = SCHEMA, source: str = "conf
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(config))
     if error is not None:
         where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
-        hint = f" ({error.schema['description']})" if error.validator == "oneOf" and "description" in error.schema else ""
+        hint = (
+            f" ({error.schema['description']})" if error.validator == "oneOf" and "description" in error.schema else ""
+        )
         raise InputError(f"{source}: {where}: {error.message}{hint}")
     fill_tune_budget(config)
     check_together(config, source)
@@ -94,21 +100,31 @@ def tuning_criterion(config: dict) -> str:
 def check_roles(config: dict, source: str) -> None:
     """In-domain data: one corpus to split (in_domain) or one file per role (roles), and what needs which."""
     if ("in_domain" in config) == ("roles" in config):
-        raise InputError(f"{source}: in_domain / roles: give exactly one: in_domain (one parallel corpus split into "
-                         "seed, pool, dev, test) or roles (seed, pool, dev, test from their own files)")
+        raise InputError(
+            f"{source}: in_domain / roles: give exactly one: in_domain (one parallel corpus split into "
+            "seed, pool, dev, test) or roles (seed, pool, dev, test from their own files)"
+        )
     entities = config.get("entities") or {}
     if entities.get("protect") and not (source_tags(config) or entities.get("code_switch")):
-        raise InputError(f"{source}: entities.protect: needs the source side's slot tags (in_domain.source_tags_field "
-                         "or roles.pool_tags) or entities.code_switch")
+        raise InputError(
+            f"{source}: entities.protect: needs the source side's slot tags (in_domain.source_tags_field "
+            "or roles.pool_tags) or entities.code_switch"
+        )
     criterion = tuning_criterion(config)
     if criterion == "chrf" and not parallel_dev(config):
-        raise InputError(f"{source}: tuning.criterion: chrf needs a parallel dev (roles.dev_source); use dev_ppl or auto")
+        raise InputError(
+            f"{source}: tuning.criterion: chrf needs a parallel dev (roles.dev_source); use dev_ppl or auto"
+        )
     if ((config.get("select") or {}).get("tune") or {}).get("by") == "chrf" and criterion != "chrf":
-        raise InputError(f"{source}: select.tune.by: chrf needs a parallel dev, which tuning.criterion "
-                         f"{criterion} does not read: use by: perplexity")
+        raise InputError(
+            f"{source}: select.tune.by: chrf needs a parallel dev, which tuning.criterion "
+            f"{criterion} does not read: use by: perplexity"
+        )
     if entities.get("code_switch") and criterion != "chrf":
-        raise InputError(f"{source}: entities.code_switch: its words are chosen against a parallel dev, which "
-                         f"tuning.criterion {criterion} does not read (give roles.dev_source, or turn code_switch off)")
+        raise InputError(
+            f"{source}: entities.code_switch: its words are chosen against a parallel dev, which "
+            f"tuning.criterion {criterion} does not read (give roles.dev_source, or turn code_switch off)"
+        )
 
 
 def check_together(config: dict, source: str) -> None:
@@ -118,33 +134,42 @@ def check_together(config: dict, source: str) -> None:
     replaces = pretrained.get("corpus")
     if (config.get("select") or {}).get("finetune_general") and pretrained:
         if replaces == "selected":
-            raise InputError(f"{source}: select.finetune_general: cannot fine-tune the general translator when "
-                             "nmt.pretrained replaces the selected one")
+            raise InputError(
+                f"{source}: select.finetune_general: cannot fine-tune the general translator when "
+                "nmt.pretrained replaces the selected one"
+            )
         if pretrained.get("ct2_model"):
-            raise InputError(f"{source}: select.finetune_general: a CTranslate2 model (nmt.pretrained.ct2_model) "
-                             "cannot be fine-tuned: set 0, or give nmt.pretrained.checkpoint instead")
+            raise InputError(
+                f"{source}: select.finetune_general: a CTranslate2 model (nmt.pretrained.ct2_model) "
+                "cannot be fine-tuned: set 0, or give nmt.pretrained.checkpoint instead"
+            )
     if nmt["arch"] == "lstm" and nmt["translator"] == "ctranslate2":
-        raise InputError(f"{source}: nmt.translator: CTranslate2 cannot convert fairseq's lstm; use translator: fairseq")
+        raise InputError(
+            f"{source}: nmt.translator: CTranslate2 cannot convert fairseq's lstm; use translator: fairseq"
+        )
     if pretrained.get("ct2_model"):
         if nmt["translator"] != "ctranslate2":
-            raise InputError(f"{source}: nmt.translator: a CTranslate2 model (nmt.pretrained.ct2_model) needs "
-                             "translator: ctranslate2")
+            raise InputError(
+                f"{source}: nmt.translator: a CTranslate2 model (nmt.pretrained.ct2_model) needs "
+                "translator: ctranslate2"
+            )
         if nmt["self_training_rounds"] and replaces == "selected":
-            raise InputError(f"{source}: nmt.self_training_rounds: a CTranslate2 model cannot be fine-tuned (no "
-                             "fairseq weights): set 0, or give nmt.pretrained.checkpoint instead")
+            raise InputError(
+                f"{source}: nmt.self_training_rounds: a CTranslate2 model cannot be fine-tuned (no "
+                "fairseq weights): set 0, or give nmt.pretrained.checkpoint instead"
+            )
     check_translators(config, source)
     check_roles(config, source)
     asr = config.get("asr") or {}
     if "onnx_ctc" in (asr.get("recognizers") or []) and asr.get("enabled") and not asr.get("onnx_ctc"):
-        raise InputError(f"{source}: asr.recognizers: onnx_ctc needs asr.onnx_ctc (the model, its tokens and "
-                         "sample rate)")
+        raise InputError(
+            f"{source}: asr.recognizers: onnx_ctc needs asr.onnx_ctc (the model, its tokens and sample rate)"
+        )
     onnx = asr.get("onnx_ctc") or {}
     if onnx.get("units") == "pieces" and not onnx.get("pieces"):
         raise InputError(f"{source}: asr.onnx_ctc.pieces: units pieces needs the model's sentencepiece model")
     if asr.get("speech_from") and any((asr.get("recordings") or {}).values()):
         raise InputError(f"{source}: asr.recordings: cannot be used with asr.speech_from (another run's speech)")
-
-
 
 
 def check_translators(config: dict, source: str) -> None:

@@ -22,7 +22,7 @@ def _cublas_loads() -> bool:
 
 
 def ct2_device(requested: str, field: str) -> str:
-    """"cpu" or "cuda" for `requested` (cpu, cuda or auto, from config `field`): cuda that cannot run is an
+    """ "cpu" or "cuda" for `requested` (cpu, cuda or auto, from config `field`): cuda that cannot run is an
     error naming the field; auto falls back to the CPU, with a warning when a GPU is seen but unusable."""
     import ctranslate2
 
@@ -34,8 +34,10 @@ def ct2_device(requested: str, field: str) -> str:
         return "cpu"
     if _cublas_loads():
         return "cuda"
-    why = (f"CTranslate2 {ctranslate2.__version__} cannot load {CUBLAS} (CUDA 12's cuBLAS: e.g. pip install "
-           "nvidia-cublas-cu12 and put its lib folder on LD_LIBRARY_PATH)")
+    why = (
+        f"CTranslate2 {ctranslate2.__version__} cannot load {CUBLAS} (CUDA 12's cuBLAS: e.g. pip install "
+        "nvidia-cublas-cu12 and put its lib folder on LD_LIBRARY_PATH)"
+    )
     if requested == "cuda":
         raise InputError(f"{field}: cuda requested but {why}")
     print(f"warning: {field}: auto: running CTranslate2 on the CPU, since {why}", file=sys.stderr, flush=True)
@@ -43,7 +45,7 @@ def ct2_device(requested: str, field: str) -> str:
 
 
 def torch_device(requested: str, field: str) -> str:
-    """"cpu" or "cuda" for `requested` (cpu, cuda or auto, from config `field`): auto takes a GPU torch sees;
+    """ "cpu" or "cuda" for `requested` (cpu, cuda or auto, from config `field`): auto takes a GPU torch sees;
     cuda without one is an error naming the field."""
     if requested == "cpu":
         return "cpu"

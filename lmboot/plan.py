@@ -81,33 +81,45 @@ class Plan:
         self.oracle = config["lm"]["oracle"] and (not self.roles or bool(self.roles.get("pool_reference")))
         self.oracle_row = "oracle (real pool text)" if not self.roles else "+ ideal translation (real pool text)"
         self.every_translator = "mix-" + "+".join(["nbest", *self.external.values()])
-        self.translator_mixes = ([*(f"mix-{v}" for v in self.external.values()), f"mix-{UNION}", self.every_translator]
-                                 if self.translators else [])
+        self.translator_mixes = (
+            [*(f"mix-{v}" for v in self.external.values()), f"mix-{UNION}", self.every_translator]
+            if self.translators
+            else []
+        )
         self.recognizers = [REGISTRY[key] for key in config["asr"]["recognizers"]]
 
     def _components(self) -> dict[str, Component]:
-        built_in = {name: Component(self.full if name == "translated" else name, label, made_of, cut)
-                    for name, (label, made_of, cut) in BUILT_IN.items()}
+        built_in = {
+            name: Component(self.full if name == "translated" else name, label, made_of, cut)
+            for name, (label, made_of, cut) in BUILT_IN.items()
+        }
         return {
             **built_in,
-            **{name: Component(self.external[name], f"{spec['label'] or name} translations", "translations")
-               for name, spec in self.translators.items()},
-            **({"union": Component(UNION, "every translator's n-best (union)", "translations")}
-               if self.translators else {}),
+            **{
+                name: Component(self.external[name], f"{spec['label'] or name} translations", "translations")
+                for name, spec in self.translators.items()
+            },
+            **(
+                {"union": Component(UNION, "every translator's n-best (union)", "translations")}
+                if self.translators
+                else {}
+            ),
         }
 
     def _baselines(self) -> dict[str, str]:
         """What a speech engineer tries first: the new-language text already held, no translator; with
         translators a team brings, also the configured LM without them (lmboot's own translator only), against
         which what the translators add is measured. Label -> LM."""
-        baselines = {f"seed + {c.label} (baseline)": f"mix-{c.lm}"
-                     for c in self.components.values() if c.made_of == "held text"}
+        baselines = {
+            f"seed + {c.label} (baseline)": f"mix-{c.lm}" for c in self.components.values() if c.made_of == "held text"
+        }
         parts = self.config["lm"]["components"]
         own = [c for c in parts if c not in self.translators and c != "union"]
         if own and own != parts and len(own) > 1:
             label = " + ".join(["seed", *(self.components[c].label for c in own)])
             baselines[f"lmboot's translator alone: {label} (baseline)"] = "mix-" + "+".join(
-                self.components[c].lm for c in own)
+                self.components[c].lm for c in own
+            )
         return baselines
 
     def cumulative(self) -> dict[str, str]:
@@ -122,8 +134,14 @@ class Plan:
             "+ LM filtering": f"selected.r{r}.plain.rescored.filtered",
         }
         tags = (self.roles or {}).get("pool_tags") or (self.config.get("in_domain") or {}).get("source_tags_field")
-        protects = [name for name, on in (("entity protection", tags),
-                                          ("code-switch copying", self.config["entities"]["code_switch"])) if on]
+        protects = [
+            name
+            for name, on in (
+                ("entity protection", tags),
+                ("code-switch copying", self.config["entities"]["code_switch"]),
+            )
+            if on
+        ]
         if protects:
             rows[f"+ {' and '.join(protects)}"] = f"selected.r{r}.protected.rescored.filtered"
         return rows
@@ -138,8 +156,13 @@ class Plan:
         """An LM row of a table: its kind (KINDS; a method row that is the configured LM is "configured"),
         the binary and ARPA model, its mixture weights when it is a mixture."""
         kind = kind or ("configured" if name == self.configured else "method")
-        row = {"label": label, "kind": kind, "lm": f"{self.models}/lm/{name}.bin",
-               "arpa": f"{self.models}/lm/{name}.arpa", **extra}
+        row = {
+            "label": label,
+            "kind": kind,
+            "lm": f"{self.models}/lm/{name}.bin",
+            "arpa": f"{self.models}/lm/{name}.arpa",
+            **extra,
+        }
         if name.startswith("mix-"):
             row["mix"] = f"{self.models}/lm/{name}.json"
         return row
@@ -152,9 +175,15 @@ class Plan:
         rows += [self.lm_row(label, name, "baseline") for label, name in self.baselines.items()]
         for label, variant in self.cumulative().items():
             v = variant_parts(variant)
-            rows.append(self.lm_row(label, f"mix-{variant}",
-                                    translator=f"{self.models}/{v['corpus']}/round{v['r']}/dev_scores.json",
-                                    filter=f"{self.data}/variants/{variant}.json", bitext=bitext(v["corpus"])["src"]))
+            rows.append(
+                self.lm_row(
+                    label,
+                    f"mix-{variant}",
+                    translator=f"{self.models}/{v['corpus']}/round{v['r']}/dev_scores.json",
+                    filter=f"{self.data}/variants/{variant}.json",
+                    bitext=bitext(v["corpus"])["src"],
+                )
+            )
         rows.append(self.lm_row(TOPK_ROW, "mix-nbest", filter=f"{self.data}/variants/nbest.json"))
         rows += self.translator_rows()
         if self.configured not in (f"mix-{self.full}", "mix-nbest", *self.translator_mixes):
@@ -173,12 +202,22 @@ class Plan:
         n-best lists, and every translator's component together (the pipeline's top-k and each one's)."""
         if not self.translators:
             return []
-        rows = [self.lm_row(TRANSLATOR_ROW.format(spec["label"] or name), f"mix-{self.external[name]}",
-                            translator=f"{self.data}/x-{name}/dev_scores.json",
-                            filter=f"{self.data}/variants/{self.external[name]}.json")
-                for name, spec in self.translators.items()]
-        rows.append(self.lm_row(TRANSLATOR_ROW.format("union of every translator's n-best"), f"mix-{UNION}",
-                                filter=f"{self.data}/variants/{UNION}.json"))
+        rows = [
+            self.lm_row(
+                TRANSLATOR_ROW.format(spec["label"] or name),
+                f"mix-{self.external[name]}",
+                translator=f"{self.data}/x-{name}/dev_scores.json",
+                filter=f"{self.data}/variants/{self.external[name]}.json",
+            )
+            for name, spec in self.translators.items()
+        ]
+        rows.append(
+            self.lm_row(
+                TRANSLATOR_ROW.format("union of every translator's n-best"),
+                f"mix-{UNION}",
+                filter=f"{self.data}/variants/{UNION}.json",
+            )
+        )
         parts = " + ".join(["seed", "top-k translations", *(self.components[n].label for n in self.translators)])
         rows.append(self.lm_row(f"every translator: {parts}", self.every_translator))
         return rows
@@ -187,7 +226,10 @@ class Plan:
         """The LMs of the WER table (snakemake wer): seed-only, the baselines, the pipeline, the configured
         LM and the oracle. Label -> (LM, kind)."""
         lms = {"seed-only": ("seed", "seed"), **{label: (lm, "baseline") for label, lm in self.baselines.items()}}
-        lms["seed + translated"] = (f"mix-{self.full}", "configured" if self.configured == f"mix-{self.full}" else "method")
+        lms["seed + translated"] = (
+            f"mix-{self.full}",
+            "configured" if self.configured == f"mix-{self.full}" else "method",
+        )
         if self.configured != f"mix-{self.full}":
             lms[self.configured_label()] = (self.configured, "configured")
         if self.oracle:
@@ -205,8 +247,14 @@ class Plan:
 
     def eval_lms(self) -> dict[str, str]:
         """The LMs of results/<run>/metrics (rule evaluate): label -> LM."""
-        lms = {"seed": "seed", "translated": self.full, "mix-translated": f"mix-{self.full}",
-               "mix-general": "mix-general", "mix-selected": "mix-selected", "configured": self.configured}
+        lms = {
+            "seed": "seed",
+            "translated": self.full,
+            "mix-translated": f"mix-{self.full}",
+            "mix-general": "mix-general",
+            "mix-selected": "mix-selected",
+            "configured": self.configured,
+        }
         if self.oracle:
             lms.update({"oracle": "oracle", "mix-oracle": "mix-oracle"})
         return lms
@@ -219,28 +267,39 @@ class Plan:
             "LM filter percentile": f"{data}/variants/{self.full}.json",
             "top-k": f"{data}/variants/nbest.json",
             **({"selected translator r0 guard": f"{models}/selected/round0/dev_scores.json"} if r else {}),
-            "self-training guard" if r else "selected translator r0 guard": f"{models}/selected/round{r}/dev_scores.json",
+            "self-training guard"
+            if r
+            else "selected translator r0 guard": f"{models}/selected/round{r}/dev_scores.json",
             **{f"{c} vocabulary cut": f"{models}/lm/{c}.json" for c in parts if c in self.text_components},
-            **{f"{c} rescoring λ, LM filter percentile": f"{data}/variants/{self.components[c].lm}.json"
-               for c in parts if c in self.translators or c == "union"},
+            **{
+                f"{c} rescoring λ, LM filter percentile": f"{data}/variants/{self.components[c].lm}.json"
+                for c in parts
+                if c in self.translators or c == "union"
+            },
         }
         if self.config["asr"]["enabled"]:
-            made.update({info.tuned: info.result(data, self.configured) for info in REGISTRY.values()
-                         if info in self.recognizers})
+            made.update(
+                {
+                    info.tuned: info.result(data, self.configured)
+                    for info in REGISTRY.values()
+                    if info in self.recognizers
+                }
+            )
         return made
 
     def checkpoint_choices(self) -> dict[str, str]:
         """The checkpoint choice of each translator (absent with checkpoint_choice: loss or a pre-trained model)."""
         rounds = [("general", 0)] * bool(self.finetune_general) + [("selected", r) for r in range(self.rounds + 1)]
-        return {f"{corpus} translator r{r} checkpoint": f"{self.models}/{corpus}/round{r}/choice.json"
-                for corpus, r in rounds}
+        return {
+            f"{corpus} translator r{r} checkpoint": f"{self.models}/{corpus}/round{r}/choice.json"
+            for corpus, r in rounds
+        }
 
     def tuning_budget(self, corpus: str) -> dict:
         """A select.tune candidate's translator trains under the tuning budget."""
         if not corpus.startswith("cut"):
             return {}
         return {"stop_time_hours": self.tune["stop_time_hours"], "max_updates": self.tune["max_updates"]}
-
 
     def checkpoint(self, corpus: str, r) -> str:
         return f"{self.models}/{corpus}/round{r}/checkpoint_best.pt"
@@ -296,7 +355,7 @@ class Plan:
         roles = self.roles
         return [roles[role] for role in sorted(roles) if roles[role]] if roles else [self.config["in_domain"]]
 
+
 def row_files(rows: list[dict]) -> list[str]:
     """The files a table's rows read (every value but the label and the kind)."""
     return sorted({path for row in rows for key, path in row.items() if key not in ("label", "kind")})
-

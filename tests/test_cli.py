@@ -27,10 +27,13 @@ def corpus_files(tmp_path):
     src = write_text(tmp_path / "in.es", [f"es {s}" for s in EN])
     tgt = write_text(tmp_path / "in.en", EN)
     gen = write_text(tmp_path / "gen.tsv", ["spa\teng"] + [f"es {s}\t{s}" for s in news_sentences(40)])
-    config = {"run": "t", "languages": {"source": "es", "target": "en"},
-              "in_domain": {"format": "plain", "source_path": str(src), "target_path": str(tgt)},
-              "general": {"format": "tsv", "path": str(gen), "source_column": "spa", "target_column": "eng"},
-              "split": {"seed_size": 40, "dev_size": 10, "test_size": 10, "min_seed_size": 20}}
+    config = {
+        "run": "t",
+        "languages": {"source": "es", "target": "en"},
+        "in_domain": {"format": "plain", "source_path": str(src), "target_path": str(tgt)},
+        "general": {"format": "tsv", "path": str(gen), "source_column": "spa", "target_column": "eng"},
+        "split": {"seed_size": 40, "dev_size": 10, "test_size": 10, "min_seed_size": 20},
+    }
     return config, [src, tgt, gen]
 
 
@@ -46,8 +49,12 @@ def test_prepare_ok(tmp_path):
     config, inputs = corpus_files(tmp_path)
     result = run("prepare", "--config", write_config(tmp_path, config), "--out", tmp_path / "out", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stderr.splitlines()[-1])["result"]["sizes"] == \
-        {"seed": 40, "pool": 40, "dev": 10, "test": 10}
+    assert json.loads(result.stderr.splitlines()[-1])["result"]["sizes"] == {
+        "seed": 40,
+        "pool": 40,
+        "dev": 10,
+        "test": 10,
+    }
     assert len((tmp_path / "out" / "seed.tgt").read_text().splitlines()) == 40
 
 
@@ -104,8 +111,20 @@ def test_prepare_seed_too_small(tmp_path):
 
 def test_missing_section_file(tmp_path):
     src = write_text(tmp_path / "a.src", ["a"])
-    result = run("lm-filter", "--src", src, "--tgt", src, "--seed-lm", "x.bin", "--out", tmp_path / "o.txt",
-                 "--lm-filter", tmp_path / "nope.yaml", cwd=tmp_path)
+    result = run(
+        "lm-filter",
+        "--src",
+        src,
+        "--tgt",
+        src,
+        "--seed-lm",
+        "x.bin",
+        "--out",
+        tmp_path / "o.txt",
+        "--lm-filter",
+        tmp_path / "nope.yaml",
+        cwd=tmp_path,
+    )
     assert_one_line_error(result, tmp_path / "nope.yaml")
 
 
@@ -137,8 +156,20 @@ def test_an_omitted_section_is_the_schema_defaults_and_a_bad_one_names_its_field
     args = build_parser().parse_args(["lm-filter", "--src", "s", "--tgt", "t", "--seed-lm", "l", "--out", "o"])
     assert [f["type"] for f in args.lm_filter["filters"]] == ["lm_score", "length_ratio", "repetition"]
     src = write_text(tmp_path / "a.src", ["a"])
-    result = run("rescore", "--nbest", src, "--seed-lm", "x.bin", "--out", tmp_path / "o.txt", "--criterion", "chrf",
-                 "--rescore", '{"grid": "wide"}', cwd=tmp_path)
+    result = run(
+        "rescore",
+        "--nbest",
+        src,
+        "--seed-lm",
+        "x.bin",
+        "--out",
+        tmp_path / "o.txt",
+        "--criterion",
+        "chrf",
+        "--rescore",
+        '{"grid": "wide"}',
+        cwd=tmp_path,
+    )
     assert_one_line_error(result, "rescore.grid", "'wide'")
 
 
@@ -146,14 +177,32 @@ def test_mix_names_each_component_once(tmp_path, tiny_lm):
     """lmboot mix takes NAME=ARPA pairs, the seed first; a name given twice or a bad pair is one clear line,
     and nothing is written."""
     dev = write_text(tmp_path / "dev.txt", EN[:10])
-    twice = run("mix", "--lm", f"seed={tiny_lm}.arpa", f"seed={tiny_lm}.arpa", "--dev", dev, "--out-prefix",
-                tmp_path / "m", cwd=tmp_path)
+    twice = run(
+        "mix",
+        "--lm",
+        f"seed={tiny_lm}.arpa",
+        f"seed={tiny_lm}.arpa",
+        "--dev",
+        dev,
+        "--out-prefix",
+        tmp_path / "m",
+        cwd=tmp_path,
+    )
     assert_one_line_error(twice, "mix --lm", "given twice")
     bad = run("mix", "--lm", f"{tiny_lm}.arpa", "--dev", dev, "--out-prefix", tmp_path / "m", cwd=tmp_path)
     assert bad.returncode == 2 and "NAME=PATH" in bad.stderr
     assert not list(tmp_path.glob("m.*"))
-    ok = run("mix", "--lm", f"seed={tiny_lm}.arpa", f"other={tiny_lm}.arpa", "--dev", dev, "--out-prefix",
-             tmp_path / "m", cwd=tmp_path)
+    ok = run(
+        "mix",
+        "--lm",
+        f"seed={tiny_lm}.arpa",
+        f"other={tiny_lm}.arpa",
+        "--dev",
+        dev,
+        "--out-prefix",
+        tmp_path / "m",
+        cwd=tmp_path,
+    )
     assert ok.returncode == 0, ok.stderr
     assert list(json.loads((tmp_path / "m.json").read_text())["weights"]) == ["seed", "other"]
 
@@ -161,5 +210,6 @@ def test_mix_names_each_component_once(tmp_path, tiny_lm):
 def test_help_describes_lmboot_in_whole_sentences():
     """`lmboot --help` gives the module docstring's first paragraph whole, not its first line."""
     from lmboot.cli import build_parser
+
     described = " ".join(build_parser().description.split())
     assert described.endswith("speech.py).") and "declared with its arguments beside it" in described

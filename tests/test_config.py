@@ -11,18 +11,28 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def minimal():
-    return {"run": "t", "languages": {"source": "es", "target": "en"},
-            "in_domain": {"format": "jsonl", "path": "d.jsonl", "source_field": "es", "target_field": "en"},
-            "general": {"format": "tsv", "path": "g.tsv", "source_column": "spa", "target_column": "eng"},
-            "split": {"seed_size": 10}}
+    return {
+        "run": "t",
+        "languages": {"source": "es", "target": "en"},
+        "in_domain": {"format": "jsonl", "path": "d.jsonl", "source_field": "es", "target_field": "en"},
+        "general": {"format": "tsv", "path": "g.tsv", "source_column": "spa", "target_column": "eng"},
+        "split": {"seed_size": 10},
+    }
 
 
 def test_validate_fills_defaults_without_touching_input():
     raw = minimal()
     cfg = config.validate(raw)
     assert cfg["nmt"]["layers"] == 2 and cfg["nmt"]["arch"] == "transformer"
-    assert cfg["lm"] == {"order": 3, "seed_weight": "em", "oracle": True, "components": ["nbest", "general"],
-                         "vocab_min_count": [1, 2, 3], "component_max_ngrams": None, "nbest_k": [1, 2, 3, 4, 5]}
+    assert cfg["lm"] == {
+        "order": 3,
+        "seed_weight": "em",
+        "oracle": True,
+        "components": ["nbest", "general"],
+        "vocab_min_count": [1, 2, 3],
+        "component_max_ngrams": None,
+        "nbest_k": [1, 2, 3, 4, 5],
+    }
     assert cfg["split"]["min_seed_size"] == 50 and cfg["split"]["random_seed"] == 13
     assert cfg["select"]["keep"] == {"top_fraction": 0.5}
     assert cfg["in_domain"]["split_values"] == {"train": ["train"], "dev": ["valid"], "test": ["test"]}
@@ -105,9 +115,13 @@ def test_pretrained_is_a_fairseq_checkpoint_or_a_ctranslate2_model():
     fairseq = {"checkpoint": "c.pt", "spm_model": "s.model", "dict": "d.txt"}
     ct2 = {"ct2_model": "ct2/", "spm_model": "s.model"}
     # the default of the branch the object fits is filled in (fill_defaults through oneOf)
-    assert config.validate(dict(minimal(), nmt={"pretrained": fairseq}))["nmt"]["pretrained"] == {**fairseq, "corpus": "selected"}
-    ok = config.validate(dict(minimal(), nmt={"pretrained": ct2, "translator": "ctranslate2",
-                                              "self_training_rounds": 0}))
+    assert config.validate(dict(minimal(), nmt={"pretrained": fairseq}))["nmt"]["pretrained"] == {
+        **fairseq,
+        "corpus": "selected",
+    }
+    ok = config.validate(
+        dict(minimal(), nmt={"pretrained": ct2, "translator": "ctranslate2", "self_training_rounds": 0})
+    )
     assert ok["nmt"]["pretrained"] == {**ct2, "corpus": "selected"}
     with pytest.raises(InputError, match=r"nmt.pretrained: .* is not valid .*\(use an existing translator"):
         config.validate(dict(minimal(), nmt={"pretrained": {"checkpoint": "c.pt", "spm_model": "s.model"}}))
@@ -123,11 +137,13 @@ def test_pretrained_general_translator_is_fine_tuned_only_from_fairseq_weights()
     ok = config.validate(dict(minimal(), nmt={"pretrained": fairseq}, select={"finetune_general": 100}))
     assert ok["nmt"]["pretrained"]["corpus"] == "general"
     with pytest.raises(InputError, match="select.finetune_general: cannot fine-tune .* replaces the selected one"):
-        config.validate(dict(minimal(), nmt={"pretrained": dict(fairseq, corpus="selected")},
-                             select={"finetune_general": 100}))
+        config.validate(
+            dict(minimal(), nmt={"pretrained": dict(fairseq, corpus="selected")}, select={"finetune_general": 100})
+        )
     with pytest.raises(InputError, match="select.finetune_general: a CTranslate2 model .* cannot be fine-tuned"):
-        config.validate(dict(minimal(), nmt={"pretrained": ct2, "translator": "ctranslate2"},
-                             select={"finetune_general": 100}))
+        config.validate(
+            dict(minimal(), nmt={"pretrained": ct2, "translator": "ctranslate2"}, select={"finetune_general": 100})
+        )
     # the selected translator trains (and self-trains) on its own when the general one is a CTranslate2 model
     config.validate(dict(minimal(), nmt={"pretrained": ct2, "translator": "ctranslate2", "self_training_rounds": 1}))
     with pytest.raises(InputError, match=r"nmt.pretrained: .* is not valid"):
@@ -138,6 +154,7 @@ def test_a_tuning_block_trains_its_candidates_under_the_budget_it_sets():
     def budget(**tune):
         cfg = config.validate(dict(minimal(), select={"tune": {"candidates": [{"top_k": 5}, {"top_k": 9}], **tune}}))
         return {k: cfg["select"]["tune"][k] for k in ("stop_time_hours", "max_updates")}
+
     assert budget(max_updates=900) == {"stop_time_hours": None, "max_updates": 900}  # no hidden time cap
     assert budget(stop_time_hours=0.5) == {"stop_time_hours": 0.5, "max_updates": config.TUNE_UPDATES}
     assert budget(stop_time_hours=0.5, max_updates=900) == {"stop_time_hours": 0.5, "max_updates": 900}
@@ -149,10 +166,12 @@ def test_a_tuning_block_trains_its_candidates_under_the_budget_it_sets():
 def test_a_config_goes_on_top_of_its_recipe(tmp_path):
     """recipe: the shared settings underneath; mappings merge key by key, lists and values are replaced;
     a missing recipe or one that names a recipe itself is one line naming the field."""
-    recipe = write_text(tmp_path / "recipe.yaml", "nmt: {layers: 3, embed_dim: 256, self_training_filters: "
-                        "[{type: repetition, max_repeats: 2}]}\nlm: {order: 4}\n")
-    cfg = config.validate({**minimal(), "recipe": str(recipe),
-                           "nmt": {"embed_dim": 64, "self_training_filters": []}})
+    recipe = write_text(
+        tmp_path / "recipe.yaml",
+        "nmt: {layers: 3, embed_dim: 256, self_training_filters: "
+        "[{type: repetition, max_repeats: 2}]}\nlm: {order: 4}\n",
+    )
+    cfg = config.validate({**minimal(), "recipe": str(recipe), "nmt": {"embed_dim": 64, "self_training_filters": []}})
     assert (cfg["nmt"]["layers"], cfg["nmt"]["embed_dim"], cfg["nmt"]["self_training_filters"]) == (3, 64, [])
     assert cfg["lm"]["order"] == 4 and cfg["lm"]["seed_weight"] == "em"  # the schema's defaults still fill in
     with pytest.raises(InputError, match="c.yaml: recipe: nowhere.yaml: file not found"):
@@ -197,15 +216,36 @@ def test_an_installed_lmboot_checks_a_config_from_another_directory(tmp_path):
 
     root = Path(__file__).resolve().parent.parent
     site = tmp_path / "site"
-    install = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
-                              "--target", str(site), str(root)], capture_output=True, text=True)
+    install = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(site),
+            str(root),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert install.returncode == 0, install.stderr[-2000:]
     assert (site / "lmboot" / "config.schema.yaml").is_file()
     env = {**os.environ, "PYTHONPATH": str(site)}
-    code = ("import sys, lmboot; from lmboot.cli import main; print(lmboot.__file__); "
-            "sys.argv = ['lmboot', 'check-config', '--fields-only', '--json', sys.argv[1]]; sys.exit(main())")
-    run = subprocess.run([sys.executable, "-c", code, str(root / "config" / "es-en.yaml")], cwd=tmp_path, env=env,
-                         capture_output=True, text=True)
+    code = (
+        "import sys, lmboot; from lmboot.cli import main; print(lmboot.__file__); "
+        "sys.argv = ['lmboot', 'check-config', '--fields-only', '--json', sys.argv[1]]; sys.exit(main())"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(root / "config" / "es-en.yaml")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.splitlines()[0].startswith(str(site))
     printed = run.stdout + run.stderr  # the CLI's JSON report

@@ -15,7 +15,9 @@ def test_the_committed_reference_is_the_schemas():
 
 def test_every_key_with_its_default_and_a_changed_schema_changes_the_reference(tmp_path):
     text = reference()
-    assert "| `lm.components` | list of string | [\"nbest\", \"general\"] |" in text and "| `translators[].family` |" in text
+    assert (
+        '| `lm.components` | list of string | ["nbest", "general"] |' in text and "| `translators[].family` |" in text
+    )
     assert "| `downloads[].sha256` |" in text and "## definition `filter`" in text
     schema = yaml.safe_load(SCHEMA.read_text())
     schema["properties"]["lm"]["properties"]["order"]["default"] = 4

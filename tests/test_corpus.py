@@ -16,7 +16,9 @@ def test_plain_pairs(tmp_path):
     src = write_text(tmp_path / "a.es", ["hola", "adiós"])
     tgt = write_text(tmp_path / "a.en", ["hello", "goodbye"])
     assert read_pairs({"format": "plain", "source_path": str(src), "target_path": str(tgt)}) == [
-        {"src": "hola", "tgt": "hello", "split": None}, {"src": "adiós", "tgt": "goodbye", "split": None}]
+        {"src": "hola", "tgt": "hello", "split": None},
+        {"src": "adiós", "tgt": "goodbye", "split": None},
+    ]
 
 
 def test_plain_line_count_mismatch_names_both_files(tmp_path):
@@ -33,8 +35,10 @@ def test_tsv_named_columns_xz(tmp_path):
     with lzma.open(path, "wt", encoding="utf-8") as f:
         f.write("id\teng\tspa\tpart\n1\thello\thola\ttrain\n2\tthe cat\tel gato\ttest\n")
     spec = {"format": "tsv", "path": str(path), "source_column": "spa", "target_column": "eng", "split_column": "part"}
-    assert read_pairs(spec) == [{"src": "hola", "tgt": "hello", "split": "train"},
-                                {"src": "el gato", "tgt": "the cat", "split": "test"}]
+    assert read_pairs(spec) == [
+        {"src": "hola", "tgt": "hello", "split": "train"},
+        {"src": "el gato", "tgt": "the cat", "split": "test"},
+    ]
 
 
 def test_tsv_missing_column(tmp_path):
@@ -55,11 +59,18 @@ def _jsonl(path, rows):
 
 
 def test_jsonl_fields_and_split(tmp_path):
-    path = _jsonl(tmp_path / "d.jsonl", [{"es": "pon música", "en": "play music", "part": "train", "x": 1},
-                                         {"es": "hola", "en": "hello", "part": "valid"}])
+    path = _jsonl(
+        tmp_path / "d.jsonl",
+        [
+            {"es": "pon música", "en": "play music", "part": "train", "x": 1},
+            {"es": "hola", "en": "hello", "part": "valid"},
+        ],
+    )
     spec = {"format": "jsonl", "path": str(path), "source_field": "es", "target_field": "en", "split_field": "part"}
-    assert read_pairs(spec) == [{"src": "pon música", "tgt": "play music", "split": "train"},
-                                {"src": "hola", "tgt": "hello", "split": "valid"}]
+    assert read_pairs(spec) == [
+        {"src": "pon música", "tgt": "play music", "split": "train"},
+        {"src": "hola", "tgt": "hello", "split": "valid"},
+    ]
 
 
 def test_jsonl_directory_sorted(tmp_path):
@@ -93,14 +104,17 @@ def test_invalid_utf8_names_line(tmp_path):
         read_lines(path)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("¿Qué HORA es?", "qué hora es"),
-    ("¡Pon la música, por favor!", "pon la música por favor"),
-    ("What's the weather?", "what's the weather"),
-    ("What\u2019s up, \"doc\"", "what's up doc"),
-    ("  many   spaces\there ", "many spaces here"),
-    ("wake me up @ 7:30", "wake me up 7 30"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("¿Qué HORA es?", "qué hora es"),
+        ("¡Pon la música, por favor!", "pon la música por favor"),
+        ("What's the weather?", "what's the weather"),
+        ('What\u2019s up, "doc"', "what's up doc"),
+        ("  many   spaces\there ", "many spaces here"),
+        ("wake me up @ 7:30", "wake me up 7 30"),
+    ],
+)
 def test_normalize(text, expected):
     assert normalize(text) == expected
 
@@ -134,33 +148,52 @@ def test_atomic_write_keeps_old_file_on_error(tmp_path):
 
 
 def massive_dir(tmp_path):
-    rows = {"en-US": [("1", "train", "wake me up at [time : nine am] on [date : friday]"),
-                      ("2", "dev", "play [artist_name : shakira]"), ("3", "test", "what time is it")],
-            "es-ES": [("1", "train", "despiértame a las [time : nueve de la mañana] el [date : viernes]"),
-                      ("2", "dev", "pon [artist_name : shakira]"), ("4", "test", "hola")]}
+    rows = {
+        "en-US": [
+            ("1", "train", "wake me up at [time : nine am] on [date : friday]"),
+            ("2", "dev", "play [artist_name : shakira]"),
+            ("3", "test", "what time is it"),
+        ],
+        "es-ES": [
+            ("1", "train", "despiértame a las [time : nueve de la mañana] el [date : viernes]"),
+            ("2", "dev", "pon [artist_name : shakira]"),
+            ("4", "test", "hola"),
+        ],
+    }
     for locale, records in rows.items():
         with open(tmp_path / f"{locale}.jsonl", "w") as f:
             for id_, partition, annot in records:
                 utt = " ".join(re.sub(r"\[[\w-]+ : ([^\]]*)\]", r"\1", annot).split())
-                f.write(json.dumps({"id": id_, "locale": locale, "partition": partition, "utt": utt,
-                                    "annot_utt": annot}) + "\n")
+                f.write(
+                    json.dumps({"id": id_, "locale": locale, "partition": partition, "utt": utt, "annot_utt": annot})
+                    + "\n"
+                )
     return tmp_path
 
 
 def test_massive_locales_are_joined_by_id(tmp_path):
-    spec = {"format": "massive", "path": str(massive_dir(tmp_path)), "source_locale": "es-ES",
-            "target_locale": "en-US", "split_field": "partition", "extra_fields": {"tags": "annot_utt"}}
+    spec = {
+        "format": "massive",
+        "path": str(massive_dir(tmp_path)),
+        "source_locale": "es-ES",
+        "target_locale": "en-US",
+        "split_field": "partition",
+        "extra_fields": {"tags": "annot_utt"},
+    }
     records = read_pairs(spec)
     assert [(r["src"], r["tgt"], r["split"]) for r in records] == [
         ("despiértame a las nueve de la mañana el viernes", "wake me up at nine am on friday", "train"),
-        ("pon shakira", "play shakira", "dev")]  # id 3 and 4 have no partner
+        ("pon shakira", "play shakira", "dev"),
+    ]  # id 3 and 4 have no partner
     assert records[0]["tags"] == "o o o b-time i-time i-time i-time o b-date"
     assert records[1]["tags"] == "o b-artist_name"
 
 
 def test_massive_bio_of_annot_utt():
     assert massive_bio("[date : today] play [song_name : let it be]") == (
-        "today play let it be", "b-date o b-song_name i-song_name i-song_name")
+        "today play let it be",
+        "b-date o b-song_name i-song_name i-song_name",
+    )
 
 
 def test_massive_locale_missing_is_named(tmp_path):
@@ -190,5 +223,7 @@ def test_a_truncated_compressed_corpus_is_one_line_naming_the_file(tmp_path, suf
     packed = lzma.compress(text) if suffix == ".xz" else gzip.compress(text)
     path = tmp_path / f"corpus.txt{suffix}"
     path.write_bytes(packed[: len(packed) // 2])
-    with pytest.raises(InputError, match=rf"corpus.txt{re.escape(suffix)}: truncated or corrupt {suffix[1:]} file after line \d+"):
+    with pytest.raises(
+        InputError, match=rf"corpus.txt{re.escape(suffix)}: truncated or corrupt {suffix[1:]} file after line \d+"
+    ):
         read_lines(path)

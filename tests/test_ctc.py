@@ -17,8 +17,19 @@ from lmboot.errors import InputError
 TOKENS = HamaCTC().tokens
 ASR = section_defaults("asr", {})
 # Two words spelled alike ("by" / "buy"), so only the LM can tell them apart.
-SPELLINGS = {"play": "p l eɪ", "the": "ð ə", "song": "s ɔ ŋ", "by": "b aɪ", "buy": "b aɪ", "adele": "ə d ɛ l",
-             "milk": "m ɪ l k", "please": "p l i z", "bread": "b ɹ ɛ d", "a": "ə", "and": "æ n d"}
+SPELLINGS = {
+    "play": "p l eɪ",
+    "the": "ð ə",
+    "song": "s ɔ ŋ",
+    "by": "b aɪ",
+    "buy": "b aɪ",
+    "adele": "ə d ɛ l",
+    "milk": "m ɪ l k",
+    "please": "p l i z",
+    "bread": "b ɹ ɛ d",
+    "a": "ə",
+    "and": "æ n d",
+}
 SONGS = ["play the song by adele", "play a song by adele", "please play the song by adele"]
 SHOPPING = ["buy milk", "please buy bread", "buy milk and bread", "buy a song"]
 
@@ -44,26 +55,33 @@ def write_lexicon(path, words):
 @pytest.fixture
 def lms(tmp_path):
     words = sorted(SPELLINGS)
-    return {name: make_lm(tmp_path, text * 3 + [" ".join(words)], name) for name, text in
-            (("songs", SONGS), ("shopping", SHOPPING))}, write_lexicon(tmp_path / "lexicon.txt", words)
+    return {
+        name: make_lm(tmp_path, text * 3 + [" ".join(words)], name)
+        for name, text in (("songs", SONGS), ("shopping", SHOPPING))
+    }, write_lexicon(tmp_path / "lexicon.txt", words)
 
 
 def test_the_lm_in_the_beam_picks_between_words_spelled_alike(lms):
     (models, lexicon) = lms
     utterance = frames("play the song by adele".split())
-    hyps = {name: Decoder(TOKENS, lexicon, f"{prefix}.bin", ASR).decode([utterance], 2.0, 0.0)[0]
-            for name, prefix in models.items()}
+    hyps = {
+        name: Decoder(TOKENS, lexicon, f"{prefix}.bin", ASR).decode([utterance], 2.0, 0.0)[0]
+        for name, prefix in models.items()
+    }
     assert hyps["songs"] == "play the song by adele"
     assert hyps["shopping"] == "play the song buy adele"  # the acoustics are the same; only the LM differs
-    assert Decoder(TOKENS, lexicon, f"{models['shopping']}.bin", ASR).decode([frames(["buy", "milk"])], 2.0, 0.0) == ["buy milk"]
+    assert Decoder(TOKENS, lexicon, f"{models['shopping']}.bin", ASR).decode([frames(["buy", "milk"])], 2.0, 0.0) == [
+        "buy milk"
+    ]
 
 
 def test_lexicon_reads_the_team_lexicon_first_and_caches_g2p(tmp_path, monkeypatch):
     prefix = make_lm(tmp_path, ["play the song", "the song by adele"], "lm")
     team = write_text(tmp_path / "team.txt", ["adele ə d ɛ l", "adele æ d ɛ l <wb>", "song s ɑ ŋ"])
     calls = []
-    monkeypatch.setattr(ctc, "g2p", lambda words, threads=1: calls.append(list(words)) or
-                        {w: SPELLINGS[w].split() for w in words})
+    monkeypatch.setattr(
+        ctc, "g2p", lambda words, threads=1: calls.append(list(words)) or {w: SPELLINGS[w].split() for w in words}
+    )
     stats = ctc.lexicon(f"{prefix}.arpa", tmp_path / "out.lexicon", team_lexicon=team, cache_dir=tmp_path / "cache")
     lines = (tmp_path / "out.lexicon").read_text().splitlines()
     assert "adele ə d ɛ l <wb>" in lines and "adele æ d ɛ l <wb>" in lines and "song s ɑ ŋ <wb>" in lines
@@ -76,8 +94,9 @@ def test_lexicon_reads_the_team_lexicon_first_and_caches_g2p(tmp_path, monkeypat
 
 def test_a_word_spelled_with_tokens_the_model_lacks_is_left_out(tmp_path):
     prefix = make_lm(tmp_path, ["play the song", "the song by adele"], "lm")
-    team = write_text(tmp_path / "team.txt", [f"{w} {SPELLINGS[w]}" for w in ("play", "the", "by", "adele")]
-                      + ["song S AO NG"])
+    team = write_text(
+        tmp_path / "team.txt", [f"{w} {SPELLINGS[w]}" for w in ("play", "the", "by", "adele")] + ["song S AO NG"]
+    )
     stats = ctc.lexicon(f"{prefix}.arpa", tmp_path / "out.lexicon", team_lexicon=team)
     assert stats["no_spelling"] == ["song"] and stats["words"] == 4
     assert not any(line.startswith("song ") for line in (tmp_path / "out.lexicon").read_text().splitlines())
@@ -92,11 +111,15 @@ def test_a_lexicon_line_without_tokens_names_the_line(tmp_path):
 def recordings_manifest(tmp_path) -> tuple[Path, list[str]]:
     """Debian pocketsphinx-testdata's 10 real recordings (librivox, cards) as a manifest.tsv."""
     rows = debian_recordings()
-    manifest = write_text(tmp_path / "manifest.tsv", [f"{i}\trecording\t{wav}\t{text}" for i, (wav, text) in enumerate(rows)])
+    manifest = write_text(
+        tmp_path / "manifest.tsv", [f"{i}\trecording\t{wav}\t{text}" for i, (wav, text) in enumerate(rows)]
+    )
     return manifest, [text for _, text in rows]
 
 
-@pytest.mark.skipif(not DEBIAN_RECORDINGS.is_dir(), reason="Debian's pocketsphinx-testdata is not installed (make setup)")
+@pytest.mark.skipif(
+    not DEBIAN_RECORDINGS.is_dir(), reason="Debian's pocketsphinx-testdata is not installed (make setup)"
+)
 def test_real_recordings_decode_with_the_lm_in_the_beam(tmp_path):
     manifest, texts = recordings_manifest(tmp_path)
     stats = ctc.emissions(manifest, tmp_path / "emissions.npz")
@@ -115,9 +138,17 @@ def test_real_recordings_decode_with_the_lm_in_the_beam(tmp_path):
     assert lexicon["words"] == len(words)
     result = {}
     for name, prefix in (("matched", matched), ("scrambled", scrambled)):
-        ctc.ctc_wer(f"{prefix}.bin", tmp_path / "lexicon", tmp_path / "emissions.npz", tmp_path / "emissions.npz",
-                    manifest, manifest, dict(ASR, ctc_lm_weight=[0.5, 2], ctc_word_score=[0]), tmp_path / f"{name}.json",
-                    threads=2)
+        ctc.ctc_wer(
+            f"{prefix}.bin",
+            tmp_path / "lexicon",
+            tmp_path / "emissions.npz",
+            tmp_path / "emissions.npz",
+            manifest,
+            manifest,
+            dict(ASR, ctc_lm_weight=[0.5, 2], ctc_word_score=[0]),
+            tmp_path / f"{name}.json",
+            threads=2,
+        )
         result[name] = json.loads((tmp_path / f"{name}.json").read_text())
     assert result["matched"]["test_wer"] < 0.05 and result["matched"]["test_wer"] < result["scrambled"]["test_wer"]
     assert result["matched"]["choice"]["criterion"] == "dev_wer" and len(result["matched"]["dev_wer"]) == 2
@@ -130,8 +161,16 @@ def test_emissions_that_do_not_match_the_manifest_stop(tmp_path, lms):
         np.savez(f, tokens=np.array(TOKENS), u00000=frames(["buy", "milk"]))
     manifest = write_text(tmp_path / "m.tsv", ["0\trecording\ta.wav\tbuy milk", "1\trecording\tb.wav\tbuy bread"])
     with pytest.raises(InputError, match="do not match their manifests"):
-        ctc.ctc_wer(f"{models['songs']}.bin", lexicon, tmp_path / "e.npz", tmp_path / "e.npz", manifest, manifest,
-                    ASR, tmp_path / "out.json")
+        ctc.ctc_wer(
+            f"{models['songs']}.bin",
+            lexicon,
+            tmp_path / "e.npz",
+            tmp_path / "e.npz",
+            manifest,
+            manifest,
+            ASR,
+            tmp_path / "out.json",
+        )
     assert not (tmp_path / "out.json").exists()
 
 
@@ -144,10 +183,20 @@ def test_dev_wer_prefers_the_translations_that_decode_the_dev_speech_better(tmp_
     manifest = write_text(tmp_path / "dev.tsv", [f"{i}\trecording\t{i}.wav\t{u}" for i, u in enumerate(utterances)])
     seed = make_lm(tmp_path, [" ".join(sorted(SPELLINGS))] + ["play the song", "please play"], "seed")
     dev = write_text(tmp_path / "dev.txt", utterances)
-    asr = dict(ASR, ctc_lexicon=str(write_lexicon(tmp_path / "team.lexicon", sorted(SPELLINGS))), ctc_cache_dir=None,
-               ctc_lm_weight=[1.0, 2.0], ctc_word_score=[0.0])
-    criterion = make_criterion("dev_wer", dev, f"{seed}.arpa", seed_weight=0.1,  # the candidate's LM decides
-                               speech={"emissions": tmp_path / "dev.npz", "manifest": manifest, "asr": asr})
+    asr = dict(
+        ASR,
+        ctc_lexicon=str(write_lexicon(tmp_path / "team.lexicon", sorted(SPELLINGS))),
+        ctc_cache_dir=None,
+        ctc_lm_weight=[1.0, 2.0],
+        ctc_word_score=[0.0],
+    )
+    criterion = make_criterion(
+        "dev_wer",
+        dev,
+        f"{seed}.arpa",
+        seed_weight=0.1,  # the candidate's LM decides
+        speech={"emissions": tmp_path / "dev.npz", "manifest": manifest, "asr": asr},
+    )
     measures = criterion.measure({"songs": SONGS * 3, "shopping": SHOPPING * 3})
     assert measures["songs"] == 0 < measures["shopping"]
     assert criterion.best(measures) == "songs" and criterion.name == "dev_wer"

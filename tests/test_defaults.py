@@ -52,8 +52,14 @@ def restated(tree: ast.AST) -> list[str]:
     a literal equal to the schema's."""
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" \
-                and len(node.args) == 2 and isinstance(node.args[0], ast.Constant) and node.args[0].value in DEFAULTS:
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get"
+            and len(node.args) == 2
+            and isinstance(node.args[0], ast.Constant)
+            and node.args[0].value in DEFAULTS
+        ):
             found.append(f"{node.lineno}: .get({node.args[0].value!r}, ...)")
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "arg":
             flags = [a.value for a in node.args if isinstance(a, ast.Constant) and str(a.value).startswith("--")]
@@ -65,12 +71,17 @@ def restated(tree: ast.AST) -> list[str]:
                     found.append(f"{node.lineno}: {flag} default={value!r}")
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             positional = node.args.posonlyargs + node.args.args
-            pairs = list(zip(positional[len(positional) - len(node.args.defaults):], node.args.defaults))
+            pairs = list(zip(positional[len(positional) - len(node.args.defaults) :], node.args.defaults))
             pairs += [(a, d) for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults) if d is not None]
             for argument, value_node in pairs:
                 value, ok = literal(value_node)
-                if ok and value is not None and argument.arg in DEFAULTS and argument.arg not in NOT_SETTINGS \
-                        and value in DEFAULTS[argument.arg]:
+                if (
+                    ok
+                    and value is not None
+                    and argument.arg in DEFAULTS
+                    and argument.arg not in NOT_SETTINGS
+                    and value in DEFAULTS[argument.arg]
+                ):
                     found.append(f"{node.lineno}: {node.name}({argument.arg}={value!r})")
     return sorted(found, key=lambda place: int(place.split(":")[0]))
 
@@ -82,24 +93,29 @@ def test_no_schema_default_is_written_again():
     get = re.compile(r"\.get\(\s*[\"'](\w+)[\"']\s*,")  # the rule files are not Python; their .get calls
     for path in [ROOT / "Snakefile", *sorted((ROOT / "workflow").rglob("*.smk"))]:
         for n, line in enumerate(path.read_text().splitlines(), 1):
-            places += [f"{path.relative_to(ROOT)}:{n}: .get({m[1]!r}, ...)" for m in get.finditer(line)
-                       if m[1] in DEFAULTS]
+            places += [
+                f"{path.relative_to(ROOT)}:{n}: .get({m[1]!r}, ...)" for m in get.finditer(line) if m[1] in DEFAULTS
+            ]
     assert not places, "schema defaults written again:\n" + "\n".join(places)
 
 
 def test_the_check_finds_each_kind_of_restatement():
     """Each pattern the test looks for is found, and a default taken from the schema is not."""
-    code = '''
+    code = """
 x = cfg.get("order", 3)
 OPT = arg("--vocab-size", type=int, default=4000)
 def build(text, order=3, seed_weight="em", other=7):
     pass
 def fine(text, order=default("lm.order"), threads=1):
     pass
-'''
+"""
     found = restated(ast.parse(code))
-    assert [f.split(": ", 1)[1] for f in found] == [".get('order', ...)", "--vocab-size default=4000",
-                                                    "build(order=3)", "build(seed_weight='em')"]
+    assert [f.split(": ", 1)[1] for f in found] == [
+        ".get('order', ...)",
+        "--vocab-size default=4000",
+        "build(order=3)",
+        "build(seed_weight='em')",
+    ]
 
 
 def test_default_reads_the_schema():

@@ -1,4 +1,5 @@
 """Tests for the built-in demo data generator (lmboot.demo.data)."""
+
 import json
 import re
 import statistics
@@ -99,8 +100,23 @@ def test_impossible_size_raises(tmp_path):
 
 
 def test_cli_prints_stats(tmp_path, capsys):
-    assert main(["--out", str(tmp_path), "--seed", "3", "--n-in-domain", "50",
-                 "--n-general", "100", "--assistant-share", "0.2"]) == 0
+    assert (
+        main(
+            [
+                "--out",
+                str(tmp_path),
+                "--seed",
+                "3",
+                "--n-in-domain",
+                "50",
+                "--n-general",
+                "100",
+                "--assistant-share",
+                "0.2",
+            ]
+        )
+        == 0
+    )
     stats = json.loads(capsys.readouterr().out)
     assert (stats["in_domain"], stats["general"], stats["general_assistant"]) == (50, 100, 20)
     assert (tmp_path / "in_domain.jsonl").exists() and (tmp_path / "general.tsv").exists()

@@ -86,8 +86,8 @@ COMMANDS = documented()
 
 def absent_inputs(args: list[str]) -> list[str]:
     """The files the --configfile list (merged in order) names that are absent from the checkout's root."""
-    rest = args[args.index("--configfile") + 1:] if "--configfile" in args else []
-    files = rest[:next((i for i, a in enumerate(rest) if a.startswith("-")), len(rest))]
+    rest = args[args.index("--configfile") + 1 :] if "--configfile" in args else []
+    files = rest[: next((i for i, a in enumerate(rest) if a.startswith("-")), len(rest))]
     config = {}
     for name in files:
         if (ROOT / name).is_file():
@@ -108,7 +108,7 @@ def check_of(command: str) -> tuple[list[str], str | None]:
     tokens = shlex.split(command)
     name, args = tokens[0], [t for t in tokens[1:] if t != "..."]
     if name == "lmboot":
-        return [str(BIN / "lmboot"), *args[:1 if not args[0].startswith("-") else 0], "--help"], None
+        return [str(BIN / "lmboot"), *args[: 1 if not args[0].startswith("-") else 0], "--help"], None
     if name == "python":
         return [sys.executable, args[0], "--help"], None
     if name == "make":
@@ -144,17 +144,27 @@ def test_documented_command_works(command, scratch):
 
 
 def test_the_extraction_finds_commands_where_they_are_written():
-    markdown = ("x `lmboot check-config FILE` and `lmboot/cli/`, `lmboot`\n"
-                "```sh\n.venv/bin/snakemake a \\\n  b  # c\n```\n")
+    markdown = (
+        "x `lmboot check-config FILE` and `lmboot/cli/`, `lmboot`\n```sh\n.venv/bin/snakemake a \\\n  b  # c\n```\n"
+    )
     assert list(filter(STARTS.match, from_markdown(markdown))) == [
-        ".venv/bin/snakemake a b", "lmboot check-config FILE", "lmboot"]  # not lmboot/cli/, a path
+        ".venv/bin/snakemake a b",
+        "lmboot check-config FILE",
+        "lmboot",
+    ]  # not lmboot/cli/, a path
     assert not is_command(["lmboot"]) and not is_command(["lmboot", "<stage>"]) and is_command(["make", "demo"])
     comments = "# Data: x. Run: snakemake --cores 2 --configfile a.yaml (perplexity only)\n#   make demo\nrun: x\n"
     assert list(from_comments(comments)) == ["snakemake --cores 2 --configfile a.yaml", "make demo"]
     assert absent_inputs(["all", "--configfile", "config/es-en.yaml", "config/seed/es-en.seed500.yaml"]) == [
-        p for p in ["data/es-en/asr", "models/es-en/general/round0/checkpoint_best.pt",
-                    "models/es-en/general/spm/dict.txt", "models/es-en/general/spm/spm.model"]
-        if not (ROOT / p).exists()]
+        p
+        for p in [
+            "data/es-en/asr",
+            "models/es-en/general/round0/checkpoint_best.pt",
+            "models/es-en/general/spm/dict.txt",
+            "models/es-en/general/spm/spm.model",
+        ]
+        if not (ROOT / p).exists()
+    ]
 
 
 def test_how_many_commands_ran():

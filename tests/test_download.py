@@ -92,8 +92,9 @@ def test_the_workflow_downloads_before_prepare(tmp_path):
     from lmboot.demo.data import generate
 
     generate(tmp_path / "corpora", n_in_domain=300, n_general=300)
-    archive = tar_of(tmp_path / "in_domain.tar.gz",
-                     {"data/in_domain.jsonl": (tmp_path / "corpora/in_domain.jsonl").read_text()})
+    archive = tar_of(
+        tmp_path / "in_domain.tar.gz", {"data/in_domain.jsonl": (tmp_path / "corpora/in_domain.jsonl").read_text()}
+    )
     general = tmp_path / "corpora/general.tsv"
 
     def run_prepare(general_sha):
@@ -107,9 +108,24 @@ in_domain: {{format: jsonl, path: downloads/in_domain/data/in_domain.jsonl, sour
 general: {{format: tsv, path: downloads/general.tsv, source_column: spa, target_column: eng}}
 split: {{seed_size: 100, dev_size: 40, test_size: 60}}
 """)
-        return subprocess.run([sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"),
-                               "--directory", str(tmp_path / "work"), "--configfile", str(config), "--cores", "1",
-                               "data/dl/prepared/prepare.json"], capture_output=True, text=True)
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "snakemake",
+                "--snakefile",
+                str(ROOT / "Snakefile"),
+                "--directory",
+                str(tmp_path / "work"),
+                "--configfile",
+                str(config),
+                "--cores",
+                "1",
+                "data/dl/prepared/prepare.json",
+            ],
+            capture_output=True,
+            text=True,
+        )
 
     bad = run_prepare("f" * 64)
     assert bad.returncode != 0

@@ -45,8 +45,11 @@ def test_placeholders_already_in_the_sentence_are_skipped():
 
 def test_restore_nbest_drops_broken_hypotheses_and_falls_back(tmp_path):
     def nbest(name, lists):
-        return write_text(tmp_path / name, [json.dumps({"id": i, "hyps": [{"text": t, "score": -1.0} for t in hyps]})
-                                            for i, hyps in enumerate(lists)])
+        return write_text(
+            tmp_path / name,
+            [json.dumps({"id": i, "hyps": [{"text": t, "score": -1.0} for t in hyps]}) for i, hyps in enumerate(lists)],
+        )
+
     protected = nbest("p.jsonl", [["call tom now", "call tim now"], ["play mary"], ["hello"]])
     plain = nbest("q.jsonl", [["call eve now"], ["play anna"], ["hello"]])
     maps = write_text(tmp_path / "m.jsonl", ['{"tom": "eva"}', '{"tom": "ana"}', "{}"])
@@ -57,20 +60,38 @@ def test_restore_nbest_drops_broken_hypotheses_and_falls_back(tmp_path):
 
 
 def test_prepare_writes_the_tags_that_extract_reads(tmp_path):
-    rows = [{"es": f"llama a {name} ahora", "en": f"call {name} now", "bio": "o o b-person o", "part": part}
-            for name, part in [("ana", "train"), ("eva", "train"), ("luis", "train"), ("rosa", "train"),
-                               ("juan", "valid"), ("pedro", "test")]]
+    rows = [
+        {"es": f"llama a {name} ahora", "en": f"call {name} now", "bio": "o o b-person o", "part": part}
+        for name, part in [
+            ("ana", "train"),
+            ("eva", "train"),
+            ("luis", "train"),
+            ("rosa", "train"),
+            ("juan", "valid"),
+            ("pedro", "test"),
+        ]
+    ]
     corpus = write_text(tmp_path / "in.jsonl", [json.dumps(r) for r in rows])
     general = write_text(tmp_path / "gen.tsv", ["es\ten", "hola\thello", "adiós\tbye"])
-    config = {"in_domain": {"format": "jsonl", "path": str(corpus), "source_field": "es", "target_field": "en",
-                            "split_field": "part", "source_tags_field": "bio",
-                            "split_values": {"train": ["train"], "dev": ["valid"], "test": ["test"]}},
-              "general": {"format": "tsv", "path": str(general), "source_column": "es", "target_column": "en"},
-              "split": {"seed_size": 1, "min_seed_size": 1, "random_seed": 13},
-              "entities": {"types": ["person"], "placeholders": ["tom"]}}
+    config = {
+        "in_domain": {
+            "format": "jsonl",
+            "path": str(corpus),
+            "source_field": "es",
+            "target_field": "en",
+            "split_field": "part",
+            "source_tags_field": "bio",
+            "split_values": {"train": ["train"], "dev": ["valid"], "test": ["test"]},
+        },
+        "general": {"format": "tsv", "path": str(general), "source_column": "es", "target_column": "en"},
+        "split": {"seed_size": 1, "min_seed_size": 1, "random_seed": 13},
+        "entities": {"types": ["person"], "placeholders": ["tom"]},
+    }
     prepare(with_defaults(config), tmp_path / "prepared")
     assert (tmp_path / "prepared/dev.tags").read_text() == "o o b-person o\n"
-    prepared = {part: (tmp_path / f"prepared/{part}.src", tmp_path / f"prepared/{part}.tags") for part in ("pool", "dev")}
+    prepared = {
+        part: (tmp_path / f"prepared/{part}.src", tmp_path / f"prepared/{part}.tags") for part in ("pool", "dev")
+    }
     stats = extract(config["entities"], prepared, tmp_path / "ent")
     assert stats["pool"] == {"sentences": 3, "with_entities": 3, "entities": 3}
     assert (tmp_path / "ent/dev.src").read_text() == "llama a tom ahora\n"
@@ -89,13 +110,22 @@ def test_prepare_writes_the_tags_that_extract_reads(tmp_path):
 
 def test_prepare_without_a_tags_field_tags_every_word_o(tmp_path):
     general = write_text(tmp_path / "gen.tsv", ["es\ten", "hola\thello"])
-    rows = [json.dumps({"es": f"pon la canción {i}", "en": f"play song {i}", "part": part})
-            for i, part in enumerate(["train"] * 4 + ["valid", "test"])]
-    config = {"in_domain": {"format": "jsonl", "path": str(write_text(tmp_path / "in.jsonl", rows)), "source_field": "es",
-                            "target_field": "en", "split_field": "part",
-                            "split_values": {"train": ["train"], "dev": ["valid"], "test": ["test"]}},
-              "general": {"format": "tsv", "path": str(general), "source_column": "es", "target_column": "en"},
-              "split": {"seed_size": 1, "min_seed_size": 1, "random_seed": 13}}
+    rows = [
+        json.dumps({"es": f"pon la canción {i}", "en": f"play song {i}", "part": part})
+        for i, part in enumerate(["train"] * 4 + ["valid", "test"])
+    ]
+    config = {
+        "in_domain": {
+            "format": "jsonl",
+            "path": str(write_text(tmp_path / "in.jsonl", rows)),
+            "source_field": "es",
+            "target_field": "en",
+            "split_field": "part",
+            "split_values": {"train": ["train"], "dev": ["valid"], "test": ["test"]},
+        },
+        "general": {"format": "tsv", "path": str(general), "source_column": "es", "target_column": "en"},
+        "split": {"seed_size": 1, "min_seed_size": 1, "random_seed": 13},
+    }
     prepare(with_defaults(config), tmp_path / "prepared")
     assert (tmp_path / "prepared/dev.tags").read_text() == "o o o o\n"
     assert [len(t.split()) for t in (tmp_path / "prepared/pool.tags").read_text().splitlines()] == [4, 4, 4]
@@ -107,8 +137,10 @@ def test_copy_words_are_the_seed_words_that_dev_references_keep(tmp_path):
     is not in the seed often enough; 'zzz' is given."""
     from lmboot.data.entities import copy_words
 
-    seed = write_text(tmp_path / "seed.tgt", ["alarm set karo", "alarm set do", "for you", "for real", "cake bake karo",
-                                              "cake lao", "banana"])
+    seed = write_text(
+        tmp_path / "seed.tgt",
+        ["alarm set karo", "alarm set do", "for you", "for real", "cake bake karo", "cake lao", "banana"],
+    )
     pool = write_text(tmp_path / "pool.src", ["set an alarm for the cake", "buy a banana", "zzz"])
     dev_src = write_text(tmp_path / "dev.src", ["set an alarm", "alarm for me", "wait for it", "for now"])
     dev_tgt = write_text(tmp_path / "dev.tgt", ["alarm set karo", "mere liye alarm", "ruko", "abhi ke liye"])
@@ -121,8 +153,9 @@ def test_code_switched_words_round_trip(tmp_path):
     hypothesis that kept the placeholders gets the words back in the translator's order."""
     from lmboot.data.entities import copy_tags
 
-    assert copy_tags("call john set alarm now".split(), ["o", "b-person", "o", "o", "o"], {"set", "alarm", "john"},
-                     "run") == ["o", "b-person", "b-copy", "i-copy", "o"]
+    assert copy_tags(
+        "call john set alarm now".split(), ["o", "b-person", "o", "o", "o"], {"set", "alarm", "john"}, "run"
+    ) == ["o", "b-person", "b-copy", "i-copy", "o"]
     assert copy_tags("set alarm".split(), ["o", "o"], {"set", "alarm"}, "word") == ["b-copy", "b-copy"]
     src = write_text(tmp_path / "pool.src", ["please set alarm for nine", "call maria"])
     tags = write_text(tmp_path / "pool.tags", ["o o o o o", "o b-person"])
@@ -130,9 +163,13 @@ def test_code_switched_words_round_trip(tmp_path):
     stats = extract(entities, {"pool": (src, tags)}, tmp_path / "ent", copied=["alarm", "set"])
     assert (tmp_path / "ent/pool.src").read_text().splitlines() == ["please tom mary for nine", "call tom"]
     assert stats["pool"]["entities"] == 3 and stats["copied_words"] == 2
-    protected = write_text(tmp_path / "protected.jsonl", [
-        json.dumps({"id": 0, "hyps": [{"text": "nau baje ka mary tom karo"}, {"text": "nau baje tom"}]}),
-        json.dumps({"id": 1, "hyps": [{"text": "tom ko call karo"}]})])
+    protected = write_text(
+        tmp_path / "protected.jsonl",
+        [
+            json.dumps({"id": 0, "hyps": [{"text": "nau baje ka mary tom karo"}, {"text": "nau baje tom"}]}),
+            json.dumps({"id": 1, "hyps": [{"text": "tom ko call karo"}]}),
+        ],
+    )
     plain = write_text(tmp_path / "plain.jsonl", [json.dumps({"id": i, "hyps": [{"text": "x"}]}) for i in (0, 1)])
     restore_nbest(protected, plain, tmp_path / "ent/pool.map.jsonl", tmp_path / "out.jsonl")
     out = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]

@@ -26,16 +26,22 @@ def test_perplexity_by_hand(tiny_lm):
 
 
 def test_perplexity_in_domain_lower(tiny_lm):
-    assert perplexity(f"{tiny_lm}.bin", assistant_sentences(20, seed=7))["ppl"] < \
-        perplexity(f"{tiny_lm}.bin", news_sentences(20, seed=7))["ppl"]
+    assert (
+        perplexity(f"{tiny_lm}.bin", assistant_sentences(20, seed=7))["ppl"]
+        < perplexity(f"{tiny_lm}.bin", news_sentences(20, seed=7))["ppl"]
+    )
 
 
 def test_evaluate_writes_metrics(tmp_path, tiny_lm):
     other = make_lm(tmp_path, news_sentences(60), "news")
     test = write_text(tmp_path / "test.tgt", TEST + [""])
     stage = write_text(tmp_path / "sel.json", json.dumps({"kept": 3}))
-    metrics = evaluate({"seed": f"{tiny_lm}.bin", "news": f"{other}.bin"}, test, tmp_path / "r" / "metrics.json",
-                       {"select": json.loads(stage.read_text())})
+    metrics = evaluate(
+        {"seed": f"{tiny_lm}.bin", "news": f"{other}.bin"},
+        test,
+        tmp_path / "r" / "metrics.json",
+        {"select": json.loads(stage.read_text())},
+    )
     saved = json.loads((tmp_path / "r" / "metrics.json").read_text())
     assert saved == metrics and list(saved["lms"]) == ["seed", "news"]
     assert saved["stages"] == {"select": {"kept": 3}}
@@ -67,9 +73,17 @@ def test_ablation_table_reads_each_rows_figures(tmp_path):
     mix = write_text(tmp_path / "mix.json", json.dumps({"weights": {"seed": 0.75, "translated": 0.25}}))
     kept = write_text(tmp_path / "filter.json", json.dumps({"kept": 7}))
     bitext = write_text(tmp_path / "bitext.src", ["a", "b", "c"])
-    rows = [{"label": "seed-only", "lm": f"{seed}.bin"},
-            {"label": "news", "lm": f"{other}.bin", "translator": str(scores), "mix": str(mix),
-             "filter": str(kept), "bitext": str(bitext)}]
+    rows = [
+        {"label": "seed-only", "lm": f"{seed}.bin"},
+        {
+            "label": "news",
+            "lm": f"{other}.bin",
+            "translator": str(scores),
+            "mix": str(mix),
+            "filter": str(kept),
+            "bitext": str(bitext),
+        },
+    ]
     ablation(rows, test, tmp_path / "ablation.json")
     table = json.loads((tmp_path / "ablation.json").read_text())["rows"]
     assert table[0]["ppl_change_vs_first"] == 0 and table[1]["ppl"] > table[0]["ppl"]
@@ -88,8 +102,20 @@ def test_ablation_table_gets_wer_columns(tmp_path):
     def wer_json(name, errors):
         return str(write_text(tmp_path / f"{name}.json", json.dumps({"counts": [[e, 5] for e in errors], "lw": 10})))
 
-    rows = [{"label": "seed-only", "lm": f"{seed}.bin", "sphinx": wer_json("s0", [2] * 20), "whisper": wer_json("w0", [1] * 20)},
-            {"label": "better", "lm": f"{seed}.bin", "sphinx": wer_json("s1", [1] * 20), "whisper": wer_json("w1", [1] * 20)}]
+    rows = [
+        {
+            "label": "seed-only",
+            "lm": f"{seed}.bin",
+            "sphinx": wer_json("s0", [2] * 20),
+            "whisper": wer_json("w0", [1] * 20),
+        },
+        {
+            "label": "better",
+            "lm": f"{seed}.bin",
+            "sphinx": wer_json("s1", [1] * 20),
+            "whisper": wer_json("w1", [1] * 20),
+        },
+    ]
     ablation(rows, test, tmp_path / "ablation.json", samples=200)
     table = json.loads((tmp_path / "ablation.json").read_text())["rows"]
     assert table[1]["sphinx"]["wer"] == 0.2 and table[1]["sphinx"]["vs_first"]["p_not_better"] == 0.0
@@ -103,20 +129,35 @@ def test_seed_size_table_reads_each_runs_ablation(tmp_path):
     from lmboot.report.evaluate import seed_sizes
 
     def row(label, ppl, wer, delta, kind="method"):
-        return {"label": label, "kind": kind, "ppl": ppl,
-                "sphinx": {"wer": wer, "ci_low": wer - 0.02, "ci_high": wer + 0.02,
-                           "vs_first": {"delta": delta, "p_not_better": 0.01}}}
+        return {
+            "label": label,
+            "kind": kind,
+            "ppl": ppl,
+            "sphinx": {
+                "wer": wer,
+                "ci_low": wer - 0.02,
+                "ci_high": wer + 0.02,
+                "vs_first": {"delta": delta, "p_not_better": 0.01},
+            },
+        }
 
     paths = {}
     for size, full in ((500, 80.0), (2000, 90.0)):  # rows taken by kind: the configured one need not be last
-        rows = [row("seed-only", 100.0, 0.40, 0.0, "seed"), row("+ raw translation", 85.0, 0.30, -0.10),
-                row("+ LM filtering", full, 0.36, -0.04, "configured"), row("+ top-k", 70.0, 0.50, 0.10),
-                row("oracle (real pool text)", 60.0, 0.20, -0.20, "oracle"), row("ideal", 50.0, 0.1, -0.3, "ideal")]
+        rows = [
+            row("seed-only", 100.0, 0.40, 0.0, "seed"),
+            row("+ raw translation", 85.0, 0.30, -0.10),
+            row("+ LM filtering", full, 0.36, -0.04, "configured"),
+            row("+ top-k", 70.0, 0.50, 0.10),
+            row("oracle (real pool text)", 60.0, 0.20, -0.20, "oracle"),
+            row("ideal", 50.0, 0.1, -0.3, "ideal"),
+        ]
         paths[size] = tmp_path / f"{size}.json"
         paths[size].write_text(json.dumps({"rows": rows}))
     seed_sizes(paths, tmp_path / "sizes.md")
     lines = (tmp_path / "sizes.md").read_text().splitlines()
-    assert lines[2].startswith("| 500 | 100.0 | 80.0 | 60.0 | 50 % | 40.0 [38.0, 42.0] | 36.0 [34.0, 38.0] | -10.0 % (p 0.01) |")
+    assert lines[2].startswith(
+        "| 500 | 100.0 | 80.0 | 60.0 | 50 % | 40.0 [38.0, 42.0] | 36.0 [34.0, 38.0] | -10.0 % (p 0.01) |"
+    )
     assert lines[2].endswith("| + raw translation: -25.0 % (p 0.01) |")
     assert lines[3].startswith("| 2,000 | 100.0 | 90.0 | 60.0 | 25 % |")
     (tmp_path / "bad.json").write_text(json.dumps({"rows": [row("seed-only", 100.0, 0.4, 0.0, "seed")]}))
@@ -157,15 +198,16 @@ def test_common_vocabulary_perplexity_by_hand(tmp_path):
     import math
 
     small = unigram_arpa(tmp_path / "small.arpa", {"<unk>": -1.0, "</s>": -0.5, "a": -0.5, "b": -1.0})
-    large = unigram_arpa(tmp_path / "large.arpa", {"<unk>": -2.0, "</s>": -0.5, "a": -0.5, "b": -1.0,
-                                                   "c": -1.0, "d": -1.5})
+    large = unigram_arpa(
+        tmp_path / "large.arpa", {"<unk>": -2.0, "</s>": -0.5, "a": -0.5, "b": -1.0, "c": -1.0, "d": -1.5}
+    )
     vocabulary = {"a", "b", "c", "d"}
     test = ["a c", "z"]  # c: lacked by small (which lacks c and d); z: outside the common vocabulary
-    s, l = (perplexity(path, test, vocabulary) for path in (small, large))
+    s, lg = (perplexity(path, test, vocabulary) for path in (small, large))
     assert s["ppl_common"] == pytest.approx(10 ** ((0.5 + 1.0 + math.log10(2) + 0.5 + 0.5) / 4))
-    assert l["ppl_common"] == pytest.approx(10 ** ((0.5 + 1.0 + 0.5 + 0.5) / 4))
+    assert lg["ppl_common"] == pytest.approx(10 ** ((0.5 + 1.0 + 0.5 + 0.5) / 4))
     assert s["ppl"] == pytest.approx(10 ** ((0.5 + 1.0 + 0.5 + 1.0 + 0.5) / 5))  # KenLM's own: z and c as <unk>
-    assert s["common_oov_rate"] == l["common_oov_rate"] == pytest.approx(1 / 3)
+    assert s["common_oov_rate"] == lg["common_oov_rate"] == pytest.approx(1 / 3)
     assert "ppl_common" not in perplexity(small, test)
 
 
@@ -196,16 +238,20 @@ def test_ablation_tests_perplexity_over_sentences_against_seed_only_and_the_best
     weak = unigram_arpa(tmp_path / "weak.arpa", {"<unk>": -3.0, "</s>": -0.6, "a": -0.6, "b": -0.5, "c": -0.5})
     large = unigram_arpa(tmp_path / "large.arpa", {"<unk>": -3.0, "</s>": -0.5, "a": -0.5, "b": -0.4, "c": -0.4})
     test = write_text(tmp_path / "test.txt", ["a b", "a c", "a"] * 10)
-    rows = [{"label": "seed-only", "lm": small, "arpa": small},
-            {"label": "weak text", "lm": weak, "arpa": weak, "kind": "baseline"},
-            {"label": "big", "lm": large, "arpa": large}]
+    rows = [
+        {"label": "seed-only", "lm": small, "arpa": small},
+        {"label": "weak text", "lm": weak, "arpa": weak, "kind": "baseline"},
+        {"label": "big", "lm": large, "arpa": large},
+    ]
     ablation(rows, test, tmp_path / "ablation.json", samples=200)
     table = json.loads((tmp_path / "ablation.json").read_text())["rows"]
     big = table[2]["ppl_test"]
     assert big["measure"] == "ppl_common" and big["ci_low"] <= table[2]["ppl_common"] <= big["ci_high"]
     assert big["vs_first"]["p_not_better"] == 0.0  # lower or equal on every sentence, lower on most
     assert big["vs_best_baseline"]["label"] == "weak text" and big["vs_best_baseline"]["p_not_better"] == 0.0
-    assert 10 ** big["vs_best_baseline"]["delta"] - 1 == pytest.approx(table[2]["ppl_common"] / table[1]["ppl_common"] - 1)
+    assert 10 ** big["vs_best_baseline"]["delta"] - 1 == pytest.approx(
+        table[2]["ppl_common"] / table[1]["ppl_common"] - 1
+    )
     assert table[1]["ppl_test"]["vs_best_baseline"]["p_not_better"] == 1.0  # the baseline against itself
     md = (tmp_path / "ablation.md").read_text().splitlines()
     assert "| PPL, common vocabulary [95 % CI] | vs seed-only (paired p) | vs best baseline (paired p) |" in md[0]

@@ -52,10 +52,13 @@ def fill_example(workdir: Path) -> dict:
     config = yaml.safe_load(EXAMPLE.read_text())
     text = assistant_sentences(80)
     for i, (role, spec) in enumerate(config["roles"].items()):
-        write_role(workdir, spec, text[i * 20:(i + 1) * 20] if role != "seed" else text)
+        write_role(workdir, spec, text[i * 20 : (i + 1) * 20] if role != "seed" else text)
     general = config["general"]
-    write_rows(workdir / general["path"], [general["source_column"], general["target_column"]],
-               [[f"fuente {i}", line] for i, line in enumerate(text)])
+    write_rows(
+        workdir / general["path"],
+        [general["source_column"], general["target_column"]],
+        [[f"fuente {i}", line] for i, line in enumerate(text)],
+    )
     for part, manifest in (config.get("asr") or {}).get("recordings", {}).items():
         write_recordings(workdir / manifest, text[:2])
     return config
@@ -73,13 +76,36 @@ def test_team_example_checks_and_dry_runs(tmp_path):
     config = fill_example(tmp_path)
     assert config["asr"]["recordings"] and "pool_tags" not in config["roles"]
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    check = subprocess.run([str(Path(sys.executable).parent / "lmboot"), "check-config", "--json", "team.yaml"],
-                           cwd=tmp_path, env=env, capture_output=True, text=True)
+    check = subprocess.run(
+        [str(Path(sys.executable).parent / "lmboot"), "check-config", "--json", "team.yaml"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert check.returncode == 0 and NOTE in check.stderr, check.stderr[-2000:]
     assert '"protect": false' in check.stdout and '"run": "my-lang"' in check.stdout
-    dry = subprocess.run([sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), "--directory",
-                          str(tmp_path), "-n", "--cores", "1", "all", "--configfile", "team.yaml"],
-                         cwd=tmp_path, env=env, capture_output=True, text=True)
+    dry = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "--snakefile",
+            str(ROOT / "Snakefile"),
+            "--directory",
+            str(tmp_path),
+            "-n",
+            "--cores",
+            "1",
+            "all",
+            "--configfile",
+            "team.yaml",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert dry.returncode == 0, (dry.stdout + dry.stderr)[-3000:]
     jobs = {line.split()[0] for line in dry.stdout.splitlines() if line.strip() and line.split()[-1].isdigit()}
     assert {"prepare", "recordings", "train", "evaluate", "export"} <= jobs, jobs

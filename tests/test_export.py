@@ -22,8 +22,16 @@ def exported(tmp_path):
     words = sorted(SPELLINGS)
     lm = make_lm(tmp_path, (SONGS + SHOPPING) * 4 + [" ".join(words)], "lm")
     dev = write_text(tmp_path / "dev.txt", ["play the song by adele", "buy milk and bread"])
-    stats = export(f"{lm}.arpa", f"{lm}.bin", write_lexicon(tmp_path / "lexicon", words), TOKENS, dev,
-                   tmp_path / "export", [1e-6, 1e-3, 0.5], 0.05)
+    stats = export(
+        f"{lm}.arpa",
+        f"{lm}.bin",
+        write_lexicon(tmp_path / "lexicon", words),
+        TOKENS,
+        dev,
+        tmp_path / "export",
+        [1e-6, 1e-3, 0.5],
+        0.05,
+    )
     return tmp_path / "export", lm, dev, stats
 
 
@@ -40,8 +48,10 @@ def test_the_binary_lexicon_and_tokens_load_in_flashlight(exported):
     out, _, _, _ = exported
     tokens = (out / "tokens.txt").read_text().splitlines()
     decoder = Decoder(tokens, out / "lexicon.txt", out / "lm.bin", ASR)
-    assert decoder.decode([frames("play the song by adele".split()), frames(["buy", "milk"])], 2.0, 0.0) == \
-        ["play the song by adele", "buy milk"]
+    assert decoder.decode([frames("play the song by adele".split()), frames(["buy", "milk"])], 2.0, 0.0) == [
+        "play the song by adele",
+        "buy milk",
+    ]
 
 
 def test_the_arpa_and_unigrams_load_in_pyctcdecode(exported):
@@ -49,8 +59,9 @@ def test_the_arpa_and_unigrams_load_in_pyctcdecode(exported):
 
     out, _, _, _ = exported
     labels = [""] + list("abcdefghijklmnopqrstuvwxyz") + [" "]
-    decoder = build_ctcdecoder(labels, kenlm_model_path=str(out / "lm.arpa"),
-                               unigrams=(out / "unigrams.txt").read_text().split())
+    decoder = build_ctcdecoder(
+        labels, kenlm_model_path=str(out / "lm.arpa"), unigrams=(out / "unigrams.txt").read_text().split()
+    )
     text = "buy milk and bread"
     probs = np.full((2 * len(text), len(labels)), 1e-4)
     for i, char in enumerate(text):
@@ -65,11 +76,17 @@ def test_g_fst_reads_back_with_kaldifst_over_words_txt(exported):
     fst = kaldifst.StdVectorFst.read(str(out / "G.fst"))
     symbols = dict(line.split() for line in (out / "words.txt").read_text().splitlines())
     assert set(arpa_vocabulary(f"{lm}.arpa")) <= set(symbols) and "#0" in symbols
-    labels = {arc.olabel for state in kaldifst.StateIterator(fst) for arc in kaldifst.ArcIterator(fst, state.value
-                                                                                                  if hasattr(state, "value") else state)}
+    labels = {
+        arc.olabel
+        for state in kaldifst.StateIterator(fst)
+        for arc in kaldifst.ArcIterator(fst, state.value if hasattr(state, "value") else state)
+    }
     assert {int(symbols[w]) for w in ("adele", "milk", "buy")} <= labels
-    assert int(symbols["#0"]) in {arc.ilabel for state in kaldifst.StateIterator(fst)
-                                  for arc in kaldifst.ArcIterator(fst, state.value if hasattr(state, "value") else state)}
+    assert int(symbols["#0"]) in {
+        arc.ilabel
+        for state in kaldifst.StateIterator(fst)
+        for arc in kaldifst.ArcIterator(fst, state.value if hasattr(state, "value") else state)
+    }
 
 
 def test_the_pruned_arpa_is_the_largest_threshold_within_the_dev_tolerance(exported):

@@ -63,8 +63,13 @@ def kaldilm_fst(arpa, out):
     import kaldilm
 
     out.mkdir(parents=True, exist_ok=True)
-    kaldilm.arpa2fst(str(arpa), str(out / "G.fst"), disambig_symbol="#0", write_symbol_table=str(out / "words.txt"),
-                     max_arpa_warnings=0)
+    kaldilm.arpa2fst(
+        str(arpa),
+        str(out / "G.fst"),
+        disambig_symbol="#0",
+        write_symbol_table=str(out / "words.txt"),
+        max_arpa_warnings=0,
+    )
     return (out / "words.txt").read_bytes(), (out / "G.fst").read_bytes()
 
 
@@ -95,8 +100,25 @@ def test_g_fst_and_words_txt_are_kaldilm_s_bytes(models, name):
 
 
 def test_a_context_that_is_no_n_gram_an_unknown_word_and_a_short_file_are_refused(tmp_path):
-    good = ["\\data\\", "ngram 1=3", "ngram 2=1", "ngram 3=1", "", "\\1-grams:", "-1.0\t<s>\t-0.5", "-1.0\t</s>",
-            "-1.0\ta\t-0.3", "", "\\2-grams:", "-0.5\t<s> a\t-0.1", "", "\\3-grams:", "-0.2\t<s> a </s>", "", "\\end\\"]
+    good = [
+        "\\data\\",
+        "ngram 1=3",
+        "ngram 2=1",
+        "ngram 3=1",
+        "",
+        "\\1-grams:",
+        "-1.0\t<s>\t-0.5",
+        "-1.0\t</s>",
+        "-1.0\ta\t-0.3",
+        "",
+        "\\2-grams:",
+        "-0.5\t<s> a\t-0.1",
+        "",
+        "\\3-grams:",
+        "-0.2\t<s> a </s>",
+        "",
+        "\\end\\",
+    ]
     assert CompactArpa(write_text(tmp_path / "good.arpa", good)).size() == 5
     with pytest.raises(InputError, match="has a context that is no 2-gram"):
         CompactArpa(write_text(tmp_path / "bad.arpa", good[:14] + ["-0.2\ta a </s>"] + good[15:]))

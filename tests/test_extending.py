@@ -86,8 +86,10 @@ def test_a_new_lm_component_gets_its_rows_and_is_built_with_a_cut_on_dev(monkeyp
     plan = Plan(validate(config, source="config.yaml"))
     rows = {row["label"]: row for row in plan.ablation_rows(bitext)}
     assert rows["seed + earlier transcripts (baseline)"]["kind"] == "baseline"
-    assert rows["configured: seed + top-k translations + earlier transcripts"]["lm"] == \
-        "models/demo/lm/mix-nbest+transcripts.bin"
+    assert (
+        rows["configured: seed + top-k translations + earlier transcripts"]["lm"]
+        == "models/demo/lm/mix-nbest+transcripts.bin"
+    )
     assert "transcripts" in plan.text_components and "transcripts" in mix_part()
     seed = make_lm(tmp_path, ["play some music", "turn on the light"] * 3, "seed")
     text = write_text(tmp_path / "transcripts.txt", ["play the music", "turn off the light", "play music"] * 5)
@@ -144,15 +146,30 @@ def test_a_new_recognizer_is_tuned_on_dev_and_gets_its_wer_column(monkeypatch, t
 def test_a_command_translator_is_a_config_entry(tmp_path):
     from lmboot.cli import main
 
-    script = write_text(tmp_path / "upper.py", ["import sys", "for line in sys.stdin:",
-                                                "    print(line.strip().upper(), flush=True)"])
+    script = write_text(
+        tmp_path / "upper.py", ["import sys", "for line in sys.stdin:", "    print(line.strip().upper(), flush=True)"]
+    )
     config = yaml.safe_load((ROOT / "config/config.yaml").read_text())
     config["translators"] = [{"name": "upper", "family": "command", "command": f"{sys.executable} {script}"}]
     spec = validate(config, source="config.yaml")["translators"][0]
     source = write_text(tmp_path / "pool.src", ["pon música", "apaga la luz"])
     out = tmp_path / "pool.nbest.jsonl"
-    assert main(["translate-with", "--translator", json.dumps(spec), "--languages", json.dumps({"source": "es",
-                 "target": "en"}), "--input", str(source), "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "translate-with",
+                "--translator",
+                json.dumps(spec),
+                "--languages",
+                json.dumps({"source": "es", "target": "en"}),
+                "--input",
+                str(source),
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["hyps"][0]["text"] for r in records] == ["pon música", "apaga la luz"]  # normalized: lowercased
     assert json.loads((tmp_path / "pool.nbest.json").read_text())["lines"] == 2

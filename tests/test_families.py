@@ -1,6 +1,7 @@
-"""Pretrained translator families (lmboot.translation.families) on tiny random models built here: sentencepiece models trained
-on made-up sentences, transformers models saved as Hugging Face directories and converted by CTranslate2. The
-checks are of behaviour (tags, prefixes, decoding, n-best shape, conversion once, errors), not of quality."""
+"""Pretrained translator families (lmboot.translation.families) on tiny random models built here: sentencepiece
+models trained on made-up sentences, transformers models saved as Hugging Face directories and converted by
+CTranslate2. The checks are of behaviour (tags, prefixes, decoding, n-best shape, conversion once, errors), not of
+quality."""
 
 from __future__ import annotations
 
@@ -23,16 +24,30 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 CFG = {"beam": 4, "batch_size": 8, "max_len_a": 1.0, "max_len_b": 4, "device": "cpu"}
 WORDS = "el gato come pescado la casa es grande un perro corre the cat eats fish house is big a dog runs".split()
 SOURCES = ["el gato come pescado", "un perro corre", "la casa es grande y el perro come"]
-LAYERS = {"d_model": 32, "encoder_layers": 1, "decoder_layers": 1, "encoder_ffn_dim": 64, "decoder_ffn_dim": 64,
-          "encoder_attention_heads": 2, "decoder_attention_heads": 2, "max_position_embeddings": 64}
+LAYERS = {
+    "d_model": 32,
+    "encoder_layers": 1,
+    "decoder_layers": 1,
+    "encoder_ffn_dim": 64,
+    "decoder_ffn_dim": 64,
+    "encoder_attention_heads": 2,
+    "decoder_attention_heads": 2,
+    "max_position_embeddings": 64,
+}
 
 
 def train_spm(root, name, **kwargs):
     rng = random.Random(0)
     corpus = root / "corpus.txt"
     corpus.write_text("\n".join(" ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 9))) for _ in range(60)))
-    spm.SentencePieceTrainer.train(input=str(corpus), model_prefix=str(root / name), vocab_size=100,
-                                   hard_vocab_limit=False, minloglevel=2, **kwargs)
+    spm.SentencePieceTrainer.train(
+        input=str(corpus),
+        model_prefix=str(root / name),
+        vocab_size=100,
+        hard_vocab_limit=False,
+        minloglevel=2,
+        **kwargs,
+    )
     return root / f"{name}.model"
 
 
@@ -51,11 +66,17 @@ def build_marian(root, model, tags):
             vocab.setdefault(sp.id_to_piece(i), len(vocab))
     vocab["<pad>"] = len(vocab)
     (model / "vocab.json").write_text(json.dumps(vocab))
-    tokenizer = transformers.MarianTokenizer(source_spm=str(model / "source.spm"),
-                                             target_spm=str(model / "target.spm"), vocab=str(model / "vocab.json"))
+    tokenizer = transformers.MarianTokenizer(
+        source_spm=str(model / "source.spm"), target_spm=str(model / "target.spm"), vocab=str(model / "vocab.json")
+    )
     # CTranslate2 drops the trailing <pad> row: the model's vocab_size is the tokenizer's, <pad> included.
-    config = transformers.MarianConfig(vocab_size=len(tokenizer.get_vocab()), pad_token_id=vocab["<pad>"],
-                                       eos_token_id=0, decoder_start_token_id=vocab["<pad>"], **LAYERS)
+    config = transformers.MarianConfig(
+        vocab_size=len(tokenizer.get_vocab()),
+        pad_token_id=vocab["<pad>"],
+        eos_token_id=0,
+        decoder_start_token_id=vocab["<pad>"],
+        **LAYERS,
+    )
     transformers.MarianMTModel(config).save_pretrained(model)
     tokenizer.save_pretrained(model)
 
@@ -73,12 +94,14 @@ def build_m2m100(root, model):
         if not (sp.is_control(i) or sp.is_unknown(i)):
             vocab.setdefault(sp.id_to_piece(i), len(vocab))
     (model / "vocab.json").write_text(json.dumps(vocab))
-    tokenizer = transformers.M2M100Tokenizer(vocab_file=str(model / "vocab.json"),
-                                             spm_file=str(model / "sentencepiece.bpe.model"))
+    tokenizer = transformers.M2M100Tokenizer(
+        vocab_file=str(model / "vocab.json"), spm_file=str(model / "sentencepiece.bpe.model")
+    )
     # As facebook/m2m100_*: the dictionary, then the 100 language tokens, then 8 made-up words.
     size = len(vocab) + len(tokenizer.lang_token_to_id) + tokenizer.num_madeup_words
-    config = transformers.M2M100Config(vocab_size=size, pad_token_id=1, bos_token_id=0, eos_token_id=2,
-                                       decoder_start_token_id=2, **LAYERS)
+    config = transformers.M2M100Config(
+        vocab_size=size, pad_token_id=1, bos_token_id=0, eos_token_id=2, decoder_start_token_id=2, **LAYERS
+    )
     transformers.M2M100ForConditionalGeneration(config).save_pretrained(model)
     tokenizer.save_pretrained(model)
 
@@ -91,9 +114,11 @@ def build_nllb(root, model):
     model.mkdir()
     shutil.copy(root / "bpe.model", model / "sentencepiece.bpe.model")
     tokenizer = transformers.NllbTokenizer.from_pretrained(
-        str(model), extra_special_tokens=["spa_Latn", "eng_Latn", "deu_Latn"])
-    config = transformers.M2M100Config(vocab_size=len(tokenizer), pad_token_id=1, bos_token_id=0, eos_token_id=2,
-                                       decoder_start_token_id=2, **LAYERS)
+        str(model), extra_special_tokens=["spa_Latn", "eng_Latn", "deu_Latn"]
+    )
+    config = transformers.M2M100Config(
+        vocab_size=len(tokenizer), pad_token_id=1, bos_token_id=0, eos_token_id=2, decoder_start_token_id=2, **LAYERS
+    )
     transformers.M2M100ForConditionalGeneration(config).save_pretrained(model)
     tokenizer.save_pretrained(model)
 
@@ -106,9 +131,18 @@ def build_t5(root, model):
     model.mkdir()
     shutil.copy(root / "t5.model", model / "spiece.model")
     tokenizer = transformers.T5Tokenizer.from_pretrained(str(model), extra_ids=0)
-    config = transformers.T5Config(vocab_size=len(tokenizer), d_model=32, d_kv=16, d_ff=64, num_layers=1,
-                                   num_decoder_layers=1, num_heads=2, pad_token_id=0, eos_token_id=1,
-                                   decoder_start_token_id=0)
+    config = transformers.T5Config(
+        vocab_size=len(tokenizer),
+        d_model=32,
+        d_kv=16,
+        d_ff=64,
+        num_layers=1,
+        num_decoder_layers=1,
+        num_heads=2,
+        pad_token_id=0,
+        eos_token_id=1,
+        decoder_start_token_id=0,
+    )
     transformers.T5ForConditionalGeneration(config).save_pretrained(model)
     tokenizer.save_pretrained(model)
 
@@ -131,6 +165,7 @@ def models(tmp_path_factory):
 
 class Spy:
     """ctranslate2.Translator, recording each translate_batch's arguments and raw results."""
+
     calls: list = []
     Translator = ctranslate2.Translator
 
@@ -159,8 +194,13 @@ def pieces(model, name, text):
 
 
 # family model -> (source tag, target prefix) for es -> en; None: no tag.
-EXPECTED = {"marian": (">>eng<<", None), "marian-bilingual": (None, None), "m2m100": ("__es__", "__en__"),
-            "nllb": ("spa_Latn", "eng_Latn"), "t5": ("<2en>", None)}
+EXPECTED = {
+    "marian": (">>eng<<", None),
+    "marian-bilingual": (None, None),
+    "m2m100": ("__es__", "__en__"),
+    "nllb": ("spa_Latn", "eng_Latn"),
+    "t5": ("<2en>", None),
+}
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))
@@ -232,28 +272,30 @@ def test_a_ctranslate2_dir_translates_directly(models, tmp_path, spy, capsys):
     for name in ("source.spm", "target.spm"):
         shutil.copy(models["marian"] / name, ct2 / name)
     capsys.readouterr()
-    direct = translate_family({"name": "opus", "family": "marian", "path": str(ct2)}, "es", "en", SOURCES, 2, CFG,
-                              1, str(tmp_path / "b"))
+    direct = translate_family(
+        {"name": "opus", "family": "marian", "path": str(ct2)}, "es", "en", SOURCES, 2, CFG, 1, str(tmp_path / "b")
+    )
     assert direct == converted and "conversion" not in capsys.readouterr().err
     assert not (tmp_path / "b" / "ct2-model").exists()
     # A model converted by CTranslate2's own Marian converter adds </s> itself: it is not added twice.
     config = json.loads((ct2 / "config.json").read_text())
     (ct2 / "config.json").write_text(json.dumps({**config, "add_source_eos": True}))
     spy.clear()
-    translate_family({"name": "opus", "family": "marian", "path": str(ct2)}, "es", "en", SOURCES[:1], 1, CFG, 1,
-                     str(tmp_path / "b"))
+    translate_family(
+        {"name": "opus", "family": "marian", "path": str(ct2)}, "es", "en", SOURCES[:1], 1, CFG, 1, str(tmp_path / "b")
+    )
     assert spy[0]["source"] == [[">>eng<<", *pieces(ct2, "source.spm", SOURCES[0])]]
 
 
 def test_override_codes_are_used(models, spy, tmp_path):
-    translate_family(spec(models, "nllb", target_code="deu_Latn"), "es", "xx", SOURCES[:1], 1, CFG, 1,
-                     str(tmp_path))
+    translate_family(spec(models, "nllb", target_code="deu_Latn"), "es", "xx", SOURCES[:1], 1, CFG, 1, str(tmp_path))
     assert spy[-1]["source"][0][0] == "spa_Latn" and spy[-1]["target_prefix"] == [["deu_Latn"]]
     translate_family(spec(models, "marian", target_code="deu"), "es", "en", SOURCES[:1], 1, CFG, 1, str(tmp_path))
     assert spy[-1]["source"][0][0] == ">>deu<<"
     with pytest.raises(InputError, match=r"translators\.nllb: .*has no 'xyz_Latn'"):
-        translate_family(spec(models, "nllb", target_code="xyz_Latn"), "es", "en", SOURCES[:1], 1, CFG, 1,
-                         str(tmp_path))
+        translate_family(
+            spec(models, "nllb", target_code="xyz_Latn"), "es", "en", SOURCES[:1], 1, CFG, 1, str(tmp_path)
+        )
 
 
 def test_language_codes():
@@ -274,28 +316,42 @@ def test_check_family_errors_are_one_line_naming_the_entry(models, tmp_path):
     broken = tmp_path / "broken"
     shutil.copytree(models["marian"], broken)
     (broken / "target.spm").unlink()
-    cases = [({"name": "x", "family": "marian", "path": str(broken)}, "es", "en",
-              re.escape(f"translators.x.path: {broken}/target.spm: file not found")),
-             ({"name": "x", "family": "nllb", "path": str(models["nllb"])}, "es", "xx",
-              r"^translators\.x: no nllb code for language 'xx'; set source_code/target_code$"),
-             ({"name": "x", "family": "m2m100", "path": str(models["m2m100"])}, "qq", "en", r"language 'qq'"),
-             ({"name": "x", "family": "opus", "path": str(models["marian"])}, "es", "en", r"^translators\.x\.family"),
-             ({"name": "x", "family": "t5", "path": str(tmp_path / "none")}, "es", "en", r"directory not found"),
-             ({"name": "x", "family": "t5", "path": str(tmp_path)}, "es", "en", r"neither a CTranslate2 model")]
+    cases = [
+        (
+            {"name": "x", "family": "marian", "path": str(broken)},
+            "es",
+            "en",
+            re.escape(f"translators.x.path: {broken}/target.spm: file not found"),
+        ),
+        (
+            {"name": "x", "family": "nllb", "path": str(models["nllb"])},
+            "es",
+            "xx",
+            r"^translators\.x: no nllb code for language 'xx'; set source_code/target_code$",
+        ),
+        ({"name": "x", "family": "m2m100", "path": str(models["m2m100"])}, "qq", "en", r"language 'qq'"),
+        ({"name": "x", "family": "opus", "path": str(models["marian"])}, "es", "en", r"^translators\.x\.family"),
+        ({"name": "x", "family": "t5", "path": str(tmp_path / "none")}, "es", "en", r"directory not found"),
+        ({"name": "x", "family": "t5", "path": str(tmp_path)}, "es", "en", r"neither a CTranslate2 model"),
+    ]
     for entry, source, target, message in cases:
         with pytest.raises(InputError, match=message) as error:
             check_family(entry, source, target)
         assert "\n" not in str(error.value) and "translators.x" in str(error.value)
     with pytest.raises(InputError, match="target.spm"):  # translate_family checks before any compute
-        translate_family({"name": "x", "family": "marian", "path": str(broken)}, "es", "en", SOURCES, 1, CFG, 1,
-                         str(tmp_path / "w"))
+        translate_family(
+            {"name": "x", "family": "marian", "path": str(broken)}, "es", "en", SOURCES, 1, CFG, 1, str(tmp_path / "w")
+        )
     assert not (tmp_path / "w").exists()
 
 
 def test_each_family_is_declared_once_with_its_tokenizer_files():
     assert {n: f.tokenizer_files for n, f in FAMILIES.items()} == {
-        "marian": ("source.spm", "target.spm"), "m2m100": ("sentencepiece.bpe.model",),
-        "nllb": ("sentencepiece.bpe.model",), "t5": ("spiece.model",)}
+        "marian": ("source.spm", "target.spm"),
+        "m2m100": ("sentencepiece.bpe.model",),
+        "nllb": ("sentencepiece.bpe.model",),
+        "t5": ("spiece.model",),
+    }
     assert families.FAMILIES is FAMILIES
 
 
@@ -308,18 +364,41 @@ def test_lmboot_translate_with_a_model_family_writes_nbest_records(models, tmp_p
     source = tmp_path / "pool.src"
     source.write_text("el gato come\nla casa grande\n", encoding="utf-8")
     work, out = tmp_path / "work", tmp_path / "pool.nbest.jsonl"
-    translator = json.dumps({"name": "nllb", "family": "nllb", "path": str(models["nllb"]), "nbest": 2,
-                             "label": None, "source_code": None, "target_code": None})
-    command = ["lmboot", "translate-with", "--translator", translator, "--languages", '{"source": "es", "target": "en"}',
-               "--input", str(source), "--out", str(out), "--work-dir", str(work),
-               "--nmt", '{"beam": 2, "batch_size": 8, "max_len_a": 1.0, "max_len_b": 3, "device": "cpu", "nbest": 5}']
+    translator = json.dumps(
+        {
+            "name": "nllb",
+            "family": "nllb",
+            "path": str(models["nllb"]),
+            "nbest": 2,
+            "label": None,
+            "source_code": None,
+            "target_code": None,
+        }
+    )
+    command = [
+        "lmboot",
+        "translate-with",
+        "--translator",
+        translator,
+        "--languages",
+        '{"source": "es", "target": "en"}',
+        "--input",
+        str(source),
+        "--out",
+        str(out),
+        "--work-dir",
+        str(work),
+        "--nmt",
+        '{"beam": 2, "batch_size": 8, "max_len_a": 1.0, "max_len_b": 3, "device": "cpu", "nbest": 5}',
+    ]
     for _ in range(2):
         run = subprocess.run(command, capture_output=True, text=True)
         assert run.returncode == 0, run.stderr[-2000:]
     assert (work / "ct2-model" / "model.bin").is_file()
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["src"] for r in records] == ["el gato come", "la casa grande"]
-    assert all(r["score_scale"] == "ln_per_token" and r["translator"] == "nllb" and 1 <= len(r["hyps"]) <= 2
-               for r in records)
+    assert all(
+        r["score_scale"] == "ln_per_token" and r["translator"] == "nllb" and 1 <= len(r["hyps"]) <= 2 for r in records
+    )
     stats = json.loads(out.with_suffix(".json").read_text())
     assert stats["family"] == "nllb" and stats["lines"] == 2

@@ -24,8 +24,12 @@ def test_arpa_model_matches_kenlm(tiny_lm):
     arpa, model = ArpaModel(f"{tiny_lm}.arpa"), kenlm.Model(f"{tiny_lm}.bin")
     assert arpa.order == 3 and {"play", "<s>", "</s>", "<unk>"} <= arpa.vocab
     checked = 0
-    for sentence in ["play hello by adele", "set an alarm for noon in the kitchen", "turn on the lights by adele",
-                     "what time is it in paris tomorrow"]:
+    for sentence in [
+        "play hello by adele",
+        "set an alarm for noon in the kitchen",
+        "turn on the lights by adele",
+        "what time is it in paris tomorrow",
+    ]:
         events = list(sentence_events(sentence, arpa.order))
         for (word, context), (logprob, _, oov) in zip(events, model.full_scores(sentence)):
             if not oov:
@@ -80,8 +84,10 @@ def test_em_weights_three_components_known_mixture(tmp_path):
     dev likelihood is maximal where the mixture's word probabilities equal .6 f: .05 + .45 w_i = .6 f_i,
     i.e. w = (25, 13, 7) / 45."""
 
-    models = [unigram_arpa(tmp_path / f"{own}.arpa", {w: (0.5 if w == own else 0.05) for w in "xyz"} | {"</s>": 0.4})
-              for own in "xyz"]
+    models = [
+        unigram_arpa(tmp_path / f"{own}.arpa", {w: (0.5 if w == own else 0.05) for w in "xyz"} | {"</s>": 0.4})
+        for own in "xyz"
+    ]
     dev = ["x x x x x y y y z z"] * 3  # shares .5 / .3 / .2 among the words
     weights = em_weights(models, dev, iterations=5000, tol=1e-12)
     assert weights == pytest.approx([25 / 45, 13 / 45, 7 / 45], abs=1e-3)
@@ -105,7 +111,8 @@ def test_build_mix_three_components(tmp_path, two_models):
     rest = fixed["weights"]["news"] + fixed["weights"]["both"]
     assert fixed["weights"]["seed"] == 0.5 and rest == pytest.approx(0.5)
     assert em_weights([B, models[2]], [line for line in dev.read_text().splitlines()])[0] == pytest.approx(
-        fixed["weights"]["news"] / rest, abs=1e-6)  # the others share the rest as EM on them alone says
+        fixed["weights"]["news"] / rest, abs=1e-6
+    )  # the others share the rest as EM on them alone says
     with pytest.raises(InputError, match="at least one other"):
         build_mix({"seed": f"{a}.arpa"}, dev, tmp_path / "one")
 
@@ -128,16 +135,36 @@ def test_mix_arpa_explicit_ngrams_and_normalization(tmp_path, two_models):
     assert M.order == 3 and M.vocab == A.vocab | B.vocab
     probs = M.ngram_probs()
     assert set(probs) == set(A.ngram_probs()) | set(B.ngram_probs())
-    for ngram in [("play",), ("the",), ("economy",), ("</s>",), ("<unk>",), ("play", "hello"), ("of", "france"),
-                  ("in", "the"), ("the", "kitchen"), ("the", "economy", "of"), ("turn", "off", "the")]:
+    for ngram in [
+        ("play",),
+        ("the",),
+        ("economy",),
+        ("</s>",),
+        ("<unk>",),
+        ("play", "hello"),
+        ("of", "france"),
+        ("in", "the"),
+        ("the", "kitchen"),
+        ("the", "economy", "of"),
+        ("turn", "off", "the"),
+    ]:
         assert ngram in probs, ngram
         expected = _mixture([A, B], weights, ngram[-1], ngram[:-1])
         assert probs[ngram] == pytest.approx(expected, abs=1e-4), ngram
         assert M.explicit(ngram) == probs[ngram]
     assert probs[("<s>",)] == LOG10_ZERO and M.explicit(("no", "such")) is None
     vocab = M.vocab - {"<s>"}
-    for context in [(), ("<s>",), ("play",), ("the",), ("<s>", "play"), ("in", "the"), ("economy", "of"),
-                    ("the", "kitchen"), ("kitchen", "economy")]:
+    for context in [
+        (),
+        ("<s>",),
+        ("play",),
+        ("the",),
+        ("<s>", "play"),
+        ("in", "the"),
+        ("economy", "of"),
+        ("the", "kitchen"),
+        ("kitchen", "economy"),
+    ]:
         assert sum(10 ** M.logprob(w, context) for w in vocab) == pytest.approx(1, abs=1e-3), context
     for model in (A, B):  # the inputs are normalized the same way (a sanity check of the check)
         assert sum(10 ** model.logprob(w, ("the",)) for w in model.vocab - {"<s>"}) == pytest.approx(1, abs=1e-3)
@@ -196,23 +223,47 @@ def test_log10_per_word_counts_the_end_of_sentence(tmp_path):
     bigram but <s> a, back-off weights 0 but <s>'s), the empty sentence log p(</s>|<s>) = bow(<s>) + log p(</s>)."""
     from lmboot.lm.kenlm import load_model, log10_per_word
 
-    arpa = write_text(tmp_path / "b.arpa", ["\\data\\", "ngram 1=5", "ngram 2=1", "", "\\1-grams:", "-1.0\t<unk>",
-                                            "-99\t<s>\t-0.2", "-0.30103\t</s>", "-0.5\ta", "-0.25\tb", "",
-                                            "\\2-grams:", "-0.1\t<s> a", "", "\\end\\"])
+    arpa = write_text(
+        tmp_path / "b.arpa",
+        [
+            "\\data\\",
+            "ngram 1=5",
+            "ngram 2=1",
+            "",
+            "\\1-grams:",
+            "-1.0\t<unk>",
+            "-99\t<s>\t-0.2",
+            "-0.30103\t</s>",
+            "-0.5\ta",
+            "-0.25\tb",
+            "",
+            "\\2-grams:",
+            "-0.1\t<s> a",
+            "",
+            "\\end\\",
+        ],
+    )
     assert log10_per_word(load_model(arpa), "a b") == pytest.approx((-0.1 - 0.25 - 0.30103) / 3, abs=1e-5)
     assert log10_per_word(load_model(arpa), "") == pytest.approx(-0.2 - 0.30103, abs=1e-5)
 
 
-@pytest.mark.parametrize("cut, message", [
-    ("line", r"truncated or malformed ARPA file: \d+ of the \d+ 2-grams; 0 of the \d+ 3-grams its header declares"),
-    ("mid-line", r"truncated.arpa:\d+: not an ARPA n-gram line"),
-    ("end", r"truncated or malformed ARPA file: no \\end\\ line")])
+@pytest.mark.parametrize(
+    "cut, message",
+    [
+        ("line", r"truncated or malformed ARPA file: \d+ of the \d+ 2-grams; 0 of the \d+ 3-grams its header declares"),
+        ("mid-line", r"truncated.arpa:\d+: not an ARPA n-gram line"),
+        ("end", r"truncated or malformed ARPA file: no \\end\\ line"),
+    ],
+)
 def test_mix_refuses_a_truncated_arpa_and_writes_nothing(tmp_path, two_models, cut, message):
     a, b, _, _ = two_models
     data = b.with_suffix(".arpa").read_bytes()
     second = data.index(b"\\2-grams:")
-    end = {"line": data.rindex(b"\n", 0, second + 300) + 1, "mid-line": data.index(b"\t", second + 300),
-           "end": data.rindex(b"\\end\\")}[cut]
+    end = {
+        "line": data.rindex(b"\n", 0, second + 300) + 1,
+        "mid-line": data.index(b"\t", second + 300),
+        "end": data.rindex(b"\\end\\"),
+    }[cut]
     truncated = tmp_path / "truncated.arpa"
     truncated.write_bytes(data[:end])
     dev = write_text(tmp_path / "dev.txt", assistant_sentences(20, seed=3))
@@ -224,10 +275,28 @@ def test_mix_refuses_a_truncated_arpa_and_writes_nothing(tmp_path, two_models, c
 def test_arpa_model_rejects_ngram_without_its_context(tmp_path):
     """Back-off lookups index an n-gram by its context's row: an n-gram whose context is no n-gram of the
     model is refused with the file named, as a line of the wrong order or with an unknown word is."""
+
     def arpa(name, bigrams, trigrams):
-        lines = ["\\data\\", "ngram 1=4", f"ngram 2={len(bigrams)}", f"ngram 3={len(trigrams)}", "", "\\1-grams:",
-                 "-99\t<s>\t-0.3", "-0.5\ta\t-0.2", "-0.5\tb\t-0.2", "-0.5\t</s>", "", "\\2-grams:", *bigrams, "",
-                 "\\3-grams:", *trigrams, "", "\\end\\"]
+        lines = [
+            "\\data\\",
+            "ngram 1=4",
+            f"ngram 2={len(bigrams)}",
+            f"ngram 3={len(trigrams)}",
+            "",
+            "\\1-grams:",
+            "-99\t<s>\t-0.3",
+            "-0.5\ta\t-0.2",
+            "-0.5\tb\t-0.2",
+            "-0.5\t</s>",
+            "",
+            "\\2-grams:",
+            *bigrams,
+            "",
+            "\\3-grams:",
+            *trigrams,
+            "",
+            "\\end\\",
+        ]
         return ArpaModel(write_text(tmp_path / name, lines))
 
     model = arpa("ok.arpa", ["-0.1\ta b\t-0.1", "-0.2\tb </s>"], ["-0.05\ta b </s>"])
@@ -244,11 +313,18 @@ def test_arpa_model_rejects_ngram_without_its_context(tmp_path):
 def test_arpa_model_refuses_an_ngram_listed_twice(tmp_path):
     head = ["\\data\\", "ngram 1=3", "ngram 2=2", "", "\\1-grams:", "-99\t<s>\t-0.3", "-0.5\ta\t-0.2"]
     with pytest.raises(InputError, match=r"twice\.arpa:8: the 1-gram 'a' is listed twice"):
-        ArpaModel(write_text(tmp_path / "twice.arpa", head + ["-0.5\ta", "", "\\2-grams:", "-0.1\ta a", "-0.1\ta a",
-                                                               "", "\\end\\"]))
+        ArpaModel(
+            write_text(
+                tmp_path / "twice.arpa", head + ["-0.5\ta", "", "\\2-grams:", "-0.1\ta a", "-0.1\ta a", "", "\\end\\"]
+            )
+        )
     with pytest.raises(InputError, match=r"twice2\.arpa: the 2-gram in row 2 of its section is listed twice"):
-        ArpaModel(write_text(tmp_path / "twice2.arpa", head + ["-0.5\t</s>", "", "\\2-grams:", "-0.1\ta </s>",
-                                                                "-0.2\ta </s>", "", "\\end\\"]))
+        ArpaModel(
+            write_text(
+                tmp_path / "twice2.arpa",
+                head + ["-0.5\t</s>", "", "\\2-grams:", "-0.1\ta </s>", "-0.2\ta </s>", "", "\\end\\"],
+            )
+        )
 
 
 def test_arpa_model_matches_kenlm_at_order_4(tmp_path):

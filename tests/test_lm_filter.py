@@ -61,8 +61,10 @@ def test_lm_score_needs_exactly_one(tiny_lm, kwargs):
 
 
 def test_build_filters(tiny_lm):
-    filters = build_filters([{"type": "length_ratio", "max_ratio": 2.0}, {"type": "repetition"},
-                             {"type": "lm_score", "percentile": 5}], f"{tiny_lm}.bin")
+    filters = build_filters(
+        [{"type": "length_ratio", "max_ratio": 2.0}, {"type": "repetition"}, {"type": "lm_score", "percentile": 5}],
+        f"{tiny_lm}.bin",
+    )
     assert [f.name for f in filters] == ["length_ratio", "repetition", "lm_score"]
     assert filters[0].max_ratio == 2.0 and filters[1].max_repeats == 2 and filters[2].percentile == 5
     for bad in ({"type": "perplexity"}, {"max_ratio": 2}):
@@ -81,13 +83,20 @@ def test_lm_filter_end_to_end(tmp_path, tiny_lm):
     sources = ["pon la canción de adele" if t == LONG else " ".join(reversed(t.split())) for t in targets]
     src, tgt = write_text(tmp_path / "p.src", sources), write_text(tmp_path / "p.tgt", targets)
     before = (src.read_bytes(), tgt.read_bytes())
-    specs = [{"type": "lm_score", "percentile": 10}, {"type": "length_ratio", "max_ratio": 2.5},
-             {"type": "repetition", "max_repeats": 2}]
+    specs = [
+        {"type": "lm_score", "percentile": 10},
+        {"type": "length_ratio", "max_ratio": 2.5},
+        {"type": "repetition", "max_repeats": 2},
+    ]
     out = tmp_path / "f" / "filtered.txt"
     stats = lm_filter(src, tgt, f"{tiny_lm}.bin", out, specs)
     assert out.read_text().splitlines() == GOOD
-    assert stats == {"input": 20, "kept": 16, "dropped_by": {"lm_score": 2, "length_ratio": 1, "repetition": 1},
-                     "tuning": None}
+    assert stats == {
+        "input": 20,
+        "kept": 16,
+        "dropped_by": {"lm_score": 2, "length_ratio": 1, "repetition": 1},
+        "tuning": None,
+    }
     assert json.loads((tmp_path / "f" / "filtered.json").read_text()) == stats
     assert (src.read_bytes(), tgt.read_bytes()) == before
 
@@ -110,15 +119,25 @@ def test_tuned_percentile_drops_the_garbage_half(tmp_path, tiny_lm):
     import random
 
     rng = random.Random(3)
-    noise = [" ".join(rng.choice(["qwzx", "plorf", "gnarb", "vlek", "frell", "snorb", "kwop"]) for _ in range(5))
-             for _ in range(40)]
+    noise = [
+        " ".join(rng.choice(["qwzx", "plorf", "gnarb", "vlek", "frell", "snorb", "kwop"]) for _ in range(5))
+        for _ in range(40)
+    ]
     targets = assistant_sentences(40, seed=11) + noise
     src = write_text(tmp_path / "p.src", ["x y z w v"] * len(targets))
     tgt = write_text(tmp_path / "p.tgt", targets)
     dev = write_text(tmp_path / "dev.txt", assistant_sentences(30, seed=17))
     out = tmp_path / "filtered.txt"
-    stats = lm_filter(src, tgt, f"{tiny_lm}.bin", out, [{"type": "lm_score", "percentile": "tune"}],
-                      seed_arpa=f"{tiny_lm}.arpa", dev=dev, grid=[0, 50])
+    stats = lm_filter(
+        src,
+        tgt,
+        f"{tiny_lm}.bin",
+        out,
+        [{"type": "lm_score", "percentile": "tune"}],
+        seed_arpa=f"{tiny_lm}.arpa",
+        dev=dev,
+        grid=[0, 50],
+    )
     curve = stats["tuning"]["dev_ppl"]
     assert stats["tuning"]["percentile"] == 50 and curve["50"] < curve["0"]
     assert set(out.read_text().splitlines()) == set(assistant_sentences(40, seed=11))
@@ -138,10 +157,22 @@ def test_tuned_dev_perplexity_is_the_built_lms(tmp_path, tiny_lm, seed_weight):
     tgt = write_text(tmp_path / "p.tgt", targets)
     dev = write_text(tmp_path / "dev.txt", assistant_sentences(30, seed=17) + news_sentences(10, seed=9))
     out = tmp_path / "filtered.txt"
-    stats = lm_filter(src, tgt, f"{tiny_lm}.bin", out, [{"type": "lm_score", "percentile": "tune"}],
-                      seed_arpa=f"{tiny_lm}.arpa", dev=dev, grid=[0, 20], seed_weight=seed_weight, tune_on="ppl")
+    stats = lm_filter(
+        src,
+        tgt,
+        f"{tiny_lm}.bin",
+        out,
+        [{"type": "lm_score", "percentile": "tune"}],
+        seed_arpa=f"{tiny_lm}.arpa",
+        dev=dev,
+        grid=[0, 20],
+        seed_weight=seed_weight,
+        tune_on="ppl",
+    )
     build_lm(out, tmp_path / "translated")
-    build_mix({"seed": f"{tiny_lm}.arpa", "translated": tmp_path / "translated.arpa"}, dev, tmp_path / "mix", seed_weight)
+    build_mix(
+        {"seed": f"{tiny_lm}.arpa", "translated": tmp_path / "translated.arpa"}, dev, tmp_path / "mix", seed_weight
+    )
     built = perplexity(tmp_path / "mix.arpa", (tmp_path / "dev.txt").read_text().splitlines())["ppl"]
     assert stats["tuning"]["dev_ppl"][str(stats["tuning"]["percentile"])] == pytest.approx(built, abs=1e-3)
 
@@ -158,10 +189,28 @@ def test_tuning_on_the_common_vocabulary_scores_as_evaluate_does(tmp_path, tiny_
     dev_lines = assistant_sentences(30, seed=17) + news_sentences(10, seed=9)
     dev = write_text(tmp_path / "dev.txt", dev_lines)
     spec = [{"type": "lm_score", "percentile": "tune"}]
-    common = lm_filter(src, tgt, f"{tiny_lm}.bin", tmp_path / "c.txt", spec, seed_arpa=f"{tiny_lm}.arpa",
-                       dev=dev, grid=[0, 50], tune_on="ppl_common")["tuning"]
-    plain = lm_filter(src, tgt, f"{tiny_lm}.bin", tmp_path / "p.txt", spec, seed_arpa=f"{tiny_lm}.arpa",
-                      dev=dev, grid=[0, 50], tune_on="ppl")["tuning"]
+    common = lm_filter(
+        src,
+        tgt,
+        f"{tiny_lm}.bin",
+        tmp_path / "c.txt",
+        spec,
+        seed_arpa=f"{tiny_lm}.arpa",
+        dev=dev,
+        grid=[0, 50],
+        tune_on="ppl_common",
+    )["tuning"]
+    plain = lm_filter(
+        src,
+        tgt,
+        f"{tiny_lm}.bin",
+        tmp_path / "p.txt",
+        spec,
+        seed_arpa=f"{tiny_lm}.arpa",
+        dev=dev,
+        grid=[0, 50],
+        tune_on="ppl",
+    )["tuning"]
     assert (common["tune_on"], plain["tune_on"]) == ("ppl_common", "ppl")
     assert common["dev_ppl"]["50"] > plain["dev_ppl"]["50"]  # the dropped news words are charged
     vocabulary = set(arpa_vocabulary(f"{tiny_lm}.arpa")).union(*(t.split() for t in targets))
@@ -171,5 +220,6 @@ def test_tuning_on_the_common_vocabulary_scores_as_evaluate_does(tmp_path, tiny_
     built = perplexity(tmp_path / "mix.arpa", dev_lines, vocabulary)["ppl_common"]
     assert common["dev_ppl"]["50"] == pytest.approx(built, abs=1e-3)
     with pytest.raises(InputError, match="tune_on"):
-        lm_filter(src, tgt, f"{tiny_lm}.bin", tmp_path / "x.txt", spec, seed_arpa=f"{tiny_lm}.arpa", dev=dev,
-                  tune_on="bleu")
+        lm_filter(
+            src, tgt, f"{tiny_lm}.bin", tmp_path / "x.txt", spec, seed_arpa=f"{tiny_lm}.arpa", dev=dev, tune_on="bleu"
+        )

@@ -12,42 +12,52 @@ from lmboot.translation.fairseq_run import device_args, fairseq_env
 from lmboot.translation.nmt import arch_args
 from lmboot.translation.selftrain import pseudo_pairs
 
-INTERACTIVE = "\n".join([
-    "2024-05-01 10:00:00 | INFO | fairseq_cli.interactive | NOTE: hypothesis and token scores are output in base 2",
-    "S-0\t▁pon ▁la ▁canción",
-    "W-0\t0.031\tseconds",
-    "H-0\t-0.41234\tplay the song",
-    "D-0\t-0.41234\tplay the song",
-    "P-0\t-0.5000 -0.3000 -0.4000 -0.4494",
-    "H-0\t-0.9876\tplay song",
-    "D-0\t-0.9876\tplay song",
-    "P-0\t-1.0000 -0.8000 -1.1628",
-    "S-1\t▁hola",
-    "W-1\t0.031\tseconds",
-    "H-1\t-1.5\thello there",
-    "D-1\t-1.5\thello there",
-    "P-1\t-1.2 -1.8 -1.5",
-    "H-1\t-2.25\t",
-    "D-1\t-2.25\t",
-    "P-1\t-2.25",
-    "2024-05-01 10:00:01 | INFO | fairseq_cli.interactive | Total time: 0.5 seconds; translation time: 0.1",
-]) + "\n"
+INTERACTIVE = (
+    "\n".join(
+        [
+            "2024-05-01 10:00:00 | INFO | fairseq_cli.interactive | "
+            "NOTE: hypothesis and token scores are output in base 2",
+            "S-0\t▁pon ▁la ▁canción",
+            "W-0\t0.031\tseconds",
+            "H-0\t-0.41234\tplay the song",
+            "D-0\t-0.41234\tplay the song",
+            "P-0\t-0.5000 -0.3000 -0.4000 -0.4494",
+            "H-0\t-0.9876\tplay song",
+            "D-0\t-0.9876\tplay song",
+            "P-0\t-1.0000 -0.8000 -1.1628",
+            "S-1\t▁hola",
+            "W-1\t0.031\tseconds",
+            "H-1\t-1.5\thello there",
+            "D-1\t-1.5\thello there",
+            "P-1\t-1.2 -1.8 -1.5",
+            "H-1\t-2.25\t",
+            "D-1\t-2.25\t",
+            "P-1\t-2.25",
+            "2024-05-01 10:00:01 | INFO | fairseq_cli.interactive | Total time: 0.5 seconds; translation time: 0.1",
+        ]
+    )
+    + "\n"
+)
 
 CFG = {"embed_dim": 128, "layers": 3, "ffn_dim": 512, "heads": 4}
 
 
 def test_parse_interactive():
     assert parse_interactive(INTERACTIVE) == {
-        0: [{"text": "play the song", "score": -0.41234, "tokens": 4},
-            {"text": "play song", "score": -0.9876, "tokens": 3}],
-        1: [{"text": "hello there", "score": -1.5, "tokens": 3},
-            {"text": "", "score": -2.25, "tokens": 1}]}
+        0: [
+            {"text": "play the song", "score": -0.41234, "tokens": 4},
+            {"text": "play song", "score": -0.9876, "tokens": 3},
+        ],
+        1: [{"text": "hello there", "score": -1.5, "tokens": 3}, {"text": "", "score": -2.25, "tokens": 1}],
+    }
 
 
 def test_parse_interactive_many_ids():
     lines = [f"H-{i}\t-{i}.5\tword{i}\nP-{i}\t-1 -2" for i in (10, 2)]
-    assert parse_interactive("\n".join(lines)) == {10: [{"text": "word10", "score": -10.5, "tokens": 2}],
-                                                  2: [{"text": "word2", "score": -2.5, "tokens": 2}]}
+    assert parse_interactive("\n".join(lines)) == {
+        10: [{"text": "word10", "score": -10.5, "tokens": 2}],
+        2: [{"text": "word2", "score": -2.5, "tokens": 2}],
+    }
 
 
 def _value(args, flag):
@@ -57,18 +67,34 @@ def _value(args, flag):
 def test_arch_args_transformer():
     args = arch_args({**CFG, "arch": "transformer"})
     assert _value(args, "--arch") == "transformer" and "--share-all-embeddings" in args
-    assert [_value(args, f) for f in ("--encoder-layers", "--decoder-layers", "--encoder-embed-dim",
-                                      "--decoder-ffn-embed-dim", "--decoder-attention-heads")] == \
-        ["3", "3", "128", "512", "4"]
+    assert [
+        _value(args, f)
+        for f in (
+            "--encoder-layers",
+            "--decoder-layers",
+            "--encoder-embed-dim",
+            "--decoder-ffn-embed-dim",
+            "--decoder-attention-heads",
+        )
+    ] == ["3", "3", "128", "512", "4"]
     assert all(isinstance(a, str) for a in args)
 
 
 def test_arch_args_lstm():
     args = arch_args({**CFG, "arch": "lstm", "hidden_dim": 256})
     assert _value(args, "--arch") == "lstm" and "--encoder-attention-heads" not in args
-    assert [_value(args, f) for f in ("--encoder-layers", "--decoder-embed-dim", "--decoder-out-embed-dim",
-                                      "--encoder-hidden-size", "--decoder-hidden-size")] == ["3", "128", "128", "256", "256"]
+    assert [
+        _value(args, f)
+        for f in (
+            "--encoder-layers",
+            "--decoder-embed-dim",
+            "--decoder-out-embed-dim",
+            "--encoder-hidden-size",
+            "--decoder-hidden-size",
+        )
+    ] == ["3", "128", "128", "256", "256"]
     from lmboot.config import section_defaults
+
     defaults = arch_args(section_defaults("nmt", {"arch": "lstm"}))  # the schema's sizes reach fairseq
     assert [_value(defaults, f) for f in ("--encoder-embed-dim", "--encoder-hidden-size")] == ["128", "256"]
 
@@ -85,27 +111,47 @@ def test_device_and_env():
 
 
 def nbest_record(i, src, texts):
-    return {"id": i, "src": src, "score_scale": "log2_per_token",
-            "hyps": [{"text": t, "score": -0.5 - k, "tokens": len(t.split()) + 1} for k, t in enumerate(texts)]}
+    return {
+        "id": i,
+        "src": src,
+        "score_scale": "log2_per_token",
+        "hyps": [{"text": t, "score": -0.5 - k, "tokens": len(t.split()) + 1} for k, t in enumerate(texts)],
+    }
 
 
 def test_pseudo_pairs_guards(tmp_path):
     pool = ["pon la canción", "apaga la luz", "qué hora es", "llama a mamá"]
-    firsts = ["play the song", "turn off off off the light",
-              "what time is it now in the city of madrid please", "call mom"]
+    firsts = [
+        "play the song",
+        "turn off off off the light",
+        "what time is it now in the city of madrid please",
+        "call mom",
+    ]
     records = [nbest_record(i, s, [t, "other"]) for i, (s, t) in enumerate(zip(pool, firsts))]
     nbest = write_text(tmp_path / "pool.nbest.jsonl", [json.dumps(r, ensure_ascii=False) for r in records])
     assert one_best(nbest) == firsts
-    files = {"pool_src": write_text(tmp_path / "pool.src", pool), "nbest_jsonl": nbest,
-             "bitext_src": write_text(tmp_path / "bi.src", ["hola", "adiós"]),
-             "bitext_tgt": write_text(tmp_path / "bi.tgt", ["hello", "goodbye"])}
+    files = {
+        "pool_src": write_text(tmp_path / "pool.src", pool),
+        "nbest_jsonl": nbest,
+        "bitext_src": write_text(tmp_path / "bi.src", ["hola", "adiós"]),
+        "bitext_tgt": write_text(tmp_path / "bi.tgt", ["hello", "goodbye"]),
+    }
     before = {k: v.read_bytes() for k, v in files.items()}
     specs = [{"type": "length_ratio", "max_ratio": 2.5}, {"type": "repetition", "max_repeats": 2}]
     stats = pseudo_pairs(**files, out_prefix=tmp_path / "st" / "train", filter_specs=specs)
-    assert (tmp_path / "st" / "train.src").read_text().splitlines() == ["hola", "adiós", "pon la canción", "llama a mamá"]
+    assert (tmp_path / "st" / "train.src").read_text().splitlines() == [
+        "hola",
+        "adiós",
+        "pon la canción",
+        "llama a mamá",
+    ]
     assert (tmp_path / "st" / "train.tgt").read_text().splitlines() == ["hello", "goodbye", "play the song", "call mom"]
-    assert stats == {"pseudo_pairs": 4, "kept": 2, "dropped_by": {"length_ratio": 1, "repetition": 1},
-                     "bitext_pairs": 2}
+    assert stats == {
+        "pseudo_pairs": 4,
+        "kept": 2,
+        "dropped_by": {"length_ratio": 1, "repetition": 1},
+        "bitext_pairs": 2,
+    }
     assert json.loads((tmp_path / "st" / "train.json").read_text()) == stats
     assert {k: v.read_bytes() for k, v in files.items()} == before
 
@@ -113,11 +159,17 @@ def test_pseudo_pairs_guards(tmp_path):
 def test_pseudo_pairs_mix_samples_the_bitext_and_the_lm_guard_drops_the_improbable(tmp_path, tiny_lm):
     pool = ["pon la canción", "apaga la luz", "despiértame a las siete"]
     firsts = ["play the song", "the government announced new taxes", "wake me up at seven am"]
-    nbest = write_text(tmp_path / "n.jsonl", [json.dumps(nbest_record(i, s, [t]), ensure_ascii=False)
-                                              for i, (s, t) in enumerate(zip(pool, firsts))])
+    nbest = write_text(
+        tmp_path / "n.jsonl",
+        [json.dumps(nbest_record(i, s, [t]), ensure_ascii=False) for i, (s, t) in enumerate(zip(pool, firsts))],
+    )
     bitext = [f"frase {i}" for i in range(50)], [f"sentence {i}" for i in range(50)]
-    args = (write_text(tmp_path / "pool.src", pool), nbest, write_text(tmp_path / "bi.src", bitext[0]),
-            write_text(tmp_path / "bi.tgt", bitext[1]))
+    args = (
+        write_text(tmp_path / "pool.src", pool),
+        nbest,
+        write_text(tmp_path / "bi.src", bitext[0]),
+        write_text(tmp_path / "bi.tgt", bitext[1]),
+    )
     specs = [{"type": "lm_score", "threshold": -1.5}]  # log10 per word under the assistant-text seed LM
     stats = pseudo_pairs(*args, tmp_path / "a", specs, seed_lm=f"{tiny_lm}.bin", mix=2.0, seed=1)
     assert stats["kept"] == 2 and stats["dropped_by"] == {"lm_score": 1} and stats["bitext_pairs"] == 4
@@ -135,7 +187,9 @@ def test_keep_if_improved_restores_the_previous_round(tmp_path):
     previous, finetuned = write_text(tmp_path / "r0.pt", "round0"), write_text(tmp_path / "r1.pt", "round1")
     chrf = ChrF(write_text(tmp_path / "refs", ["a"]))
     unused = lambda model: pytest.fail("chrf compares the recorded scores")  # noqa: E731
-    worse = keep_if_improved(finetuned, previous, {"chrf": 30.0, "bleu": 5.0}, {"chrf": 31.0, "bleu": 6.0}, chrf, unused)
+    worse = keep_if_improved(
+        finetuned, previous, {"chrf": 30.0, "bleu": 5.0}, {"chrf": 31.0, "bleu": 6.0}, chrf, unused
+    )
     assert finetuned.read_text() == "round0" and worse["chrf"] == 31.0 and worse["bleu"] == 6.0
     guard = worse["self_training"]
     assert (guard["kept"], guard["finetuned_chrf"], guard["previous_chrf"]) == (False, 30.0, 31.0)
@@ -168,8 +222,9 @@ def test_average_checkpoints_means_float_parameters(tmp_path):
     from lmboot.translation.nmt import average_checkpoints
 
     for i, value in enumerate([1.0, 2.0, 6.0]):
-        torch.save({"model": {"w": torch.full((2,), value), "steps": torch.tensor([i])}, "cfg": i},
-                   tmp_path / f"c{i}.pt")
+        torch.save(
+            {"model": {"w": torch.full((2,), value), "steps": torch.tensor([i])}, "cfg": i}, tmp_path / f"c{i}.pt"
+        )
     out = average_checkpoints([tmp_path / f"c{i}.pt" for i in range(3)], tmp_path / "avg.pt")
     state = torch.load(out, weights_only=False)
     assert state["model"]["w"].tolist() == [3.0, 3.0] and state["model"]["steps"].tolist() == [2]
@@ -179,10 +234,12 @@ def test_average_checkpoints_means_float_parameters(tmp_path):
 def test_training_speed_reads_fairseq_logs():
     from lmboot.translation.nmt import training_speed
 
-    log = ["2026 | INFO | train_inner | epoch 001:     50 / 99 loss=9.1, wps=8000.5, ups=2, num_updates=50\n",
-           "2026 | INFO | train_inner | epoch 001:    100 / 99 loss=8.1, wps=9000.5, ups=2, num_updates=100\n",
-           "2026 | INFO | valid | epoch 001 | valid on 'valid' subset | loss 7.9 | num_updates 100\n",
-           "2026 | INFO | train | epoch 002 | loss 8.0 | wps 100 | ups 2 | num_updates 130 | lr 0.001\n"]
+    log = [
+        "2026 | INFO | train_inner | epoch 001:     50 / 99 loss=9.1, wps=8000.5, ups=2, num_updates=50\n",
+        "2026 | INFO | train_inner | epoch 001:    100 / 99 loss=8.1, wps=9000.5, ups=2, num_updates=100\n",
+        "2026 | INFO | valid | epoch 001 | valid on 'valid' subset | loss 7.9 | num_updates 100\n",
+        "2026 | INFO | train | epoch 002 | loss 8.0 | wps 100 | ups 2 | num_updates 130 | lr 0.001\n",
+    ]
     assert training_speed(log) == {"updates": 130, "words_per_second": 8500}
 
 
@@ -205,8 +262,10 @@ def test_split_and_gather_round_trip(tmp_path):
     assert [line for c in chunks for line in c.read_text().splitlines()] == lines
     nbest = []
     for i, c in enumerate(chunks):
-        records = [{"id": j, "src": src, "hyps": [{"text": src.upper(), "score": -1.0}]}
-                   for j, src in enumerate(c.read_text().splitlines())]
+        records = [
+            {"id": j, "src": src, "hyps": [{"text": src.upper(), "score": -1.0}]}
+            for j, src in enumerate(c.read_text().splitlines())
+        ]
         nbest.append(write_text(tmp_path / f"c{i}.jsonl", [json.dumps(r) for r in records]))
     assert gather_nbest(nbest, tmp_path / "all.jsonl") == 10
     gathered = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text().splitlines()]
@@ -240,7 +299,9 @@ def test_ctranslate2_model_directories_need_their_translator(tmp_path):
     assert (model / "model.bin").is_file()  # the input is copied, never moved
     src = write_text(tmp_path / "in.txt", ["hola"])
     with pytest.raises(InputError, match="a CTranslate2 model directory translates only with translator: ctranslate2"):
-        translate(out, tmp_path / "spm", src, tmp_path / "out.jsonl", section_defaults("nmt", {"translator": "fairseq"}))
+        translate(
+            out, tmp_path / "spm", src, tmp_path / "out.jsonl", section_defaults("nmt", {"translator": "fairseq"})
+        )
 
 
 def test_trained_hours_reads_the_checkpoint(tmp_path):
@@ -285,15 +346,43 @@ def test_an_lstm_trains_and_translates(tmp_path):
 
     tgt = assistant_sentences(100, seed=1)
     src = [" ".join(reversed(s.split())) for s in tgt]  # a "language" whose word order is reversed
-    files = {name: write_text(tmp_path / name, lines) for name, lines in
-             [("train.src", src), ("train.tgt", tgt), ("dev.src", src[:20]), ("dev.tgt", tgt[:20])]}
+    files = {
+        name: write_text(tmp_path / name, lines)
+        for name, lines in [("train.src", src), ("train.tgt", tgt), ("dev.src", src[:20]), ("dev.tgt", tgt[:20])]
+    }
     train_spm([files["train.src"], files["train.tgt"]], tmp_path / "spm", 120)
-    cfg = {"arch": "lstm", "layers": 1, "embed_dim": 32, "hidden_dim": 32, "dropout": 0.1, "label_smoothing": 0.1,
-           "lr": 0.005, "warmup_updates": 5, "max_tokens": 1000, "max_updates": 20, "validate_every": 10,
-           "keep_checkpoints": 2, "translator": "fairseq", "beam": 2, "nbest": 2, "batch_size": 16,
-           "max_len_a": 1.5, "max_len_b": 5, "device": "cpu", "checkpoint_choice": "chrf", "average_last": 0}
-    best, scores = train(files["train.src"], files["train.tgt"], files["dev.src"], ChrF(files["dev.tgt"], 2), tmp_path / "spm",
-                         tmp_path / "model", cfg)
+    cfg = {
+        "arch": "lstm",
+        "layers": 1,
+        "embed_dim": 32,
+        "hidden_dim": 32,
+        "dropout": 0.1,
+        "label_smoothing": 0.1,
+        "lr": 0.005,
+        "warmup_updates": 5,
+        "max_tokens": 1000,
+        "max_updates": 20,
+        "validate_every": 10,
+        "keep_checkpoints": 2,
+        "translator": "fairseq",
+        "beam": 2,
+        "nbest": 2,
+        "batch_size": 16,
+        "max_len_a": 1.5,
+        "max_len_b": 5,
+        "device": "cpu",
+        "checkpoint_choice": "chrf",
+        "average_last": 0,
+    }
+    best, scores = train(
+        files["train.src"],
+        files["train.tgt"],
+        files["dev.src"],
+        ChrF(files["dev.tgt"], 2),
+        tmp_path / "spm",
+        tmp_path / "model",
+        cfg,
+    )
     assert best.is_file() and scores is not None and scores["sentences"] == 20
     assert json.loads((tmp_path / "model/training.json").read_text())["updates"] == 20
 

@@ -20,8 +20,10 @@ from lmboot.errors import InputError
 from lmboot.lm.kenlm import arpa_vocabulary
 
 torch = pytest.importorskip("torch")
-pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),  # torch's legacy exporter (dynamo=False)
-              pytest.mark.filterwarnings("ignore:Constant folding:UserWarning")]
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),  # torch's legacy exporter (dynamo=False)
+    pytest.mark.filterwarnings("ignore:Constant folding:UserWarning"),
+]
 HOP, RATE, SCALE = 320, 16000, 2e4
 ASR = section_defaults("asr", {})
 CHARS = ["<pad>", "<s>", "</s>", "<unk>", "|"] + list("ETAOINSHRDLCUMWFGYPB'")  # no J, K, Q, V, X, Z
@@ -72,10 +74,11 @@ class Features(torch.nn.Module):
 def export(module, path, lengths=False, dynamic_width=False, features=False):
     wave_ = torch.zeros(1, 80, 100) if features else torch.zeros(1, RATE)
     args = (wave_, torch.tensor([RATE], dtype=torch.int64)) if lengths else (wave_,)
-    inputs, outputs = ["waveform", "lengths"][:len(args)], ["logits", "frames"][:1 + lengths]
+    inputs, outputs = ["waveform", "lengths"][: len(args)], ["logits", "frames"][: 1 + lengths]
     axes = {"waveform": {1: "samples"}, "logits": {1: "frames", **({2: "vocab"} if dynamic_width else {})}}
-    torch.onnx.export(module.eval(), args, str(path), input_names=inputs, output_names=outputs,
-                      dynamic_axes=axes, dynamo=False)
+    torch.onnx.export(
+        module.eval(), args, str(path), input_names=inputs, output_names=outputs, dynamic_axes=axes, dynamo=False
+    )
     return path
 
 
@@ -86,18 +89,27 @@ def models(tmp_path_factory):
     root = tmp_path_factory.mktemp("onnx")
     (root / "vocab.json").write_text(json.dumps({t: i for i, t in enumerate(CHARS)}))
     write_text(root / "corpus.txt", TEXT * 4)
-    spm.SentencePieceTrainer.train(input=str(root / "corpus.txt"), model_prefix=str(root / "sp"), vocab_size=30,
-                                   model_type="bpe", hard_vocab_limit=False, minloglevel=2)
+    spm.SentencePieceTrainer.train(
+        input=str(root / "corpus.txt"),
+        model_prefix=str(root / "sp"),
+        vocab_size=30,
+        model_type="bpe",
+        hard_vocab_limit=False,
+        minloglevel=2,
+    )
     sp = spm.SentencePieceProcessor(model_file=str(root / "sp.model"))
     pieces = [sp.id_to_piece(i) for i in range(sp.get_piece_size())] + ["<blk>"]  # NeMo: the blank last
     write_text(root / "tokens.txt", [f"{p} {i}" for i, p in enumerate(pieces)])
-    return {"root": root, "pieces": pieces,
-            "chars": export(Level(len(CHARS)), root / "chars.onnx", dynamic_width=True),
-            "chars_lengths": export(Level(len(CHARS), lengths=True), root / "chars_lengths.onnx", lengths=True),
-            "probs": export(Level(len(CHARS), flat=True), root / "probs.onnx"),
-            "random": export(Random(len(CHARS)), root / "random.onnx"),
-            "features": export(Features(len(CHARS)), root / "features.onnx", features=True),
-            "pieces_model": export(Level(len(pieces)), root / "pieces.onnx")}
+    return {
+        "root": root,
+        "pieces": pieces,
+        "chars": export(Level(len(CHARS)), root / "chars.onnx", dynamic_width=True),
+        "chars_lengths": export(Level(len(CHARS), lengths=True), root / "chars_lengths.onnx", lengths=True),
+        "probs": export(Level(len(CHARS), flat=True), root / "probs.onnx"),
+        "random": export(Random(len(CHARS)), root / "random.onnx"),
+        "features": export(Features(len(CHARS)), root / "features.onnx", features=True),
+        "pieces_model": export(Level(len(pieces)), root / "pieces.onnx"),
+    }
 
 
 def chars_model(models, key="chars", **kwargs):
@@ -105,8 +117,14 @@ def chars_model(models, key="chars", **kwargs):
 
 
 def pieces_model(models, **kwargs):
-    return OnnxCTC(models["pieces_model"], models["root"] / "tokens.txt", RATE, units="pieces",
-                   pieces=models["root"] / "sp.model", **kwargs)
+    return OnnxCTC(
+        models["pieces_model"],
+        models["root"] / "tokens.txt",
+        RATE,
+        units="pieces",
+        pieces=models["root"] / "sp.model",
+        **kwargs,
+    )
 
 
 def speak(units: list[str], tokens: list[str], blank: str, repeat: int = 2) -> np.ndarray:
@@ -136,17 +154,20 @@ def test_tokens_files_of_each_format_read_in_id_order(tmp_path):
     assert read_tokens(write_text(tmp_path / "plain.txt", ["<blk>", "a", "b"])) == ["<blk>", "a", "b"]
 
 
-@pytest.mark.parametrize("name, content, words", [
-    ("empty.txt", "\n", ["empty.txt", "empty tokens file"]),
-    ("dup.txt", "<blk> 0\na 1\na 2\n", ["dup.txt:3", "duplicate token 'a'"]),
-    ("gap.txt", "<blk> 0\na 2\n", ["gap.txt", "without gaps", "no id 1"]),
-    ("mixed.txt", "<blk> 0\na\n", ["mixed.txt:2", "every line or none"]),
-    ("bad.txt", "<blk> 0\na b c\n", ["bad.txt:2", "token id"]),
-    ("gap.json", '{"<pad>": 0, "a": 2}', ["gap.json", "no id 1"]),
-    ("same.json", '{"<pad>": 0, "a": 0}', ["same.json", "id 0 given to both"]),
-    ("bad.json", '{"<pad>": 0', ["bad.json", "not JSON"]),
-    ("mms.json", '{"eng": {"<pad>": 0}, "fra": {"<pad>": 0}}', ["mms.json", "one vocabulary per language"]),
-])
+@pytest.mark.parametrize(
+    "name, content, words",
+    [
+        ("empty.txt", "\n", ["empty.txt", "empty tokens file"]),
+        ("dup.txt", "<blk> 0\na 1\na 2\n", ["dup.txt:3", "duplicate token 'a'"]),
+        ("gap.txt", "<blk> 0\na 2\n", ["gap.txt", "without gaps", "no id 1"]),
+        ("mixed.txt", "<blk> 0\na\n", ["mixed.txt:2", "every line or none"]),
+        ("bad.txt", "<blk> 0\na b c\n", ["bad.txt:2", "token id"]),
+        ("gap.json", '{"<pad>": 0, "a": 2}', ["gap.json", "no id 1"]),
+        ("same.json", '{"<pad>": 0, "a": 0}', ["same.json", "id 0 given to both"]),
+        ("bad.json", '{"<pad>": 0', ["bad.json", "not JSON"]),
+        ("mms.json", '{"eng": {"<pad>": 0}, "fra": {"<pad>": 0}}', ["mms.json", "one vocabulary per language"]),
+    ],
+)
 def test_bad_tokens_files_are_one_line_errors(tmp_path, name, content, words):
     one_line_error(lambda: read_tokens(write_text(tmp_path / name, content)), *words)
 
@@ -163,15 +184,21 @@ def test_blank_and_separator_are_found_or_refused(models, tmp_path):
     one_line_error(lambda: chars_model(models, separator="<wb>"), "vocab.json", "no word separator token '<wb>'")
     (tmp_path / "vocab.json").write_text(json.dumps({t: i for i, t in enumerate(["_"] + CHARS[1:])}))
     one_line_error(lambda: OnnxCTC(models["chars"], tmp_path / "vocab.json", RATE), "vocab.json", "no blank token")
-    one_line_error(lambda: OnnxCTC(models["pieces_model"], models["root"] / "tokens.txt", RATE, units="pieces"),
-                   "sentencepiece model is needed")
+    one_line_error(
+        lambda: OnnxCTC(models["pieces_model"], models["root"] / "tokens.txt", RATE, units="pieces"),
+        "sentencepiece model is needed",
+    )
 
 
 @pytest.mark.parametrize("key", ["chars", "random"])  # the width unknown in the graph (a run on zeros), then static
 def test_an_output_wider_or_narrower_than_the_tokens_stops_before_decoding(models, tmp_path, key):
     (tmp_path / "vocab.json").write_text(json.dumps({t: i for i, t in enumerate(CHARS + ["Z"])}))
-    one_line_error(lambda: OnnxCTC(models[key], tmp_path / "vocab.json", RATE), f"{key}.onnx",
-                   f"{len(CHARS)} scores a frame", f"{len(CHARS) + 1} tokens")
+    one_line_error(
+        lambda: OnnxCTC(models[key], tmp_path / "vocab.json", RATE),
+        f"{key}.onnx",
+        f"{len(CHARS)} scores a frame",
+        f"{len(CHARS) + 1} tokens",
+    )
 
 
 def test_models_that_cannot_run_on_a_waveform_are_refused(models, tmp_path):
@@ -231,20 +258,29 @@ def test_pieces_are_the_sentencepiece_encoding(models):
 # decoding with the LM in the beam
 
 
-def decode(model, tmp_path, utterances: list[str], separator: str | None, repeat: int = 2,
-           tokens: list[str] | None = None) -> list[str]:
+def decode(
+    model, tmp_path, utterances: list[str], separator: str | None, repeat: int = 2, tokens: list[str] | None = None
+) -> list[str]:
     prefix = make_lm(tmp_path, TEXT * 3, "lm")
     words = arpa_vocabulary(f"{prefix}.arpa")
     spelled = model.spell(words)
     assert set(spelled) == set(words)
-    write_text(tmp_path / "lexicon.txt", [f"{w} {' '.join(s)}" + (f" {separator}" if separator else "")
-                                          for w in words for s in spelled[w]])
+    write_text(
+        tmp_path / "lexicon.txt",
+        [f"{w} {' '.join(s)}" + (f" {separator}" if separator else "") for w in words for s in spelled[w]],
+    )
     audio = []
     for text in utterances:
         units = [u for w in text.split() for u in spelled[w][0] + ([separator] if separator else [])]
         audio.append(model.log_probs(speak(units, model.tokens, model.blank, repeat)))
-    decoder = Decoder(tokens or model.tokens, tmp_path / "lexicon.txt", f"{prefix}.bin", ASR, blank=model.blank,
-                      separator=model.separator)
+    decoder = Decoder(
+        tokens or model.tokens,
+        tmp_path / "lexicon.txt",
+        f"{prefix}.bin",
+        ASR,
+        blank=model.blank,
+        separator=model.separator,
+    )
     return decoder.decode(audio, 1.0, 0.0)
 
 
@@ -285,30 +321,79 @@ def test_the_onnx_ctc_recognizer_runs_through_lmboots_commands(models, tmp_path,
     from lmboot.cli import main
 
     model = chars_model(models, normalize=False)
-    team = json.dumps({"model": str(models["chars"]), "tokens": str(models["root"] / "vocab.json"),
-                       "sample_rate": RATE, "units": "chars", "pieces": None, "blank": None, "separator": "auto",
-                       "normalize": False})
-    dev, test = (write_speech(tmp_path, part, model, texts) for part, texts in
-                 (("dev", ["the cat sat", "a hat on a mat"]), ("test", ["the rat sat on the mat", "that hat"])))
+    team = json.dumps(
+        {
+            "model": str(models["chars"]),
+            "tokens": str(models["root"] / "vocab.json"),
+            "sample_rate": RATE,
+            "units": "chars",
+            "pieces": None,
+            "blank": None,
+            "separator": "auto",
+            "normalize": False,
+        }
+    )
+    dev, test = (
+        write_speech(tmp_path, part, model, texts)
+        for part, texts in (
+            ("dev", ["the cat sat", "a hat on a mat"]),
+            ("test", ["the rat sat on the mat", "that hat"]),
+        )
+    )
     prefix = make_lm(tmp_path, TEXT * 3, "lm")
     for part, manifest in (("dev", dev), ("test", test)):
-        assert main(["ctc-emissions", "--manifest", str(manifest), "--out", str(tmp_path / f"{part}.npz"),
-                     "--onnx-ctc", team]) == 0
-    assert main(["ctc-lexicon", "--arpa", f"{prefix}.arpa", "--out", str(tmp_path / "lexicon"),
-                 "--onnx-ctc", team]) == 0
+        assert (
+            main(
+                [
+                    "ctc-emissions",
+                    "--manifest",
+                    str(manifest),
+                    "--out",
+                    str(tmp_path / f"{part}.npz"),
+                    "--onnx-ctc",
+                    team,
+                ]
+            )
+            == 0
+        )
+    assert (
+        main(["ctc-lexicon", "--arpa", f"{prefix}.arpa", "--out", str(tmp_path / "lexicon"), "--onnx-ctc", team]) == 0
+    )
     assert "the T H E |" in (tmp_path / "lexicon").read_text().splitlines()
     asr = json.dumps({**ASR, "ctc_lm_weight": [0.5, 1], "ctc_word_score": [0]})
-    assert main(["ctc-wer", "--lm", f"{prefix}.bin", "--lexicon", str(tmp_path / "lexicon"), "--dev-emissions",
-                 str(tmp_path / "dev.npz"), "--test-emissions", str(tmp_path / "test.npz"), "--dev", str(dev),
-                 "--test", str(test), "--out", str(tmp_path / "wer.json"), "--asr", asr]) == 0
+    assert (
+        main(
+            [
+                "ctc-wer",
+                "--lm",
+                f"{prefix}.bin",
+                "--lexicon",
+                str(tmp_path / "lexicon"),
+                "--dev-emissions",
+                str(tmp_path / "dev.npz"),
+                "--test-emissions",
+                str(tmp_path / "test.npz"),
+                "--dev",
+                str(dev),
+                "--test",
+                str(test),
+                "--out",
+                str(tmp_path / "wer.json"),
+                "--asr",
+                asr,
+            ]
+        )
+        == 0
+    )
     result = json.loads((tmp_path / "wer.json").read_text())
     assert result["test_wer"] == 0 and result["hyps"] == ["the rat sat on the mat", "that hat"]
     assert set(result["dev_wer"]) == {"0.5 0", "1 0"} and result["choice"]["choice"] in result["dev_wer"]
     # audio at another rate than the model's: one line naming the wav, before any utterance is decoded
     slow = write_speech(tmp_path, "slow", model, ["the cat sat"], rate=8000)
     capsys.readouterr()
-    assert main(["ctc-emissions", "--manifest", str(slow), "--out", str(tmp_path / "slow.npz"),
-                 "--onnx-ctc", team]) == 2
+    assert (
+        main(["ctc-emissions", "--manifest", str(slow), "--out", str(tmp_path / "slow.npz"), "--onnx-ctc", team]) == 2
+    )
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "slow0.wav: sample rate 8000 Hz" in err and "16000 Hz" in err, err
     assert not (tmp_path / "slow.npz").exists()

@@ -57,17 +57,35 @@ def test_the_demos_ablation_rows():
     plan = Plan(load(ROOT / "config/config.yaml"))
     rows = plan.ablation_rows(bitext)
     assert labels(rows) == [
-        "seed-only", "seed + general text (baseline)", "seed + selected text (baseline)", "+ raw translation",
-        "+ embedding selection", "+ self-training", "+ n-best rescoring", "+ LM filtering", "+ entity protection",
-        "+ top-k translations (k on dev)", plan.configured_label(), "oracle (real pool text)", plan.ideal_label()]
+        "seed-only",
+        "seed + general text (baseline)",
+        "seed + selected text (baseline)",
+        "+ raw translation",
+        "+ embedding selection",
+        "+ self-training",
+        "+ n-best rescoring",
+        "+ LM filtering",
+        "+ entity protection",
+        "+ top-k translations (k on dev)",
+        plan.configured_label(),
+        "oracle (real pool text)",
+        plan.ideal_label(),
+    ]
     assert [row["kind"] for row in rows] == ["seed", "baseline", "baseline"] + ["method"] * 7 + [
-        "configured", "oracle", "ideal"]
+        "configured",
+        "oracle",
+        "ideal",
+    ]
     assert plan.full == "selected.r1.plain.rescored.filtered"  # entity protection: its own row, not configured
     raw = rows[3]
     assert raw["lm"] == "models/demo/lm/mix-general.r0.plain.1best.unfiltered.bin"
     assert raw["translator"] == "models/demo/general/round0/dev_scores.json" and raw["bitext"] == "bitext/general.src"
-    assert rows[0] == {"label": "seed-only", "kind": "seed", "lm": "models/demo/lm/seed.bin",
-                       "arpa": "models/demo/lm/seed.arpa"}
+    assert rows[0] == {
+        "label": "seed-only",
+        "kind": "seed",
+        "lm": "models/demo/lm/seed.bin",
+        "arpa": "models/demo/lm/seed.arpa",
+    }
     assert all(row["mix"] == row["lm"][: -len(".bin")] + ".json" for row in rows[1:])
     assert "models/demo/lm/seed.arpa" in row_files(rows) and not {"seed-only", "seed"} & set(row_files(rows))
 
@@ -77,8 +95,13 @@ def test_every_lm_a_row_names_is_a_name_the_lm_rules_accept():
     for row in plan.ablation_rows(bitext):
         name = Path(row["lm"]).stem
         assert name in ("seed",) or re.fullmatch(f"mix-{mix_part()}(\\+{mix_part()})*", name), name
-    assert variant_parts(plan.full) == {"corpus": "selected", "r": "1", "ents": "protected", "rescore": "rescored",
-                                        "filter": "filtered"}
+    assert variant_parts(plan.full) == {
+        "corpus": "selected",
+        "r": "1",
+        "ents": "protected",
+        "rescore": "rescored",
+        "filter": "filtered",
+    }
     assert re.fullmatch(VARIANT_RE, UNION) and re.fullmatch(VARIANT_RE, "x-apertium.r0.plain.rescored.filtered")
 
 
@@ -88,10 +111,13 @@ def test_a_translator_a_team_brings_gets_its_rows_and_a_baseline_without_it():
     own = "lmboot's translator alone: seed + top-k translations + general text (baseline)"
     assert own in plan.baselines and plan.baselines[own] == "mix-nbest+general"
     assert labels(rows)[-6:] == [
-        "+ Apertium", "+ union of every translator's n-best",
+        "+ Apertium",
+        "+ union of every translator's n-best",
         "every translator: seed + top-k translations + Apertium translations",
         "configured: seed + top-k translations + Apertium translations + general text",
-        "oracle (real pool text)", "ideal: seed + real pool text + general text"]
+        "oracle (real pool text)",
+        "ideal: seed + real pool text + general text",
+    ]
     assert plan.configured == "mix-nbest+x-apertium.r0.plain.rescored.filtered+general"
     apertium = rows[labels(rows).index("+ Apertium")]
     assert apertium["translator"] == "data/es-en/x-apertium/dev_scores.json"
@@ -103,18 +129,33 @@ def test_a_translator_a_team_brings_gets_its_rows_and_a_baseline_without_it():
 def test_the_wer_tables_lms_and_the_choices_on_dev():
     plan = plan_of("config/es-en.yaml", asr={"enabled": True, "recognizers": ["ctc"]})
     lms = plan.wer_lms()
-    assert list(lms) == ["seed-only", "seed + general text (baseline)", "seed + selected text (baseline)",
-                         "lmboot's translator alone: seed + top-k translations + general text (baseline)",
-                         "seed + translated", plan.configured_label(), "seed + oracle"]
+    assert list(lms) == [
+        "seed-only",
+        "seed + general text (baseline)",
+        "seed + selected text (baseline)",
+        "lmboot's translator alone: seed + top-k translations + general text (baseline)",
+        "seed + translated",
+        plan.configured_label(),
+        "seed + oracle",
+    ]
     rows = plan.wer_rows(lms)
-    assert [row["kind"] for row in rows] == ["seed", "baseline", "baseline", "baseline", "method", "configured",
-                                             "oracle"]
+    assert [row["kind"] for row in rows] == [
+        "seed",
+        "baseline",
+        "baseline",
+        "baseline",
+        "method",
+        "configured",
+        "oracle",
+    ]
     assert set(rows[0]) == {"label", "kind", "ctc"}
     choices = plan.dev_choices()
     assert choices["CTC LM weight, word score"] == f"data/es-en/asr/ctc/{plan.configured}.json"
     assert "PocketSphinx LM weight" not in choices
-    assert choices["apertium rescoring λ, LM filter percentile"] == \
-        "data/es-en/variants/x-apertium.r0.plain.rescored.filtered.json"
+    assert (
+        choices["apertium rescoring λ, LM filter percentile"]
+        == "data/es-en/variants/x-apertium.r0.plain.rescored.filtered.json"
+    )
 
 
 def test_a_team_layout_has_no_oracle_without_the_pools_reference(tmp_path):
@@ -123,8 +164,9 @@ def test_a_team_layout_has_no_oracle_without_the_pools_reference(tmp_path):
     assert "seed + oracle" not in plan.wer_lms()
     assert not any("oracle" in row["lm"] for row in plan.ablation_rows(bitext))
     assert plan.prepare_config()["roles"] == plan.config["roles"]
-    assert plan.in_domain_specs() == [plan.config["roles"][r] for r in sorted(plan.config["roles"])
-                                      if plan.config["roles"][r]]
+    assert plan.in_domain_specs() == [
+        plan.config["roles"][r] for r in sorted(plan.config["roles"]) if plan.config["roles"][r]
+    ]
 
 
 def test_a_section_holds_only_the_keys_its_command_reads():
@@ -147,11 +189,23 @@ def test_the_onnx_ctc_recognizer_needs_its_model():
     with pytest.raises(InputError, match=r"config.yaml: asr.recognizers: onnx_ctc needs asr.onnx_ctc"):
         load_with(asr={"enabled": True, "recognizers": ["ctc", "onnx_ctc"]})
     with pytest.raises(InputError, match=r"asr.onnx_ctc.pieces: units pieces needs the model's sentencepiece"):
-        load_with(asr={"enabled": True, "recognizers": ["onnx_ctc"],
-                       "onnx_ctc": {"model": "m.onnx", "tokens": "tokens.txt", "sample_rate": 16000, "units": "pieces"}})
-    config = load_with(asr={"enabled": True, "recognizers": ["onnx_ctc"],
-                            "onnx_ctc": {"model": "m.onnx", "tokens": "vocab.json", "sample_rate": 16000}})
+        load_with(
+            asr={
+                "enabled": True,
+                "recognizers": ["onnx_ctc"],
+                "onnx_ctc": {"model": "m.onnx", "tokens": "tokens.txt", "sample_rate": 16000, "units": "pieces"},
+            }
+        )
+    config = load_with(
+        asr={
+            "enabled": True,
+            "recognizers": ["onnx_ctc"],
+            "onnx_ctc": {"model": "m.onnx", "tokens": "vocab.json", "sample_rate": 16000},
+        }
+    )
     assert config["asr"]["onnx_ctc"]["separator"] == "auto" and config["asr"]["onnx_ctc"]["units"] == "chars"
     plan = Plan(config)
     assert plan.results_of("seed") == {"onnx_ctc": "data/demo/asr/onnx_ctc/seed.json"}
-    assert plan.dev_choices()["team's CTC model LM weight, word score"] == f"data/demo/asr/onnx_ctc/{plan.configured}.json"
+    assert (
+        plan.dev_choices()["team's CTC model LM weight, word score"] == f"data/demo/asr/onnx_ctc/{plan.configured}.json"
+    )

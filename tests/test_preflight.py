@@ -36,14 +36,39 @@ def team(tmp_path):
 
 
 def check_config(work: Path, env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "lmboot"), "check-config", "team.yaml", *args], cwd=work, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [str(BIN / "lmboot"), "check-config", "team.yaml", *args],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def dry_run(work: Path, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), "--directory",
-                           str(work), "-n", "--cores", "1", "all", "--configfile", "team.yaml"], cwd=work, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "--snakefile",
+            str(ROOT / "Snakefile"),
+            "--directory",
+            str(work),
+            "-n",
+            "--cores",
+            "1",
+            "all",
+            "--configfile",
+            "team.yaml",
+        ],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def console(run: subprocess.CompletedProcess) -> list[str]:
@@ -52,7 +77,7 @@ def console(run: subprocess.CompletedProcess) -> list[str]:
 
 def truncate(path: Path) -> None:
     data = path.read_bytes()
-    path.write_bytes(data[:len(data) // 2])
+    path.write_bytes(data[: len(data) // 2])
 
 
 def add_key(work: Path) -> None:
@@ -65,19 +90,29 @@ def bad_yaml(work: Path) -> None:
     (work / "team.yaml").write_text(text)
 
 
-SNAKEMAKE_YAML = ("Config file is not valid JSON or YAML. In case of YAML, make sure to not mix whitespace and tab "
-                  "indentation.")  # what Snakemake 9 prints (on stdout) for a --configfile that is not YAML
+SNAKEMAKE_YAML = (
+    "Config file is not valid JSON or YAML. In case of YAML, make sure to not mix whitespace and tab "
+    "indentation."
+)  # what Snakemake 9 prints (on stdout) for a --configfile that is not YAML
 BREAKS = {  # what breaks the filled example, and what the one line says
     "missing role file": (lambda w: (w / "data/my/dev.txt").unlink(), r"roles\.dev: data/my/dev\.txt: file not found"),
-    "empty seed": (lambda w: (w / "data/my/seed.txt").write_text("\n \n"),
-                   r"roles\.seed: data/my/seed\.txt: empty \(no text\)"),
-    "truncated general xz": (lambda w: truncate(w / "data/general.es-en.tsv.xz"),
-                             r"general: data/general\.es-en\.tsv\.xz: truncated or corrupt xz file after line \d+"),
-    "truncated role xz": (lambda w: truncate(w / "logs/other-product.es.txt.xz"),
-                          r"roles\.pool: logs/other-product\.es\.txt\.xz: truncated or corrupt xz file"),
-    "missing audio": (lambda w: (w / "data/my/test.recordings.1.wav").unlink(),
-                      r"asr\.recordings\.test: data/my/test\.recordings\.tsv:3: audio file .*test\.recordings\.1\.wav "
-                      "not found"),
+    "empty seed": (
+        lambda w: (w / "data/my/seed.txt").write_text("\n \n"),
+        r"roles\.seed: data/my/seed\.txt: empty \(no text\)",
+    ),
+    "truncated general xz": (
+        lambda w: truncate(w / "data/general.es-en.tsv.xz"),
+        r"general: data/general\.es-en\.tsv\.xz: truncated or corrupt xz file after line \d+",
+    ),
+    "truncated role xz": (
+        lambda w: truncate(w / "logs/other-product.es.txt.xz"),
+        r"roles\.pool: logs/other-product\.es\.txt\.xz: truncated or corrupt xz file",
+    ),
+    "missing audio": (
+        lambda w: (w / "data/my/test.recordings.1.wav").unlink(),
+        r"asr\.recordings\.test: data/my/test\.recordings\.tsv:3: audio file .*test\.recordings\.1\.wav "
+        "not found",
+    ),
     "unknown key": (add_key, r"team\.yaml: nmt: Additional properties are not allowed \('dropuot' was unexpected\)"),
 }
 
@@ -116,8 +151,9 @@ def test_yaml_syntax_error_names_file_and_line(team):
 def test_a_recipes_yaml_syntax_error_is_one_line_under_snakemake_too(team):
     work, env = team
     (work / "recipe.yaml").write_text("nmt:\n  layers: 2\n   heads: 4\n")
-    (work / "team.yaml").write_text((work / "team.yaml").read_text().replace("config/recipes/massive.yaml",
-                                                                            "recipe.yaml"))
+    (work / "team.yaml").write_text(
+        (work / "team.yaml").read_text().replace("config/recipes/massive.yaml", "recipe.yaml")
+    )
     for run in (check_config(work, env), dry_run(work, env)):
         assert run.returncode in (1, 2) and len(console(run)) == 1, run.stdout + run.stderr
         assert "recipe.yaml:3: not valid YAML (" in run.stderr, run.stderr
@@ -130,8 +166,9 @@ def test_check_config_prints_a_summary_or_the_json(team):
     out = check.stdout.splitlines()
     assert out[0] == "team.yaml: ok (fields and 7 files checked)" and "run: my-lang" in out
     assert "roles.seed: data/my/seed.txt (80 lines)" in out and "general: data/general.es-en.tsv.xz (81 lines)" in out
-    assert any(line.startswith("recognizers: ctc, whisper on dev data/my/dev.recordings.tsv (2 recordings)")
-               for line in out), out
+    assert any(
+        line.startswith("recognizers: ctc, whisper on dev data/my/dev.recordings.tsv (2 recordings)") for line in out
+    ), out
     assert "translators: lmboot's own (transformer, decoded with ctranslate2)" in out
     assert "entities.protect: off" in check.stderr  # the recipe's note, when nothing is wrong
     full = check_config(work, env, "--json")
@@ -139,8 +176,10 @@ def test_check_config_prints_a_summary_or_the_json(team):
     config = yaml.safe_load((work / "team.yaml").read_text())
     config["translators"] = [{"name": "rev", "family": "command", "command": "rev"}]
     (work / "team.yaml").write_text(yaml.safe_dump(config))
-    assert "translators: lmboot's own (transformer, decoded with ctranslate2), rev (command)" in \
-        check_config(work, env).stdout
+    assert (
+        "translators: lmboot's own (transformer, decoded with ctranslate2), rev (command)"
+        in check_config(work, env).stdout
+    )
 
 
 def test_a_file_is_read_through_once_per_version(team, tmp_path, monkeypatch):
@@ -171,16 +210,19 @@ def test_corpora_files_workflow_made_and_model_paths(tmp_path, monkeypatch):
     cache = preflight.Cache(tmp_path / "cache.json")
     plain = {"format": "plain", "source_path": "a.es", "target_path": "a.en"}
     tsv = {"format": "tsv", "path": "g.tsv.gz", "source_column": "spa", "target_column": "en"}
-    cases = [(plain, r"in_domain: a\.es has 2 lines but a\.en has 1"),
-             (tsv, r"in_domain: g\.tsv\.gz: no column 'en'"),
-             ({**tsv, "path": "g.tsv.xz", "target_column": "eng"}, r"in_domain: g\.tsv\.xz:2: invalid UTF-8"),
-             ({**tsv, "path": "nope.tsv"}, r"in_domain: nope\.tsv: file not found")]
+    cases = [
+        (plain, r"in_domain: a\.es has 2 lines but a\.en has 1"),
+        (tsv, r"in_domain: g\.tsv\.gz: no column 'en'"),
+        ({**tsv, "path": "g.tsv.xz", "target_column": "eng"}, r"in_domain: g\.tsv\.xz:2: invalid UTF-8"),
+        ({**tsv, "path": "nope.tsv"}, r"in_domain: nope\.tsv: file not found"),
+    ]
     for spec, message in cases:
         with pytest.raises(InputError, match=message):
             preflight.check_corpus(spec, "in_domain", cache)
     downloaded = {"downloads": [{"to": "dl"}], "general": {**tsv, "path": "dl/g.tsv"}}
-    assert preflight.check_spec(downloaded, downloaded["general"], "general", cache, preflight.check_corpus) == \
-        [{"path": "dl/g.tsv", "made_by": "a download"}]
+    assert preflight.check_spec(downloaded, downloaded["general"], "general", cache, preflight.check_corpus) == [
+        {"path": "dl/g.tsv", "made_by": "a download"}
+    ]
     with pytest.raises(InputError, match=r"asr\.ctc_lexicon: lex\.txt: file not found"):
         preflight.check_models({"asr": {"ctc_lexicon": "lex.txt"}})
     with pytest.raises(InputError, match=r"nmt\.pretrained\.ct2_model: ct2: directory not found"):
@@ -192,8 +234,14 @@ def test_prepare_checks_every_file_before_writing(team):
     one line before its output folder exists."""
     work, env = team
     truncate(work / "data/general.es-en.tsv.xz")
-    run = subprocess.run([str(BIN / "lmboot"), "prepare", "--config", "team.yaml", "--out", "out"], cwd=work, env=env,
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [str(BIN / "lmboot"), "prepare", "--config", "team.yaml", "--out", "out"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 2 and len(console(run)) == 1, run.stderr
     assert "general: data/general.es-en.tsv.xz: truncated or corrupt xz file" in run.stderr
     assert not (work / "out").exists()
@@ -209,8 +257,24 @@ def test_an_empty_audio_file_and_a_missing_file_of_any_command_are_one_line(tmp_
         read_recordings(tmp_path / "dev.tsv")
     missing = tmp_path / "nope" / "cut.json"
     candidates = json.dumps([{"dir": str(missing.parent), "scores": str(missing), "mix": None}])
-    assert main(["choose-cut", "--distances", str(tmp_path / "d.npz"), "--out", str(tmp_path / "o"), "--report",
-                 str(tmp_path / "r.json"), "--candidates", candidates, "--by", "perplexity"]) == 2
+    assert (
+        main(
+            [
+                "choose-cut",
+                "--distances",
+                str(tmp_path / "d.npz"),
+                "--out",
+                str(tmp_path / "o"),
+                "--report",
+                str(tmp_path / "r.json"),
+                "--candidates",
+                candidates,
+                "--by",
+                "perplexity",
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 1 and err[0].startswith("lmboot: error: ") and str(missing.parent) in err[0], err
 
@@ -227,5 +291,7 @@ def test_a_language_without_a_spoken_form_is_one_line_naming_the_field(team):
     for args in ((), ("--fields-only",)):
         check = check_config(work, env, *args)
         assert check.returncode == 2 and len(console(check)) == 1, check.stdout + check.stderr
-        assert "team.yaml: languages.target: normalize.spoken_form: num2words has no converter for language 'xx'" \
-            in check.stderr, check.stderr
+        assert (
+            "team.yaml: languages.target: normalize.spoken_form: num2words has no converter for language 'xx'"
+            in check.stderr
+        ), check.stderr

@@ -12,8 +12,12 @@ GOOD, BAD = "play hello by adele", "adele by hello play"
 
 
 def record(i, hyps, scale="log2_per_token"):
-    return {"id": i, "src": f"src {i}", "score_scale": scale,
-            "hyps": [{"text": t, "score": s, "tokens": len(t.split()) + 1} for t, s in hyps]}
+    return {
+        "id": i,
+        "src": f"src {i}",
+        "score_scale": scale,
+        "hyps": [{"text": t, "score": s, "tokens": len(t.split()) + 1} for t, s in hyps],
+    }
 
 
 @pytest.fixture
@@ -50,9 +54,11 @@ def test_scale_decides_between_lm_and_nmt(model):
 
 
 def test_rescore_file(tmp_path, tiny_lm):
-    records = [record(0, [(BAD, -0.5), (GOOD, -0.8)]),
-               record(1, [("set an alarm for noon", -0.2), ("alarm noon for an set", -0.9)]),
-               record(2, [("noon set alarm an for", -0.1), ("set an alarm for noon", -0.3), ("hello", -2.0)])]
+    records = [
+        record(0, [(BAD, -0.5), (GOOD, -0.8)]),
+        record(1, [("set an alarm for noon", -0.2), ("alarm noon for an set", -0.9)]),
+        record(2, [("noon set alarm an for", -0.1), ("set an alarm for noon", -0.3), ("hello", -2.0)]),
+    ]
     nbest = write_text(tmp_path / "nbest.jsonl", [json.dumps(r) for r in records] + [""])
     assert read_nbest(nbest) == records
     out = tmp_path / "out" / "rescored.txt"
@@ -66,8 +72,10 @@ def test_rescore_file(tmp_path, tiny_lm):
 
 
 def test_tuning_picks_the_lambda_that_matches_the_references(tmp_path, tiny_lm):
-    dev = [record(0, [(BAD, -0.5), (GOOD, -0.8)]),
-           record(1, [("alarm noon for an set", -0.2), ("set an alarm for noon", -0.9)])]
+    dev = [
+        record(0, [(BAD, -0.5), (GOOD, -0.8)]),
+        record(1, [("alarm noon for an set", -0.2), ("set an alarm for noon", -0.9)]),
+    ]
     dev_nbest = write_text(tmp_path / "dev.jsonl", [json.dumps(r) for r in dev])
     pool = write_text(tmp_path / "pool.jsonl", [json.dumps(dev[0])])
     refs = write_text(tmp_path / "dev.ref", [GOOD, "set an alarm for noon"])
@@ -76,7 +84,10 @@ def test_tuning_picks_the_lambda_that_matches_the_references(tmp_path, tiny_lm):
     assert stats["tuning"]["dev_chrf"]["5.0"] > stats["tuning"]["dev_chrf"]["0.0"]
     assert (tmp_path / "out.txt").read_text() == GOOD + "\n"
     wrong_refs = write_text(tmp_path / "wrong.ref", [BAD, "alarm noon for an set"])
-    assert rescore(pool, f"{tiny_lm}.bin", tmp_path / "o2.txt", "tune", dev_nbest, ChrF(wrong_refs), [0.0, 5.0])["lambda"] == 0.0
+    assert (
+        rescore(pool, f"{tiny_lm}.bin", tmp_path / "o2.txt", "tune", dev_nbest, ChrF(wrong_refs), [0.0, 5.0])["lambda"]
+        == 0.0
+    )
 
 
 def test_tuning_without_references_by_dev_perplexity(tmp_path, tiny_lm):
@@ -86,8 +97,15 @@ def test_tuning_without_references_by_dev_perplexity(tmp_path, tiny_lm):
     dev_nbest = write_text(tmp_path / "dev.jsonl", [json.dumps(r) for r in dev])
     pool = write_text(tmp_path / "pool.jsonl", [json.dumps(dev[0])])
     dev_text = write_text(tmp_path / "dev.tgt", [GOOD, GOOD + " now", "please " + GOOD])
-    stats = rescore(pool, f"{tiny_lm}.bin", tmp_path / "out.txt", "tune", dev_nbest,
-                    DevPerplexity(f"{tiny_lm}.arpa", dev_text), [0.0, 5.0])
+    stats = rescore(
+        pool,
+        f"{tiny_lm}.bin",
+        tmp_path / "out.txt",
+        "tune",
+        dev_nbest,
+        DevPerplexity(f"{tiny_lm}.arpa", dev_text),
+        [0.0, 5.0],
+    )
     tuning = stats["tuning"]
     assert tuning["criterion"] == "dev_ppl" and tuning["better"] == "lower" and tuning["choice"] == "5.0"
     assert tuning["measure"]["5.0"] < tuning["measure"]["0.0"] and "dev_chrf" not in tuning

@@ -14,8 +14,16 @@ EXPECTED = {
     "colloquial": "namaste ghante alarm karo ke liye minat yaad shaam gyaan kripya chota",
 }
 # precomposed nukta letters (क़ ख़ ग़ ज़ ड़ ढ़ फ़ य़) -> their base letters
-NUKTA = {"\u0958": "\u0915", "\u0959": "\u0916", "\u095a": "\u0917", "\u095b": "\u091c",
-         "\u095c": "\u0921", "\u095d": "\u0922", "\u095e": "\u092b", "\u095f": "\u092f"}
+NUKTA = {
+    "\u0958": "\u0915",
+    "\u0959": "\u0916",
+    "\u095a": "\u0917",
+    "\u095b": "\u091c",
+    "\u095c": "\u0921",
+    "\u095d": "\u0922",
+    "\u095e": "\u092b",
+    "\u095f": "\u092f",
+}
 
 
 def test_schemes_are_the_documented_ones():
@@ -27,12 +35,28 @@ def test_hand_checked_words(scheme):
     assert [transliterate(word, scheme) for word in WORDS] == EXPECTED[scheme].split()
 
 
-@pytest.mark.parametrize("word, typed", [
-    ("में", "me"), ("हैं", "hai"), ("नहीं", "nahi"),  # a word-final nasal vowel is typed without the nasal
-    ("का", "ka"), ("न", "na"), ("आज", "aaj"), ("रात", "raat"),  # long a doubled only in a closed monosyllable
-    ("करना", "karna"), ("समझते", "samajhte"), ("लड़का", "ladka"), ("कमल", "kamal"), ("सुबह", "subah"),  # schwas
-    ("गए", "gaye"), ("चाहिए", "chahiye"), ("वाला", "wala"), ("डॉक्टर", "doktar"), ("ऑफ़", "of"),
-])
+@pytest.mark.parametrize(
+    "word, typed",
+    [
+        ("में", "me"),
+        ("हैं", "hai"),
+        ("नहीं", "nahi"),  # a word-final nasal vowel is typed without the nasal
+        ("का", "ka"),
+        ("न", "na"),
+        ("आज", "aaj"),
+        ("रात", "raat"),  # long a doubled only in a closed monosyllable
+        ("करना", "karna"),
+        ("समझते", "samajhte"),
+        ("लड़का", "ladka"),
+        ("कमल", "kamal"),
+        ("सुबह", "subah"),  # schwas
+        ("गए", "gaye"),
+        ("चाहिए", "chahiye"),
+        ("वाला", "wala"),
+        ("डॉक्टर", "doktar"),
+        ("ऑफ़", "of"),
+    ],
+)
 def test_colloquial_is_hindi_as_typed(word, typed):
     assert transliterate(word, "colloquial") == typed
 
@@ -101,4 +125,6 @@ def test_choose_scheme_picks_the_best_match():
     assert result["coverage"]["colloquial"] > max(v for k, v in result["coverage"].items() if k != "colloquial")
     assert choose_scheme(["शाम"], ["zama"])["scheme"] == "hk"  # HK writes श as z
     assert choose_scheme(iter(["शाम"]), iter(["shama"]), schemes=["hk", "optitrans", "itrans"]) == {
-        "scheme": "optitrans", "coverage": {"hk": 0.0, "optitrans": 1.0, "itrans": 1.0}}  # a tie: the first
+        "scheme": "optitrans",
+        "coverage": {"hk": 0.0, "optitrans": 1.0, "itrans": 1.0},
+    }  # a tie: the first

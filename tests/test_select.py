@@ -33,9 +33,12 @@ GENERAL = [s for pair in zip(NEWS[:10], IN) for s in pair] + NEWS[10:]  # 10 ass
 
 @pytest.fixture
 def files(tmp_path):
-    return {"general_src": write_text(tmp_path / "g.src", [f"src {i}" for i in range(len(GENERAL))]),
-            "general_tgt": write_text(tmp_path / "g.tgt", GENERAL),
-            "seed": write_text(tmp_path / "seed.tgt", SEED), "out_dir": tmp_path / "sel"}
+    return {
+        "general_src": write_text(tmp_path / "g.src", [f"src {i}" for i in range(len(GENERAL))]),
+        "general_tgt": write_text(tmp_path / "g.tgt", GENERAL),
+        "seed": write_text(tmp_path / "seed.tgt", SEED),
+        "out_dir": tmp_path / "sel",
+    }
 
 
 def test_top_k_keeps_in_domain_aligned(files):
@@ -96,8 +99,13 @@ def test_real_encoder_ranks_assistant_closer():
     from lmboot.select.embed import load_encoder
 
     enc = load_encoder("sentence-transformers", None, 64)
-    seed = ["set an alarm for seven am", "play some jazz music", "what is the weather tomorrow",
-            "turn off the kitchen lights", "remind me to call mom at noon"]
+    seed = [
+        "set an alarm for seven am",
+        "play some jazz music",
+        "what is the weather tomorrow",
+        "turn off the kitchen lights",
+        "remind me to call mom at noon",
+    ]
     vecs = enc.encode(["wake me up at six thirty please", "the central bank raised interest rates by half a point"])
     assert vecs.shape == (2, 384) and np.allclose(np.linalg.norm(vecs, axis=1), 1, atol=1e-4)
     sims = vecs @ centroid(enc, seed)
@@ -108,10 +116,20 @@ def test_multilingual_encoder_ranks_spanish_assistant_closer():
     from lmboot.select.embed import load_encoder
 
     enc = load_encoder("usem", None, 2)
-    seed = ["pon una alarma a las siete", "pon música de jazz", "qué tiempo hará mañana",
-            "apaga las luces de la cocina", "recuérdame llamar a mamá a mediodía"]
-    vecs = enc.encode(["despiértame a las seis y media", "el banco central subió los tipos de interés medio punto",
-                       "wake me up at six thirty"])
+    seed = [
+        "pon una alarma a las siete",
+        "pon música de jazz",
+        "qué tiempo hará mañana",
+        "apaga las luces de la cocina",
+        "recuérdame llamar a mamá a mediodía",
+    ]
+    vecs = enc.encode(
+        [
+            "despiértame a las seis y media",
+            "el banco central subió los tipos de interés medio punto",
+            "wake me up at six thirty",
+        ]
+    )
     assert vecs.shape == (3, 512) and np.allclose(np.linalg.norm(vecs, axis=1), 1, atol=1e-4)
     sims = vecs @ centroid(enc, seed)
     assert sims[0] > sims[1] + 0.1 and sims[2] > sims[1]  # across languages too
@@ -145,8 +163,12 @@ def test_moore_lewis_ranks_in_domain_above_out_of_domain(tmp_path):
 def test_select_with_moore_lewis_and_combined(tmp_path, method):
     seed = write_text(tmp_path / "seed.txt", assistant_sentences(60, seed=1))
     tgt = assistant_sentences(10, seed=2) + news_sentences(30, seed=3)
-    files = {"general_src": write_text(tmp_path / "g.src", [f"src {i}" for i in range(40)]),
-             "general_tgt": write_text(tmp_path / "g.tgt", tgt), "seed": seed, "out_dir": tmp_path / method}
+    files = {
+        "general_src": write_text(tmp_path / "g.src", [f"src {i}" for i in range(40)]),
+        "general_tgt": write_text(tmp_path / "g.tgt", tgt),
+        "seed": seed,
+        "out_dir": tmp_path / method,
+    }
     stats = select(**files, encoder=HashEncoder(), keep={"top_k": 10}, method=method)
     assert stats["method"] == method and stats["kept"] == 10
     assert (tmp_path / method / "kept.src").read_text().splitlines() == [f"src {i}" for i in range(10)]
@@ -157,8 +179,13 @@ def test_select_cut_reuses_the_ranking(files, tmp_path):
     select(**files, encoder=HashEncoder(), keep={"top_k": 10})
     distances = read_distances(files["out_dir"] / "distances.tsv")
     assert len(distances) == len(GENERAL)
-    stats = select_cut(files["out_dir"] / "distances.tsv", files["general_src"], files["general_tgt"],
-                       {"top_fraction": 0.5}, tmp_path / "cut0")
+    stats = select_cut(
+        files["out_dir"] / "distances.tsv",
+        files["general_src"],
+        files["general_tgt"],
+        {"top_fraction": 0.5},
+        tmp_path / "cut0",
+    )
     kept = read_lines(tmp_path / "cut0/kept.tgt")
     assert stats["kept"] == len(kept) == 20
     assert set(IN) <= set(kept)  # the in-domain lines rank first
@@ -179,8 +206,11 @@ def candidate(tmp_path, k, lines, chrf, ppl):
     d = tmp_path / f"cut{k}"
     write_text(d / "kept.src", [f"s{line}" for line in lines])
     write_text(d / "kept.tgt", lines)
-    (d / "cut.json").write_text(json.dumps({"keep": {"top_k": len(lines)}, "kept": len(lines), "kept_fraction": 0.5,
-                                            "max_kept_distance": 0.1 * k}))
+    (d / "cut.json").write_text(
+        json.dumps(
+            {"keep": {"top_k": len(lines)}, "kept": len(lines), "kept_fraction": 0.5, "max_kept_distance": 0.1 * k}
+        )
+    )
     (d / "scores.json").write_text(json.dumps({"bleu": chrf / 2, "chrf": chrf, "training": {"updates": 10}}))
     (d / "mix.json").write_text(json.dumps({"weights": {}, "dev_perplexity": ppl}))
     return {"dir": str(d), "scores": str(d / "scores.json"), "mix": str(d / "mix.json")}
@@ -189,7 +219,10 @@ def candidate(tmp_path, k, lines, chrf, ppl):
 @pytest.mark.parametrize("by, chosen", [("chrf", 1), ("perplexity", 0)])
 def test_choose_cut_takes_the_best_on_dev(tmp_path, by, chosen):
     lines = [["a b", "c d"], ["e f", "g h", "i j"]]
-    cands = [candidate(tmp_path, 0, lines[0], chrf=30.0, ppl=80.0), candidate(tmp_path, 1, lines[1], chrf=35.0, ppl=90.0)]
+    cands = [
+        candidate(tmp_path, 0, lines[0], chrf=30.0, ppl=80.0),
+        candidate(tmp_path, 1, lines[1], chrf=35.0, ppl=90.0),
+    ]
     distances = write_text(tmp_path / "distances.tsv", ["row\tdistance\tkept"] + [f"{i}\t0.{i}\t1" for i in range(5)])
     result = choose_cut(cands, by, distances, tmp_path / "chosen", tmp_path / "tuning.md")
     assert result["chosen"] == {"top_k": len(lines[chosen])}
@@ -223,21 +256,35 @@ def test_cached_embeddings_give_the_same_selection(files, tmp_path):
     select(**files, encoder=first, keep={"top_k": 10}, cache_dir=tmp_path / "cache", encoder_id="hash")
     distances = (files["out_dir"] / "distances.tsv").read_text()
     assert first.lines == len(SEED) + len(GENERAL) and len(list((tmp_path / "cache").glob("*.npy"))) == 1
-    select(**{**files, "out_dir": tmp_path / "again"}, encoder=second, keep={"top_k": 10},
-           cache_dir=tmp_path / "cache", encoder_id="hash")
+    select(
+        **{**files, "out_dir": tmp_path / "again"},
+        encoder=second,
+        keep={"top_k": 10},
+        cache_dir=tmp_path / "cache",
+        encoder_id="hash",
+    )
     assert second.lines == len(SEED)  # the general side came from the cache
     assert (tmp_path / "again/distances.tsv").read_text() == distances
     other = CountingEncoder()  # another model: its own cache entry
-    select(**{**files, "out_dir": tmp_path / "other"}, encoder=other, keep={"top_k": 10},
-           cache_dir=tmp_path / "cache", encoder_id="another model")
+    select(
+        **{**files, "out_dir": tmp_path / "other"},
+        encoder=other,
+        keep={"top_k": 10},
+        cache_dir=tmp_path / "cache",
+        encoder_id="another model",
+    )
     assert other.lines == len(SEED) + len(GENERAL) and len(list((tmp_path / "cache").glob("*.npy"))) == 2
     assert not list((tmp_path / "cache").glob(".*"))  # no temporary left
 
 
 def test_no_cache_gives_the_same_distances(files, tmp_path):
     select(**files, encoder=HashEncoder(), keep={"top_k": 10})
-    select(**{**files, "out_dir": tmp_path / "cached"}, encoder=HashEncoder(), keep={"top_k": 10},
-           cache_dir=tmp_path / "cache")
+    select(
+        **{**files, "out_dir": tmp_path / "cached"},
+        encoder=HashEncoder(),
+        keep={"top_k": 10},
+        cache_dir=tmp_path / "cache",
+    )
     assert (tmp_path / "cached/distances.tsv").read_text() == (files["out_dir"] / "distances.tsv").read_text()
 
 
@@ -250,9 +297,14 @@ def test_scorers_share_one_interface_and_combined_sums_the_standardized_parts(tm
     general = write_text(tmp_path / "g.tgt", assistant_sentences(10, seed=2) + news_sentences(30, seed=3))
     parts = [CentroidScorer(HashEncoder(), seed), MooreLewisScorer(seed)]
     combined = build_scorer("combined", seed, HashEncoder())
-    assert np.allclose(combined.scores(general), standardize(parts[0].scores(general)) + standardize(parts[1].scores(general)))
+    assert np.allclose(
+        combined.scores(general), standardize(parts[0].scores(general)) + standardize(parts[1].scores(general))
+    )
     assert len(parts[0].seed_scores) == 60 and parts[1].seed_scores is None and combined.seed_scores is None
-    assert [build_scorer(m, seed, HashEncoder()).name for m in ("centroid", "moore-lewis")] == ["centroid", "moore-lewis"]
+    assert [build_scorer(m, seed, HashEncoder()).name for m in ("centroid", "moore-lewis")] == [
+        "centroid",
+        "moore-lewis",
+    ]
     with pytest.raises(InputError, match="select.method: unknown selection method 'bm25'"):
         build_scorer("bm25", seed, HashEncoder())
 
@@ -288,8 +340,13 @@ def test_chunked_scores_gathered_select_what_one_job_selects(files, tmp_path, me
     chunks = [tmp_path / f"scores/{k}-of-3.npz" for k in (3, 1, 2)]  # any order
     ranges = [score_chunk(files["general_tgt"], scorer, int(p.name[0]), 3, p)["lines"] for p in chunks]
     assert sorted(ranges) == [[0, 13], [13, 26], [26, 40]]
-    stats = select(**{**files, "out_dir": tmp_path / "gathered"}, encoder=None, keep={"top_k": 10}, method=method,
-                   chunk_scores=chunks)
+    stats = select(
+        **{**files, "out_dir": tmp_path / "gathered"},
+        encoder=None,
+        keep={"top_k": 10},
+        method=method,
+        chunk_scores=chunks,
+    )
     assert (tmp_path / "gathered/distances.tsv").read_text() == (files["out_dir"] / "distances.tsv").read_text()
     assert read_lines(tmp_path / "gathered/kept.src") == read_lines(files["out_dir"] / "kept.src")
     assert stats["chunks"] == 3 and stats["kept"] == 10
@@ -297,17 +354,37 @@ def test_chunked_scores_gathered_select_what_one_job_selects(files, tmp_path, me
         assert encoder.lines == len(SEED) + len(GENERAL) and len(list((tmp_path / "cache").glob("*.npy"))) == 3
         assert stats["seed_median_distance"] is not None or method == "combined"
     with pytest.raises(InputError, match=r"2-of-3\.npz: scores lines 13-26 of 40, but .* \(next: line 0\)"):
-        select(**{**files, "out_dir": tmp_path / "gap"}, encoder=None, keep={"top_k": 10}, method=method,
-               chunk_scores=chunks[2:])
+        select(
+            **{**files, "out_dir": tmp_path / "gap"},
+            encoder=None,
+            keep={"top_k": 10},
+            method=method,
+            chunk_scores=chunks[2:],
+        )
     with pytest.raises(InputError, match=r"the chunks score 26 of the 40 lines"):
-        select(**{**files, "out_dir": tmp_path / "short"}, encoder=None, keep={"top_k": 10}, method=method,
-               chunk_scores=chunks[1:])
+        select(
+            **{**files, "out_dir": tmp_path / "short"},
+            encoder=None,
+            keep={"top_k": 10},
+            method=method,
+            chunk_scores=chunks[1:],
+        )
     assert not (tmp_path / "gap").exists() and not (tmp_path / "short").exists()
     other = "centroid" if method != "centroid" else "moore-lewis"
     with pytest.raises(InputError, match=rf"3-of-3\.npz: scored by select.method {method}, not {other}"):
-        select(**{**files, "out_dir": tmp_path / "other"}, encoder=None, keep={"top_k": 10}, method=other,
-               chunk_scores=chunks)
+        select(
+            **{**files, "out_dir": tmp_path / "other"},
+            encoder=None,
+            keep={"top_k": 10},
+            method=other,
+            chunk_scores=chunks,
+        )
     (tmp_path / "broken.npz").write_bytes(b"not a zip")
     with pytest.raises(InputError, match=r"broken\.npz: not a select-score file"):
-        select(**{**files, "out_dir": tmp_path / "broken"}, encoder=None, keep={"top_k": 10}, method=method,
-               chunk_scores=[tmp_path / "broken.npz"])
+        select(
+            **{**files, "out_dir": tmp_path / "broken"},
+            encoder=None,
+            keep={"top_k": 10},
+            method=method,
+            chunk_scores=[tmp_path / "broken.npz"],
+        )

@@ -19,8 +19,9 @@ def slurm_cluster(tmp_path_factory):
     if os.geteuid() != 0 and not shutil.which("sudo"):
         pytest.skip("starting slurmd needs root (or sudo) on this machine")
     state = tmp_path_factory.mktemp("slurm")
-    start = subprocess.run([str(ROOT / "scripts/slurm_localhost.sh"), "start", str(state)],
-                           capture_output=True, text=True, timeout=600)
+    start = subprocess.run(
+        [str(ROOT / "scripts/slurm_localhost.sh"), "start", str(state)], capture_output=True, text=True, timeout=600
+    )
     if start.returncode != 0:
         pytest.skip(f"could not start a local Slurm cluster: {start.stderr.strip()[-500:]}")
     conf = re.search(r"export SLURM_CONF=(\S+)", start.stdout).group(1)
@@ -29,14 +30,33 @@ def slurm_cluster(tmp_path_factory):
 
 
 def test_workflow_runs_through_slurm(tmp_path, slurm_cluster):
-    env = dict(os.environ, SLURM_CONF=slurm_cluster["SLURM_CONF"],
-               PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    env = dict(
+        os.environ,
+        SLURM_CONF=slurm_cluster["SLURM_CONF"],
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    )
     lean = tmp_path / "lean.yaml"  # the stages that test_workflow covers in full are left out here
     lean.write_text("select: {tune: null, finetune_general: null, chunks: 2}\nasr: {enabled: false}\n")
-    run = subprocess.run([sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"),
-                          "--directory", str(tmp_path), "--configfile", str(TINY), str(lean),
-                          "--workflow-profile", str(ROOT / "workflow/profiles/slurm-localhost")],
-                         env=env, capture_output=True, text=True, timeout=1800)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "--snakefile",
+            str(ROOT / "Snakefile"),
+            "--directory",
+            str(tmp_path),
+            "--configfile",
+            str(TINY),
+            str(lean),
+            "--workflow-profile",
+            str(ROOT / "workflow/profiles/slurm-localhost"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
     assert (tmp_path / "results/tiny/metrics.json").is_file()
     # each rule ran as a Slurm job: the plugin names jobs by run id and keeps a log per rule and job id

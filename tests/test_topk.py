@@ -11,8 +11,12 @@ GOOD, BAD = "play hello by adele", "adele by hello play"
 
 
 def record(i, hyps):
-    return {"id": i, "src": f"src {i}", "score_scale": "ln_per_token",
-            "hyps": [{"text": t, "score": s, "tokens": len(t.split()) + 1} for t, s in hyps]}
+    return {
+        "id": i,
+        "src": f"src {i}",
+        "score_scale": "ln_per_token",
+        "hyps": [{"text": t, "score": s, "tokens": len(t.split()) + 1} for t, s in hyps],
+    }
 
 
 def test_ranked_hypotheses_rank_as_rescoring_does_and_drop_repeats(tiny_lm):
@@ -43,8 +47,8 @@ def write_case(tmp_path, second):
 
 def test_k_is_chosen_on_dev_and_the_filters_apply_to_every_hypothesis(tmp_path, tiny_lm):
     """Second hypotheses that are news sentences help a dev set with news in it: k = 2 wins there; with
-    dev text like the first hypotheses (and no word they lack), they do not, and k = 1 is kept. The looping third hypotheses are
-    dropped by the repetition filter whatever k is."""
+    dev text like the first hypotheses (and no word they lack), they do not, and k = 1 is kept. The looping third
+    hypotheses are dropped by the repetition filter whatever k is."""
     news = news_sentences(40, seed=8)
     nbest, src, rescore, filt = write_case(tmp_path, lambda i, s: news[i])
     specs = [{"type": "lm_score", "percentile": "tune"}, {"type": "repetition", "max_repeats": 2}]

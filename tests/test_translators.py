@@ -60,15 +60,22 @@ def test_command_empty_outputs_are_reported(tmp_path, source):
     assert records(out)[1]["hyps"][0]["text"] == ""
 
 
-@pytest.mark.parametrize("cmd, batch, message", [
-    ("sed '3d'", 1000, r"translators\.mycmd: input line 3 \('qué tiempo hace'\): the batch's output"),
-    ("sed 'N;s/\\n/ /'", 1000, r"translators\.mycmd: input line 1 \('pon una alarma'\): the batch's output"),
-    ("cat >/dev/null", 1000, r"translators\.mycmd: input line 1 .*printed 0 lines for it, not one"),
-    ("grep -v volumen", 2, r"translators\.mycmd: input line 5 \('sube el volumen'\): .*exited with status 1"),
-    ("cat; exit 3", 1000, r"translators\.mycmd: input line 1 .*exited with status 3"),
-    ("no-such-translator-here", 1000, r"translators\.mycmd\.command: 'no-such-translator-here' is not found on PATH"),
-    ("sh -c 'exit 127'", 1000, r"translators\.mycmd: `sh -c 'exit 127'`: command not found"),
-])
+@pytest.mark.parametrize(
+    "cmd, batch, message",
+    [
+        ("sed '3d'", 1000, r"translators\.mycmd: input line 3 \('qué tiempo hace'\): the batch's output"),
+        ("sed 'N;s/\\n/ /'", 1000, r"translators\.mycmd: input line 1 \('pon una alarma'\): the batch's output"),
+        ("cat >/dev/null", 1000, r"translators\.mycmd: input line 1 .*printed 0 lines for it, not one"),
+        ("grep -v volumen", 2, r"translators\.mycmd: input line 5 \('sube el volumen'\): .*exited with status 1"),
+        ("cat; exit 3", 1000, r"translators\.mycmd: input line 1 .*exited with status 3"),
+        (
+            "no-such-translator-here",
+            1000,
+            r"translators\.mycmd\.command: 'no-such-translator-here' is not found on PATH",
+        ),
+        ("sh -c 'exit 127'", 1000, r"translators\.mycmd: `sh -c 'exit 127'`: command not found"),
+    ],
+)
 def test_bad_command_output_is_one_line_naming_the_first_bad_line(tmp_path, source, cmd, batch, message):
     out = tmp_path / "pool.nbest.jsonl"
     with pytest.raises(InputError, match=message) as e:
@@ -80,14 +87,30 @@ def test_bad_command_output_is_one_line_naming_the_first_bad_line(tmp_path, sour
 def test_command_error_through_the_cli_is_one_line(tmp_path, source, capsys):
     out = tmp_path / "out.jsonl"
     spec = json.dumps(command("sed '2d'"))
-    assert main(["translate-with", "--translator", spec, "--languages", json.dumps(LANGS), "--input", str(source),
-                 "--out", str(out)]) != 0
+    assert (
+        main(
+            [
+                "translate-with",
+                "--translator",
+                spec,
+                "--languages",
+                json.dumps(LANGS),
+                "--input",
+                str(source),
+                "--out",
+                str(out),
+            ]
+        )
+        != 0
+    )
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "translators.mycmd: input line 2" in err
     assert not out.exists()
 
 
-@pytest.mark.skipif(not shutil.which("apertium"), reason="apertium is not installed (make setup installs apertium-eng-spa)")
+@pytest.mark.skipif(
+    not shutil.which("apertium"), reason="apertium is not installed (make setup installs apertium-eng-spa)"
+)
 def test_apertium_one_utterance_per_line(tmp_path):
     src = write_text(tmp_path / "pool.src", ["pon una alarma para las siete", "qué hora es", "enciende las luces"])
     out = tmp_path / "pool.nbest.jsonl"
@@ -100,8 +123,17 @@ def test_apertium_one_utterance_per_line(tmp_path):
 def nbest_file(path, lists, scale):
     with open(path, "w", encoding="utf-8") as f:
         for i, hyps in enumerate(lists):
-            f.write(json.dumps({"id": i, "src": f"s{i}", "score_scale": scale,
-                                "hyps": [{"text": t, "score": s, "tokens": 3} for t, s in hyps]}) + "\n")
+            f.write(
+                json.dumps(
+                    {
+                        "id": i,
+                        "src": f"s{i}",
+                        "score_scale": scale,
+                        "hyps": [{"text": t, "score": s, "tokens": 3} for t, s in hyps],
+                    }
+                )
+                + "\n"
+            )
     return path
 
 
@@ -128,23 +160,38 @@ def test_union_refuses_lists_of_other_lengths(tmp_path):
     assert not (tmp_path / "u.jsonl").exists()
 
 
-BASE = {"run": "t", "languages": LANGS, "general": {"format": "tsv", "path": "g.tsv", "source_column": "s",
-                                                    "target_column": "t"},
-        "split": {"seed_size": 10}, "in_domain": {"format": "tsv", "path": "d.tsv", "source_column": "s",
-                                                  "target_column": "t"}}
+BASE = {
+    "run": "t",
+    "languages": LANGS,
+    "general": {"format": "tsv", "path": "g.tsv", "source_column": "s", "target_column": "t"},
+    "split": {"seed_size": 10},
+    "in_domain": {"format": "tsv", "path": "d.tsv", "source_column": "s", "target_column": "t"},
+}
 
 
 def test_config_translators_and_components():
-    config = validate({**BASE, "translators": [{"name": "apertium", "family": "command", "command": "apertium"}],
-                       "lm": {"components": ["nbest", "apertium", "union", "general"]}})
+    config = validate(
+        {
+            **BASE,
+            "translators": [{"name": "apertium", "family": "command", "command": "apertium"}],
+            "lm": {"components": ["nbest", "apertium", "union", "general"]},
+        }
+    )
     assert config["translators"][0]["batch_lines"] == 1000 and config["translators"][0]["label"] is None
     with pytest.raises(InputError, match=r"lm\.components\.1: 'apertium' is no LM component"):
         validate({**BASE, "lm": {"components": ["nbest", "apertium"]}})
     with pytest.raises(InputError, match=r"translators\.0\.name: 'general' is a built-in"):
         validate({**BASE, "translators": [{"name": "general", "family": "command", "command": "x"}]})
     with pytest.raises(InputError, match=r"translators\.1\.name: 'a' is given twice"):
-        validate({**BASE, "translators": [{"name": "a", "family": "command", "command": "x"},
-                                          {"name": "a", "family": "command", "command": "y"}]})
+        validate(
+            {
+                **BASE,
+                "translators": [
+                    {"name": "a", "family": "command", "command": "x"},
+                    {"name": "a", "family": "command", "command": "y"},
+                ],
+            }
+        )
     with pytest.raises(InputError, match="translators.0"):
         validate({**BASE, "translators": [{"name": "m", "family": "nllb"}]})  # a model family needs its path
     with pytest.raises(InputError, match="translators.0"):
@@ -153,8 +200,22 @@ def test_config_translators_and_components():
 
 def test_translate_with_cli_writes_records(tmp_path, source):
     out = tmp_path / "out.jsonl"
-    run = subprocess.run(["lmboot", "translate-with", "--translator", json.dumps(command("rev")), "--languages",
-                          json.dumps(LANGS), "--input", str(source), "--out", str(out)], capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            "lmboot",
+            "translate-with",
+            "--translator",
+            json.dumps(command("rev")),
+            "--languages",
+            json.dumps(LANGS),
+            "--input",
+            str(source),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
     assert [r["hyps"][0]["text"] for r in records(out)] == [s[::-1] for s in SOURCES]
 
@@ -168,16 +229,30 @@ def test_translators_are_checked_before_the_workflow_runs(tmp_path):
     model.mkdir()
     (model / "model.bin").write_bytes(b"")
     (model / "source.spm").write_bytes(b"")
-    cases = [({"name": "opus", "family": "marian", "path": str(model)}, LANGS,
-              r"translators\.opus\.path: .*target\.spm: file not found"),
-             ({"name": "nllb", "family": "nllb", "path": str(model)}, LANGS,
-              r"translators\.nllb\.path: .*sentencepiece\.bpe\.model: file not found"),
-             ({"name": "opus", "family": "marian", "path": str(model)}, {"source": "es", "target": "xx"}, None),
-             ({"name": "cmd", "family": "command", "command": "no-such-mt-client --to en"}, LANGS,
-              r"translators\.cmd\.command: 'no-such-mt-client' is not found on PATH")]
+    cases = [
+        (
+            {"name": "opus", "family": "marian", "path": str(model)},
+            LANGS,
+            r"translators\.opus\.path: .*target\.spm: file not found",
+        ),
+        (
+            {"name": "nllb", "family": "nllb", "path": str(model)},
+            LANGS,
+            r"translators\.nllb\.path: .*sentencepiece\.bpe\.model: file not found",
+        ),
+        ({"name": "opus", "family": "marian", "path": str(model)}, {"source": "es", "target": "xx"}, None),
+        (
+            {"name": "cmd", "family": "command", "command": "no-such-mt-client --to en"},
+            LANGS,
+            r"translators\.cmd\.command: 'no-such-mt-client' is not found on PATH",
+        ),
+    ]
     (model / "target.spm").write_bytes(b"")  # the marian files are there for the language case
-    cases[0] = ({"name": "opus", "family": "marian", "path": str(tmp_path / "missing")}, LANGS,
-                r"translators\.opus\.path: .*missing: directory not found")
+    cases[0] = (
+        {"name": "opus", "family": "marian", "path": str(tmp_path / "missing")},
+        LANGS,
+        r"translators\.opus\.path: .*missing: directory not found",
+    )
     for spec, languages, message in cases:
         with pytest.raises(InputError, match=message or r"translators\.opus: no marian code for language 'xx'") as e:
             check_files({"translators": [spec], "languages": languages})

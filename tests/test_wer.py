@@ -8,15 +8,21 @@ import pytest
 from lmboot.asr.wer import bootstrap_ci, corpus_errors, errors, normalize_text, paired_bootstrap, wer, wer_table
 
 
-@pytest.mark.parametrize("raw, spoken", [
-    ("Wake me up at 7:30 a.m.", "wake me up at seven thirty am"),
-    ("It's 7:05 PM", "it's seven oh five pm"),
-    ("Set an alarm for 6:00", "set an alarm for six"),
-    ("the 3rd of May and the 21st", "the third of may and the twenty first"),
-    ("$1,250 and 50% off", "one thousand two hundred and fifty dollars and fifty percent off"),
-    ("Rock & roll in 1990, 2005 and 2.5 hours", "rock and roll in nineteen ninety two thousand and five and two point five hours"),
-    ("I have 101 dogs.", "i have one hundred and one dogs"),
-])
+@pytest.mark.parametrize(
+    "raw, spoken",
+    [
+        ("Wake me up at 7:30 a.m.", "wake me up at seven thirty am"),
+        ("It's 7:05 PM", "it's seven oh five pm"),
+        ("Set an alarm for 6:00", "set an alarm for six"),
+        ("the 3rd of May and the 21st", "the third of may and the twenty first"),
+        ("$1,250 and 50% off", "one thousand two hundred and fifty dollars and fifty percent off"),
+        (
+            "Rock & roll in 1990, 2005 and 2.5 hours",
+            "rock and roll in nineteen ninety two thousand and five and two point five hours",
+        ),
+        ("I have 101 dogs.", "i have one hundred and one dogs"),
+    ],
+)
 def test_normalization_speaks_numbers_and_symbols(raw, spoken):
     assert normalize_text(raw) == spoken
 
@@ -64,8 +70,10 @@ def test_wer_table_compares_rows_with_the_first(tmp_path):
         path.write_text(json.dumps({"counts": counts, "test_wer_1best": 0.3, "test_wer_oracle": 0.1}))
         return str(path)
 
-    rows = [{"label": "seed-only", "sphinx": result("s0", [[2, 4]] * 20), "whisper": result("w0", [[1, 4]] * 20)},
-            {"label": "mixed", "sphinx": result("s1", [[1, 4]] * 20), "whisper": result("w1", [[1, 4]] * 20)}]
+    rows = [
+        {"label": "seed-only", "sphinx": result("s0", [[2, 4]] * 20), "whisper": result("w0", [[1, 4]] * 20)},
+        {"label": "mixed", "sphinx": result("s1", [[1, 4]] * 20), "whisper": result("w1", [[1, 4]] * 20)},
+    ]
     wer_table(rows, str(tmp_path / "wer.json"), samples=200)
     table = json.loads((tmp_path / "wer.json").read_text())["rows"]
     assert table[1]["sphinx"]["wer"] == 0.25 and table[1]["sphinx"]["vs_first"]["delta"] == -0.25
@@ -76,15 +84,18 @@ def test_wer_table_compares_rows_with_the_first(tmp_path):
 def test_every_row_is_paired_with_the_best_baseline(tmp_path):
     """Rows marked as baselines: each row also gets the paired test against the baseline with the lowest WER
     (per recognizer), named in the table's note."""
+
     def result(name, counts):
         path = tmp_path / f"{name}.json"
         path.write_text(json.dumps({"counts": counts, "test_wer_1best": 0.3, "test_wer_oracle": 0.1}))
         return str(path)
 
-    rows = [{"label": "seed-only", "sphinx": result("s0", [[3, 4]] * 20)},
-            {"label": "weak baseline", "sphinx": result("s1", [[2, 4]] * 20), "kind": "baseline"},
-            {"label": "strong baseline", "sphinx": result("s2", [[1, 4]] * 10 + [[2, 4]] * 10), "kind": "baseline"},
-            {"label": "configured", "sphinx": result("s3", [[1, 4]] * 20)}]
+    rows = [
+        {"label": "seed-only", "sphinx": result("s0", [[3, 4]] * 20)},
+        {"label": "weak baseline", "sphinx": result("s1", [[2, 4]] * 20), "kind": "baseline"},
+        {"label": "strong baseline", "sphinx": result("s2", [[1, 4]] * 10 + [[2, 4]] * 10), "kind": "baseline"},
+        {"label": "configured", "sphinx": result("s3", [[1, 4]] * 20)},
+    ]
     wer_table(rows, str(tmp_path / "wer.json"), samples=200)
     table = json.loads((tmp_path / "wer.json").read_text())["rows"]
     assert {row["sphinx"]["vs_best_baseline"]["label"] for row in table} == {"strong baseline"}
@@ -102,8 +113,10 @@ def test_the_table_states_whether_the_recognizers_rank_the_rows_alike(tmp_path):
         return str(path)
 
     sphinx, ctc = [3, 2, 1, 0], [2, 3, 1, 0]  # one swap among four rows: Spearman's rho 0.8
-    rows = [{"label": f"row {i}", "sphinx": result(f"s{i}", s), "ctc": result(f"c{i}", c)}
-            for i, (s, c) in enumerate(zip(sphinx, ctc))]
+    rows = [
+        {"label": f"row {i}", "sphinx": result(f"s{i}", s), "ctc": result(f"c{i}", c)}
+        for i, (s, c) in enumerate(zip(sphinx, ctc))
+    ]
     wer_table(rows, str(tmp_path / "wer.json"), samples=100)
     md = (tmp_path / "wer.md").read_text()
     assert "Spearman's rho over 4 rows): PocketSphinx / CTC beam search 0.80." in md

@@ -16,17 +16,51 @@ from lmboot.data.corpus import normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "config" / "tiny.yaml"
-STAGES = {"demo_data", "prepare", "select_score", "select", "spm", "train", "pseudo_pairs", "translate", "rescore", "lm_filter",
-          "lm", "lm_component", "topk", "mix", "evaluate", "entities", "restore_entities", "synthesize", "whisper_nbest", "pronunciations",
-          "sphinx_wer", "whisper_wer", "wer", "select_cut", "choose_cut",
-          "spm_from_general"}
+STAGES = {
+    "demo_data",
+    "prepare",
+    "select_score",
+    "select",
+    "spm",
+    "train",
+    "pseudo_pairs",
+    "translate",
+    "rescore",
+    "lm_filter",
+    "lm",
+    "lm_component",
+    "topk",
+    "mix",
+    "evaluate",
+    "entities",
+    "restore_entities",
+    "synthesize",
+    "whisper_nbest",
+    "pronunciations",
+    "sphinx_wer",
+    "whisper_wer",
+    "wer",
+    "select_cut",
+    "choose_cut",
+    "spm_from_general",
+}
 
 
 def snakemake_cmd(workdir: Path, *args: str) -> tuple[list[str], dict]:
     """The command line (tiny config first) and environment (the venv's tools on PATH) of a workflow run."""
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    return [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), "--directory", str(workdir),
-            "--configfile", str(TINY), *args], env
+    return [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--snakefile",
+        str(ROOT / "Snakefile"),
+        "--directory",
+        str(workdir),
+        "--configfile",
+        str(TINY),
+        *args,
+    ], env
 
 
 def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
@@ -45,11 +79,23 @@ def test_rules_find_the_cli_without_the_venv_on_path(tmp_path):
     """The venv's snakemake, run with a PATH that lacks the venv (not activated): the DAG is built and a real
     rule (demo_data, which calls `lmboot demo-data`) runs."""
     venv_bin = Path(sys.executable).parent
-    path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep)
-                           if p and Path(p).resolve() != venv_bin.resolve() and not (Path(p) / "lmboot").exists())
+    path = os.pathsep.join(
+        p
+        for p in os.environ["PATH"].split(os.pathsep)
+        if p and Path(p).resolve() != venv_bin.resolve() and not (Path(p) / "lmboot").exists()
+    )
     env = dict(os.environ, PATH=path)
-    base = [str(venv_bin / "snakemake"), "--snakefile", str(ROOT / "Snakefile"), "--directory", str(tmp_path),
-            "--configfile", str(TINY), "--cores", "1"]
+    base = [
+        str(venv_bin / "snakemake"),
+        "--snakefile",
+        str(ROOT / "Snakefile"),
+        "--directory",
+        str(tmp_path),
+        "--configfile",
+        str(TINY),
+        "--cores",
+        "1",
+    ]
     dry = subprocess.run(base + ["-n"], env=env, capture_output=True, text=True)
     assert dry.returncode == 0, dry.stderr[-3000:]
     real = subprocess.run(base + ["resources/tiny/general.tsv"], env=env, capture_output=True, text=True)
@@ -92,9 +138,13 @@ def test_a_pretrained_general_translator_is_installed_not_trained(tmp_path):
     run = snakemake(tmp_path, str(overlay), "-n", "--cores", "1", "all", "ablation")
     assert run.returncode == 0, run.stderr[-3000:]
     jobs = re.split(r"\n(?=(?:local)?rule \w+:)", run.stdout)
-    made_by = {path: job.split(":")[0].split()[-1] for job in jobs
-               for line in job.splitlines() if line.strip().startswith("output:")
-               for path in line.split(":", 1)[1].replace(",", " ").split()}
+    made_by = {
+        path: job.split(":")[0].split()[-1]
+        for job in jobs
+        for line in job.splitlines()
+        if line.strip().startswith("output:")
+        for path in line.split(":", 1)[1].replace(",", " ").split()
+    }
     assert made_by["models/tiny/general/round0/checkpoint_best.pt"] == "pretrained"
     assert made_by["models/tiny/selected/round0/checkpoint_best.pt"] == "train"
     assert made_by["models/tiny/selected/spm/spm.model"] == "spm_from_general"
@@ -127,8 +177,16 @@ def test_workflow_end_to_end(tmp_path):
     run = snakemake(tmp_path, "--cores", "2", "all", "ablation")
     assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
     metrics = json.loads((tmp_path / "results/tiny/metrics.json").read_text())
-    assert set(metrics["lms"]) == {"seed", "translated", "mix-translated", "mix-general", "mix-selected", "configured",
-                                   "oracle", "mix-oracle"}
+    assert set(metrics["lms"]) == {
+        "seed",
+        "translated",
+        "mix-translated",
+        "mix-general",
+        "mix-selected",
+        "configured",
+        "oracle",
+        "mix-oracle",
+    }
     for name, row in metrics["lms"].items():
         assert math.isfinite(row["ppl"]) and row["ppl"] > 1, name
         assert 0 <= row["oov_rate"] < 1, name
@@ -146,14 +204,21 @@ def test_workflow_end_to_end(tmp_path):
     assert len(table) == 2 + len(metrics["lms"]) and table[0].endswith("| PPL, common vocabulary |")
     assert assistant_share(tmp_path, kept=True) > 2 * assistant_share(tmp_path, kept=False)
     ablation = json.loads((tmp_path / "results/tiny/ablation.json").read_text())["rows"]
-    assert [r["label"] for r in ablation] == ["seed-only", "seed + general text (baseline)",
-                                               "seed + selected text (baseline)", "+ raw translation",
-                                               "+ embedding selection", "+ self-training", "+ n-best rescoring",
-                                               "+ LM filtering", "+ entity protection",
-                                               "+ top-k translations (k on dev)",
-                                               "configured: seed + top-k translations + general text",
-                                               "oracle (real pool text)",
-                                               "ideal: seed + real pool text + general text"]
+    assert [r["label"] for r in ablation] == [
+        "seed-only",
+        "seed + general text (baseline)",
+        "seed + selected text (baseline)",
+        "+ raw translation",
+        "+ embedding selection",
+        "+ self-training",
+        "+ n-best rescoring",
+        "+ LM filtering",
+        "+ entity protection",
+        "+ top-k translations (k on dev)",
+        "configured: seed + top-k translations + general text",
+        "oracle (real pool text)",
+        "ideal: seed + real pool text + general text",
+    ]
     assert [r["kind"] for r in ablation[:4]] == ["seed", "baseline", "baseline", "method"]
     assert [r["kind"] for r in ablation[-3:]] == ["configured", "oracle", "ideal"]
     assert ablation[-3]["ppl"] == pytest.approx(metrics["lms"]["configured"]["ppl"])
@@ -227,8 +292,11 @@ def same_nbest(a: list[dict], b: list[dict]) -> bool:
     """Same sources, same hypotheses in the same order, scores equal up to float rounding of batched
     matrix products (about 1e-7: a batch's size changes the order of summation)."""
     return len(a) == len(b) and all(
-        (x["id"], x["src"]) == (y["id"], y["src"]) and [h["text"] for h in x["hyps"]] == [h["text"] for h in y["hyps"]]
-        and all(abs(h["score"] - g["score"]) < 1e-5 for h, g in zip(x["hyps"], y["hyps"])) for x, y in zip(a, b))
+        (x["id"], x["src"]) == (y["id"], y["src"])
+        and [h["text"] for h in x["hyps"]] == [h["text"] for h in y["hyps"]]
+        and all(abs(h["score"] - g["score"]) < 1e-5 for h, g in zip(x["hyps"], y["hyps"]))
+        for x, y in zip(a, b)
+    )
 
 
 def check_select_tuning(workdir: Path) -> None:
@@ -241,8 +309,12 @@ def check_select_tuning(workdir: Path) -> None:
     assert tuning["chosen"] == best["keep"] and best["kept"] > 0
     assert tuning["candidates"][0]["kept"] < tuning["candidates"][1]["kept"]  # 40 % and 80 % of the ranking
     chosen = (workdir / "data/tiny/select/chosen/kept.tgt").read_text()
-    assert chosen == (Path(best["dir"]) if Path(best["dir"]).is_absolute() else workdir / best["dir"]).joinpath(
-        "kept.tgt").read_text()
+    assert (
+        chosen
+        == (Path(best["dir"]) if Path(best["dir"]).is_absolute() else workdir / best["dir"])
+        .joinpath("kept.tgt")
+        .read_text()
+    )
     assert all(c["updates"] <= 100 for c in tuning["candidates"])  # select.tune.max_updates
     assert (workdir / "results/tiny/select_tuning.md").read_text().count("(chosen)") == 1
     general = json.loads((workdir / "models/tiny/general/round0/dev_scores.json").read_text())
@@ -262,7 +334,9 @@ def check_entity_protection(workdir: Path, pool: list[str]) -> None:
     protected = (workdir / "data/tiny/entities/pool.src").read_text().splitlines()
     for text, source, mapping in zip(protected, pool, maps):
         assert " ".join(mapping.get(w, w) for w in text.split()) == source
-    restored = [json.loads(line) for line in (workdir / "data/tiny/selected/translate/r1.pool-entities.nbest.jsonl").open()]
+    restored = [
+        json.loads(line) for line in (workdir / "data/tiny/selected/translate/r1.pool-entities.nbest.jsonl").open()
+    ]
     counts = json.loads((workdir / "data/tiny/selected/translate/r1.pool-entities.nbest.json").read_text())
     assert counts["restored"] + counts["fell_back"] == counts["with_entities"] == stats["pool"]["with_entities"]
     plain = [json.loads(line) for line in (workdir / "data/tiny/selected/translate/r1.pool.nbest.jsonl").open()]
@@ -283,8 +357,16 @@ def check_wer(workdir: Path, ablation: list[dict]) -> None:
     assert all(row["sphinx"]["vs_best_baseline"]["label"] == best["label"] for row in ablation)
     assert best["sphinx"]["vs_best_baseline"]["delta"] == 0
     table = (workdir / "results/tiny/wer.md").read_text()
-    assert all(label in table for label in ("seed-only", "seed + general text (baseline)", "seed + translated",
-                                            "configured: seed + top-k translations + general text", "seed + oracle"))
+    assert all(
+        label in table
+        for label in (
+            "seed-only",
+            "seed + general text (baseline)",
+            "seed + translated",
+            "configured: seed + top-k translations + general text",
+            "seed + oracle",
+        )
+    )
     assert "vs best baseline" in table
     manifest = (workdir / "data/tiny/asr/test/manifest.tsv").read_text().splitlines()
     assert len(manifest) == 10 and {line.split("\t")[1] for line in manifest} == {"flite:slt", "espeak-ng:en-us"}
@@ -296,8 +378,18 @@ def check_chunked_translation(workdir: Path) -> None:
     unchunked = read_nbest(workdir / POOL_NBEST)
     (workdir / POOL_NBEST).unlink()
     (workdir / "chunks.yaml").write_text(CHUNKS)
-    run = snakemake(workdir, "--cores", "2", "--rerun-triggers", "mtime", "--configfile", str(TINY),
-                    str(workdir / "chunks.yaml"), "--", POOL_NBEST)
+    run = snakemake(
+        workdir,
+        "--cores",
+        "2",
+        "--rerun-triggers",
+        "mtime",
+        "--configfile",
+        str(TINY),
+        str(workdir / "chunks.yaml"),
+        "--",
+        POOL_NBEST,
+    )
     assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
     assert len(list((workdir / "data/tiny/selected/translate").glob("r1.pool.*-of-3.nbest.jsonl"))) == 3
     assert same_nbest(read_nbest(workdir / POOL_NBEST), unchunked)
@@ -308,11 +400,15 @@ def check_resume_after_kill(workdir: Path) -> None:
     --rerun-incomplete translates only the two unfinished chunks and gives the same result."""
     complete = read_nbest(workdir / POOL_NBEST)
     translate_dir, logs = workdir / "data/tiny/selected/translate", workdir / "logs/tiny"
-    for path in [workdir / POOL_NBEST, *translate_dir.glob("r1.pool.*-of-3.nbest.jsonl"),
-                 *logs.glob("translate.selected.r1.pool.*-of-3.log")]:
+    for path in [
+        workdir / POOL_NBEST,
+        *translate_dir.glob("r1.pool.*-of-3.nbest.jsonl"),
+        *logs.glob("translate.selected.r1.pool.*-of-3.log"),
+    ]:
         path.unlink()
-    cmd, env = snakemake_cmd(workdir, str(workdir / "chunks.yaml"), "--cores", "1", "--rerun-triggers", "mtime",
-                             "--", POOL_NBEST)
+    cmd, env = snakemake_cmd(
+        workdir, str(workdir / "chunks.yaml"), "--cores", "1", "--rerun-triggers", "mtime", "--", POOL_NBEST
+    )
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:  # one job at a time: a second chunk's log appears once the first chunk is done and recorded
         deadline = time.monotonic() + 300
@@ -326,8 +422,19 @@ def check_resume_after_kill(workdir: Path) -> None:
     assert len(done) == 1 and not (workdir / POOL_NBEST).exists(), done
     first = done[0].stat().st_mtime_ns
     assert snakemake(workdir, "--unlock", "--cores", "1").returncode == 0
-    run = snakemake(workdir, "--cores", "2", "--rerun-incomplete", "--rerun-triggers", "mtime", "--configfile",
-                    str(TINY), str(workdir / "chunks.yaml"), "--", POOL_NBEST)
+    run = snakemake(
+        workdir,
+        "--cores",
+        "2",
+        "--rerun-incomplete",
+        "--rerun-triggers",
+        "mtime",
+        "--configfile",
+        str(TINY),
+        str(workdir / "chunks.yaml"),
+        "--",
+        POOL_NBEST,
+    )
     assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
     assert re.search(r"^translate\s+2$", run.stdout + run.stderr, re.M), (run.stdout + run.stderr)[-3000:]
     assert done[0].stat().st_mtime_ns == first  # the finished chunk was kept
@@ -342,8 +449,14 @@ def check_fairseq_and_ctranslate2_agree(workdir: Path) -> None:
 
     cfg = section_defaults("nmt", {"translator": "fairseq", "beam": 3, "nbest": 3, "device": "cpu"})
     models = workdir / "models/tiny/selected"
-    translate(models / "round1/checkpoint_best.pt", models / "spm", workdir / "data/tiny/prepared/pool.src",
-              workdir / "fairseq.jsonl", cfg, threads=2)
+    translate(
+        models / "round1/checkpoint_best.pt",
+        models / "spm",
+        workdir / "data/tiny/prepared/pool.src",
+        workdir / "fairseq.jsonl",
+        cfg,
+        threads=2,
+    )
     ours, theirs = read_nbest(workdir / "fairseq.jsonl"), read_nbest(workdir / POOL_NBEST)
     same = [(x, y) for x, y in zip(ours, theirs) if x["hyps"][0]["text"] == y["hyps"][0]["text"]]
     assert len(same) >= 0.8 * len(theirs), len(same)  # fairseq caps output length per batch, not per sentence
@@ -383,9 +496,11 @@ nmt: {{self_training_rounds: 0, translator: ctranslate2,
     assert not (workdir / "models/tiny-ct2/selected/round0/checkpoint_best.pt").exists()  # nothing trained
 
 
-TRANSLATOR_OVERLAY = """translators: [{name: apertium, label: Apertium, family: command, command: "apertium -u -f line spa-eng"}]
-lm: {components: [nbest, apertium, general]}
-"""
+TRANSLATOR_OVERLAY = (
+    "translators: [{name: apertium, label: Apertium, family: command, "
+    'command: "apertium -u -f line spa-eng"}]\n'
+    "lm: {components: [nbest, apertium, general]}\n"
+)
 
 
 def check_a_second_translator(workdir: Path, pool: list[str]) -> None:
@@ -394,9 +509,14 @@ def check_a_second_translator(workdir: Path, pool: list[str]) -> None:
     translators' n-best lists another; the ablation table gets a row for each and for both together."""
     (workdir / "apertium.yaml").write_text(TRANSLATOR_OVERLAY)
     jobs = scheduled(workdir, "apertium", TRANSLATOR_OVERLAY)
-    assert jobs["translate_with"] == 2 and jobs["union_nbest"] == 2 and not {"train", "spm", "select", "prepare"} & set(jobs)
-    run = snakemake(workdir, "--cores", "2", "--configfile", str(TINY), str(workdir / "apertium.yaml"), "--", "all",
-                    "ablation")
+    assert (
+        jobs["translate_with"] == 2
+        and jobs["union_nbest"] == 2
+        and not {"train", "spm", "select", "prepare"} & set(jobs)
+    )
+    run = snakemake(
+        workdir, "--cores", "2", "--configfile", str(TINY), str(workdir / "apertium.yaml"), "--", "all", "ablation"
+    )
     assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
     stats = json.loads((workdir / "data/tiny/x-apertium/pool.nbest.json").read_text())
     assert stats["lines"] == len(pool) and stats["family"] == "command"
@@ -408,12 +528,16 @@ def check_a_second_translator(workdir: Path, pool: list[str]) -> None:
     own = "lmboot's translator alone: seed + top-k translations + general text (baseline)"
     assert labels[1:4] == ["seed + general text (baseline)", "seed + selected text (baseline)", own]
     assert ablation[3]["kind"] == "baseline"  # what the second translator adds is measured against lmboot's own
-    assert labels[11:15] == ["+ Apertium", "+ union of every translator's n-best",
-                             "every translator: seed + top-k translations + Apertium translations",
-                             "configured: seed + top-k translations + Apertium translations + general text"]
+    assert labels[11:15] == [
+        "+ Apertium",
+        "+ union of every translator's n-best",
+        "every translator: seed + top-k translations + Apertium translations",
+        "configured: seed + top-k translations + Apertium translations + general text",
+    ]
     assert ablation[11]["dev_chrf"] > 0 and "sphinx" in ablation[14]
-    weights = json.loads((workdir / "models/tiny/lm/mix-nbest+x-apertium.r0.plain.rescored.filtered+general.json")
-                         .read_text())["weights"]
+    weights = json.loads(
+        (workdir / "models/tiny/lm/mix-nbest+x-apertium.r0.plain.rescored.filtered+general.json").read_text()
+    )["weights"]
     assert list(weights) == ["seed", "nbest", "x-apertium.r0.plain.rescored.filtered", "general"]
 
 
@@ -428,8 +552,10 @@ def onnx_overlay(workdir: Path) -> Path:
     with torch.no_grad():
         export(Random(len(CHARS)), workdir / "team/ctc.onnx")
     overlay = workdir / "onnx.yaml"
-    overlay.write_text("asr: {recognizers: [ctc, onnx_ctc], onnx_ctc: {model: team/ctc.onnx, tokens: team/vocab.json, "
-                       "sample_rate: 16000}}\n")
+    overlay.write_text(
+        "asr: {recognizers: [ctc, onnx_ctc], onnx_ctc: {model: team/ctc.onnx, tokens: team/vocab.json, "
+        "sample_rate: 16000}}\n"
+    )
     return overlay
 
 
@@ -453,7 +579,9 @@ def assistant_share(workdir: Path, kept: bool) -> float:
     rows = [line.split("\t") for line in (workdir / "resources/tiny/general.tsv").read_text().splitlines()[1:]]
     assistant = {normalize(eng) for origin, eng, _ in rows if origin == "demo-assistant"}
     general = (workdir / "data/tiny/prepared/general.tgt").read_text().splitlines()
-    flags = [line.split("\t")[2] == "1" for line in (workdir / "data/tiny/select/distances.tsv").read_text().splitlines()[1:]]
+    flags = [
+        line.split("\t")[2] == "1" for line in (workdir / "data/tiny/select/distances.tsv").read_text().splitlines()[1:]
+    ]
     chosen = [text for text, flag in zip(general, flags) if flag == kept]
     return sum(text in assistant for text in chosen) / len(chosen)
 
@@ -470,8 +598,9 @@ def test_a_teams_onnx_ctc_model_gets_its_own_jobs(tmp_path):
     commands = [line for line in run.stdout.splitlines() if "lmboot ctc-" in line]
     team = [line for line in commands if "--onnx-ctc" in line]
     assert len(team) == 2 + 6 and all("team/ctc.onnx" in line for line in team)
-    assert all("onnx_ctc" in line for line in team) and not any("--onnx-ctc" in line for line in commands
-                                                                 if "onnx_ctc" not in line)
+    assert all("onnx_ctc" in line for line in team) and not any(
+        "--onnx-ctc" in line for line in commands if "onnx_ctc" not in line
+    )
 
 
 def test_a_configfile_replaces_the_demo_config(tmp_path):
@@ -485,9 +614,25 @@ in_domain: {{format: jsonl, path: {tmp_path}/corpora/in_domain.jsonl, source_fie
 general: {{format: tsv, path: {tmp_path}/corpora/general.tsv, source_column: spa, target_column: eng}}
 split: {{seed_size: 100, dev_size: 40, test_size: 60}}
 """)
-    run = subprocess.run([sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), "--directory",
-                          str(tmp_path), "--configfile", str(own), "-n", "-p", "--cores", "1"],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "--snakefile",
+            str(ROOT / "Snakefile"),
+            "--directory",
+            str(tmp_path),
+            "--configfile",
+            str(own),
+            "-n",
+            "-p",
+            "--cores",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     assert "demo_data" not in run.stdout  # nothing of config/config.yaml leaks in
     assert '"seed_size": 100' in run.stdout and '"top_fraction": 0.5' in run.stdout  # own values, schema defaults
@@ -498,8 +643,11 @@ def test_each_gpu_rule_has_its_slurm_resources():
     and no GPU on the single-node test cluster (a rule left out asks the test cluster for a GPU it lacks)."""
     import yaml
 
-    rules = re.findall(r"^\s*rule (\w+):((?:\n(?!\s*rule ).*)*)", "\n".join(
-        p.read_text() for p in sorted((ROOT / "workflow/rules").glob("*.smk"))), re.M)
+    rules = re.findall(
+        r"^\s*rule (\w+):((?:\n(?!\s*rule ).*)*)",
+        "\n".join(p.read_text() for p in sorted((ROOT / "workflow/rules").glob("*.smk"))),
+        re.M,
+    )
     gpu_rules = {name for name, body in rules if re.search(r"^\s+gpu=PLAN\.(select_)?gpu,", body, re.M)}
     assert {"train", "translate", "translate_1best", "pretrained", "select_score"} <= gpu_rules
     for profile in ("slurm", "slurm-localhost"):

@@ -16,9 +16,20 @@ from lmboot.demo.data import generate
 
 # Rules that may read test data: evaluation and WER only (a recognizer's weights are tuned inside sphinx_wer /
 # whisper_wer on the dev manifest; tests/test_asr.py checks that).
-TEST_READERS = {"evaluate", "ablation", "wer", "synthesize", "recordings", "whisper_nbest", "sphinx_wer", "whisper_wer",
-                "ctc_emissions", "ctc_wer",
-                "dev_curves", "all"}
+TEST_READERS = {
+    "evaluate",
+    "ablation",
+    "wer",
+    "synthesize",
+    "recordings",
+    "whisper_nbest",
+    "sphinx_wer",
+    "whisper_wer",
+    "ctc_emissions",
+    "ctc_wer",
+    "dev_curves",
+    "all",
+}
 
 
 def team_layout(workdir: Path) -> Path:
@@ -26,8 +37,12 @@ def team_layout(workdir: Path) -> Path:
     data = workdir / "team"
     generate(data, seed=7, n_in_domain=700, n_general=1200, assistant_share=0.2)
     rows = [json.loads(line) for line in (data / "in_domain.jsonl").read_text().splitlines()]
-    parts = {"seed": [r["en"] for r in rows[:200]], "pool": [r["es"] for r in rows[200:450]],
-             "dev": [r["en"] for r in rows[450:550]], "test": [r["en"] for r in rows[550:700]]}
+    parts = {
+        "seed": [r["en"] for r in rows[:200]],
+        "pool": [r["es"] for r in rows[200:450]],
+        "dev": [r["en"] for r in rows[450:550]],
+        "test": [r["en"] for r in rows[550:700]],
+    }
     for role, lines in parts.items():
         write_text(data / f"{role}.txt", lines)
     for part, lines in (("dev", parts["dev"][:4]), ("test", parts["test"][:6])):
@@ -39,10 +54,12 @@ def team_layout(workdir: Path) -> Path:
     config = yaml.safe_load(TINY.read_text())
     for key in ("demo_data", "in_domain", "entities"):
         config.pop(key)
-    config.update(run="team", roles={role: {"path": str(data / f"{role}.txt")} for role in parts},
-                  general={"format": "tsv", "path": str(data / "general.tsv"), "source_column": "spa",
-                           "target_column": "eng"},
-                  tuning={"pool_sample": 60})
+    config.update(
+        run="team",
+        roles={role: {"path": str(data / f"{role}.txt")} for role in parts},
+        general={"format": "tsv", "path": str(data / "general.tsv"), "source_column": "spa", "target_column": "eng"},
+        tuning={"pool_sample": 60},
+    )
     config["asr"]["recordings"] = {part: str(data / f"{part}.recordings.tsv") for part in ("dev", "test")}
     return write_text(workdir / "team.yaml", yaml.safe_dump(config))
 
@@ -110,4 +127,3 @@ def test_the_workflow_runs_from_monolingual_files_and_recordings(tmp_path):
     assert len(manifest) == 6 and all(line.split("\t")[1] == "recording" for line in manifest)
     metrics = json.loads((tmp_path / "results/team/metrics.json").read_text())
     assert "oracle" not in json.dumps(metrics)
-

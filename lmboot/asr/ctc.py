@@ -58,9 +58,10 @@ class HamaCTC:
         """(frames, tokens) float32 log-probabilities of 16 kHz int16 samples."""
         a = self.asr
         wave = (samples.astype(np.float32) / 32768.0).reshape(1, -1)
-        probs, lengths = a.session.run([a._log_probs_output_name, a._out_lengths_output_name],
-                                       {a._waveform_input_name: wave,
-                                        a._waveform_lengths_input_name: np.array([wave.shape[1]], dtype=np.int64)})
+        probs, lengths = a.session.run(
+            [a._log_probs_output_name, a._out_lengths_output_name],
+            {a._waveform_input_name: wave, a._waveform_lengths_input_name: np.array([wave.shape[1]], dtype=np.int64)},
+        )
         return np.ascontiguousarray(np.asarray(probs[0][: int(np.asarray(lengths).reshape(-1)[0])], dtype=np.float32))
 
 
@@ -114,8 +115,13 @@ def emissions(manifest: str | Path, out_npz: str | Path, model=None) -> dict:
         arrays[f"u{i:05d}"] = model.log_probs(samples)
     seconds = time.perf_counter() - start
     with atomic_write(out_npz, "wb") as f:
-        np.savez_compressed(f, tokens=np.array(model.tokens), blank=np.array(model.blank),
-                            separator=np.array(model.separator or ""), **arrays)
+        np.savez_compressed(
+            f,
+            tokens=np.array(model.tokens),
+            blank=np.array(model.blank),
+            separator=np.array(model.separator or ""),
+            **arrays,
+        )
     return {"utterances": len(rows), "audio_s": audio, "rtf": seconds / max(audio, 1e-9)}
 
 
@@ -124,9 +130,11 @@ def load_emissions(npz: str | Path) -> tuple[dict, list[np.ndarray]]:
     per utterance (files made before blank and separator were kept are hama's)."""
     with np.load(npz) as data:
         names = sorted(k for k in data.files if k.startswith("u"))
-        units = {"tokens": data["tokens"].tolist(),
-                 "blank": str(data["blank"]) if "blank" in data.files else BLANK,
-                 "separator": (str(data["separator"]) or None) if "separator" in data.files else SEPARATOR}
+        units = {
+            "tokens": data["tokens"].tolist(),
+            "blank": str(data["blank"]) if "blank" in data.files else BLANK,
+            "separator": (str(data["separator"]) or None) if "separator" in data.files else SEPARATOR,
+        }
         return units, [np.ascontiguousarray(data[k], dtype=np.float32) for k in names]
 
 
@@ -136,8 +144,10 @@ def speech_set(npz: str | Path, manifest: str | Path) -> tuple[dict, list[np.nda
     units, emitted = load_emissions(npz)
     refs = [row["text"] for row in read_manifest(manifest)]
     if len(emitted) != len(refs):
-        raise InputError(f"{npz}: emissions do not match their manifests ({len(emitted)} utterances for the "
-                         f"{len(refs)} of {manifest})")
+        raise InputError(
+            f"{npz}: emissions do not match their manifests ({len(emitted)} utterances for the "
+            f"{len(refs)} of {manifest})"
+        )
     return units, emitted, refs
 
 
@@ -165,15 +175,21 @@ def cached_g2p(words: list[str], cache_dir: str | Path | None, model_id: str, th
         known = dict(line.split("\t", 1) for line in read_lines(path)) if path.exists() else {}
         missing = [w for w in words if w not in known]
         for start in range(0, len(missing), 2000):  # appended as it goes: an interrupted run keeps its work
-            new = g2p(missing[start:start + 2000], threads)
+            new = g2p(missing[start : start + 2000], threads)
             with open(path, "a", encoding="utf-8") as f:
                 f.writelines(f"{w}\t{' '.join(p)}\n" for w, p in new.items())
             known.update({w: " ".join(p) for w, p in new.items()})
     return {w: known[w].split() for w in words}
 
 
-def lexicon(arpa: str | Path, out: str | Path, model=None, team_lexicon: str | Path | None = None,
-            cache_dir: str | Path | None = None, threads: int = 1) -> dict:
+def lexicon(
+    arpa: str | Path,
+    out: str | Path,
+    model=None,
+    team_lexicon: str | Path | None = None,
+    cache_dir: str | Path | None = None,
+    threads: int = 1,
+) -> dict:
     """The CTC lexicon of an LM's words (flashlight / torchaudio format: `word token ... <separator>`): the
     team's lexicon (asr.ctc_lexicon, its spellings with or without the final separator) first, the model's
     own spelling for the rest (hama: its G2P, cached per word; an ONNX model: characters or pieces); a word
@@ -181,10 +197,12 @@ def lexicon(arpa: str | Path, out: str | Path, model=None, team_lexicon: str | P
     model = as_model(model)
     tokens, end = set(model.tokens), model.separator
     words = arpa_vocabulary(arpa)
-    given = {word: [s[:-1] if end and s[-1] == end else s for s in spellings]  # with or without the separator
-             for word, spellings in (read_lexicon(team_lexicon) if team_lexicon else {}).items()}
+    given = {
+        word: [s[:-1] if end and s[-1] == end else s for s in spellings]  # with or without the separator
+        for word, spellings in (read_lexicon(team_lexicon) if team_lexicon else {}).items()
+    }
     missing = [w for w in words if w not in given]
-    guessed = (model.spell(missing, cache_dir, threads) if isinstance(model, HamaCTC) else model.spell(missing))
+    guessed = model.spell(missing, cache_dir, threads) if isinstance(model, HamaCTC) else model.spell(missing)
     lines, dropped = [], []
     for word in words:
         spellings = [s for s in given.get(word, guessed.get(word, [])) if s and set(s) <= tokens]
@@ -193,8 +211,13 @@ def lexicon(arpa: str | Path, out: str | Path, model=None, team_lexicon: str | P
         else:
             dropped.append(word)
     write_lines(out, lines)
-    return {"words": len(words) - len(dropped), "g2p": len(guessed), "from_lexicon": len(given.keys() & set(words)),
-            "no_spelling": dropped[:50], "no_spelling_count": len(dropped)}
+    return {
+        "words": len(words) - len(dropped),
+        "g2p": len(guessed),
+        "from_lexicon": len(given.keys() & set(words)),
+        "no_spelling": dropped[:50],
+        "no_spelling_count": len(dropped),
+    }
 
 
 class Decoder:
@@ -205,8 +228,15 @@ class Decoder:
     then stands where flashlight needs a silence index (the trie's root, the decoder's silence), as
     torchaudio's ctc_decoder is set up for piece models."""
 
-    def __init__(self, tokens: list[str], lexicon_path: str | Path, lm_path: str | Path, beam: dict,
-                 blank: str = BLANK, separator: str | None = SEPARATOR):
+    def __init__(
+        self,
+        tokens: list[str],
+        lexicon_path: str | Path,
+        lm_path: str | Path,
+        beam: dict,
+        blank: str = BLANK,
+        separator: str | None = SEPARATOR,
+    ):
         from flashlight.lib.text.decoder import SmearingMode, Trie
         from flashlight.lib.text.decoder.kenlm import KenLM
         from flashlight.lib.text.dictionary import Dictionary, create_word_dict
@@ -232,13 +262,27 @@ class Decoder:
         from flashlight.lib.text.decoder import CriterionType, LexiconDecoder, LexiconDecoderOptions
 
         n = self.tokens.index_size()
-        options = LexiconDecoderOptions(beam_size=self.beam["ctc_beam"],
-                                        beam_size_token=min(n, self.beam["ctc_beam_tokens"]),
-                                        beam_threshold=float(self.beam["ctc_beam_threshold"]),
-                                        lm_weight=lm_weight, word_score=word_score, unk_score=float("-inf"),
-                                        sil_score=0.0, log_add=False, criterion_type=CriterionType.CTC)
-        decoder = LexiconDecoder(options, self.trie, self.lm, self.silence,
-                                 self.tokens.get_index(self.blank), self.words.get_index(UNK), [], False)
+        options = LexiconDecoderOptions(
+            beam_size=self.beam["ctc_beam"],
+            beam_size_token=min(n, self.beam["ctc_beam_tokens"]),
+            beam_threshold=float(self.beam["ctc_beam_threshold"]),
+            lm_weight=lm_weight,
+            word_score=word_score,
+            unk_score=float("-inf"),
+            sil_score=0.0,
+            log_add=False,
+            criterion_type=CriterionType.CTC,
+        )
+        decoder = LexiconDecoder(
+            options,
+            self.trie,
+            self.lm,
+            self.silence,
+            self.tokens.get_index(self.blank),
+            self.words.get_index(UNK),
+            [],
+            False,
+        )
         hyps = []
         for e in emitted:
             best = decoder.decode(e.ctypes.data, e.shape[0], e.shape[1])[0] if len(e) else None
@@ -270,8 +314,9 @@ class ParallelDecoder:
         if self.local:
             return self.local.decode(emitted, lm_weight, word_score)
         size = -(-len(emitted) // self.threads)
-        parts = self.pool.map(_decode, [(emitted[i:i + size], lm_weight, word_score)
-                                        for i in range(0, len(emitted), size)])
+        parts = self.pool.map(
+            _decode, [(emitted[i : i + size], lm_weight, word_score) for i in range(0, len(emitted), size)]
+        )
         return [hyp for part in parts for hyp in part]
 
     def __enter__(self):
@@ -318,11 +363,13 @@ class CTC:
 
     name = "ctc"
 
-    def __init__(self, units: dict, emitted: dict[str, list[np.ndarray]], lexicon_path, lm_path, asr: dict,
-                 threads: int = 1):
+    def __init__(
+        self, units: dict, emitted: dict[str, list[np.ndarray]], lexicon_path, lm_path, asr: dict, threads: int = 1
+    ):
         self.emitted, self.asr = emitted, asr
-        self.decoder = ParallelDecoder(threads, units["tokens"], lexicon_path, lm_path, asr, units["blank"],
-                                       units["separator"])
+        self.decoder = ParallelDecoder(
+            threads, units["tokens"], lexicon_path, lm_path, asr, units["blank"], units["separator"]
+        )
         self.start = time.perf_counter()
 
     def decode(self, part: str, setting: tuple) -> list[str]:
@@ -332,8 +379,11 @@ class CTC:
         return coordinate_search(measure, self.asr["ctc_lm_weight"], self.asr["ctc_word_score"])
 
     def fields(self, setting: tuple) -> dict:
-        return {"lm_weight": float(setting[0]), "word_score": float(setting[1]),
-                "beam": {k: self.asr[k] for k in ("ctc_beam", "ctc_beam_tokens", "ctc_beam_threshold")}}
+        return {
+            "lm_weight": float(setting[0]),
+            "word_score": float(setting[1]),
+            "beam": {k: self.asr[k] for k in ("ctc_beam", "ctc_beam_tokens", "ctc_beam_threshold")},
+        }
 
     def extra(self, test_hyps: list[str], test_refs: list[str]) -> dict:
         return {"decode_s": time.perf_counter() - self.start}
@@ -345,9 +395,17 @@ class CTC:
         self.decoder.__exit__(*exc)
 
 
-def ctc_wer(lm_path: str | Path, lexicon_path: str | Path, dev_npz: str | Path, test_npz: str | Path,
-            dev_manifest: str | Path, test_manifest: str | Path, asr: dict, out_json: str | Path,
-            threads: int = 1) -> dict:
+def ctc_wer(
+    lm_path: str | Path,
+    lexicon_path: str | Path,
+    dev_npz: str | Path,
+    test_npz: str | Path,
+    dev_manifest: str | Path,
+    test_manifest: str | Path,
+    asr: dict,
+    out_json: str | Path,
+    threads: int = 1,
+) -> dict:
     """The CTC recognizer's WER with an LM (lmboot.asr.recognize.wer_of): tuned on dev, test decoded."""
     units, dev, dev_refs = speech_set(dev_npz, dev_manifest)
     test_units, test, test_refs = speech_set(test_npz, test_manifest)

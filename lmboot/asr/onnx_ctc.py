@@ -62,8 +62,10 @@ def _json_pairs(path: Path, text: str) -> list[tuple[str, str, int]]:
     if not isinstance(vocab, dict) or not vocab:
         raise InputError(f"{path}: expected a {{token: id}} object")
     if all(isinstance(v, dict) for v in vocab.values()):
-        raise InputError(f"{path}: one vocabulary per language ({len(vocab)}, as MMS's vocab.json): "
-                         f"write the target language's {{token: id}} to its own file")
+        raise InputError(
+            f"{path}: one vocabulary per language ({len(vocab)}, as MMS's vocab.json): "
+            f"write the target language's {{token: id}} to its own file"
+        )
     for token, index in vocab.items():
         if not isinstance(index, int) or isinstance(index, bool) or index < 0:
             raise InputError(f"{path}: token {token!r} has id {index!r}, not a non-negative integer")
@@ -114,9 +116,17 @@ class OnnxCTC:
     or "pieces" (then `pieces`: the sentencepiece model); normalize: zero mean, unit variance per utterance,
     as wav2vec2's feature extractor does."""
 
-    def __init__(self, model: str | Path, tokens: str | Path, sample_rate: int, blank: str | None = None,
-                 separator: str | None = ..., units: str = default("asr.onnx_ctc.units"),
-                 pieces: str | Path | None = None, normalize: bool = default("asr.onnx_ctc.normalize")):
+    def __init__(
+        self,
+        model: str | Path,
+        tokens: str | Path,
+        sample_rate: int,
+        blank: str | None = None,
+        separator: str | None = ...,
+        units: str = default("asr.onnx_ctc.units"),
+        pieces: str | Path | None = None,
+        normalize: bool = default("asr.onnx_ctc.normalize"),
+    ):
         self.model, self.sample_rate, self.units, self.normalize = Path(model), int(sample_rate), units, normalize
         self.tokens = read_tokens(tokens)
         known = set(self.tokens)
@@ -163,12 +173,16 @@ class OnnxCTC:
         inputs, outputs = self.session.get_inputs(), self.session.get_outputs()
         floats = [i for i in inputs if i.type in ("tensor(float)", "tensor(float16)")]
         if len(inputs) not in (1, 2) or len(floats) != 1:
-            raise InputError(f"{self.model}: expected a waveform input and optionally its length, got "
-                             + ", ".join(f"{i.name} {i.type} {i.shape}" for i in inputs))
+            raise InputError(
+                f"{self.model}: expected a waveform input and optionally its length, got "
+                + ", ".join(f"{i.name} {i.type} {i.shape}" for i in inputs)
+            )
         self.wave_input, extra = floats[0], [i for i in inputs if i is not floats[0]]
         if len(self.wave_input.shape) == 3:
-            raise InputError(f"{self.model}: its input {self.wave_input.name} {self.wave_input.shape} is features, "
-                             f"not a waveform (export the model with its front end)")
+            raise InputError(
+                f"{self.model}: its input {self.wave_input.name} {self.wave_input.shape} is features, "
+                f"not a waveform (export the model with its front end)"
+            )
         self.length_input = extra[0] if extra else None
         self.output = outputs[0].name
         lengths = [o.name for o in outputs[1:] if len(o.shape) == 1 and "int" in o.type]
@@ -180,21 +194,27 @@ class OnnxCTC:
             except Exception as e:  # noqa: BLE001
                 raise InputError(f"{self.model}: fails on 1 s of silence ({str(e).splitlines()[0][:200]})") from None
         if width != len(self.tokens):
-            raise InputError(f"{self.model}: its output has {width} scores a frame, but its tokens file has "
-                             f"{len(self.tokens)} tokens")
+            raise InputError(
+                f"{self.model}: its output has {width} scores a frame, but its tokens file has "
+                f"{len(self.tokens)} tokens"
+            )
 
     def _run(self, samples: np.ndarray) -> np.ndarray:
         """The graph's raw output over int16 samples: (frames, width)."""
         wave_ = samples.astype(np.float32) / 32768.0
         if self.normalize:
             wave_ = (wave_ - wave_.mean()) / np.sqrt(wave_.var() + 1e-7)
-        feed = {self.wave_input.name: (wave_.reshape(1, -1) if len(self.wave_input.shape) != 1 else wave_)
-                .astype(np.float16 if self.wave_input.type == "tensor(float16)" else np.float32)}
+        feed = {
+            self.wave_input.name: (wave_.reshape(1, -1) if len(self.wave_input.shape) != 1 else wave_).astype(
+                np.float16 if self.wave_input.type == "tensor(float16)" else np.float32
+            )
+        }
         if self.length_input is not None:
             dtype = np.int32 if self.length_input.type == "tensor(int32)" else np.int64
             # a [batch] length, or a [batch, samples] attention mask (Hugging Face exports)
-            feed[self.length_input.name] = (np.ones((1, len(wave_)), dtype) if len(self.length_input.shape) == 2
-                                            else np.array([len(wave_)], dtype))
+            feed[self.length_input.name] = (
+                np.ones((1, len(wave_)), dtype) if len(self.length_input.shape) == 2 else np.array([len(wave_)], dtype)
+            )
         names = [self.output] + ([self.length_output] if self.length_output else [])
         result = self.session.run(names, feed)
         out = np.asarray(result[0], dtype=np.float32)
@@ -208,8 +228,10 @@ class OnnxCTC:
         else:
             name, rate = str(path_or_rate), wav_rate(path_or_rate)
         if rate != self.sample_rate:
-            raise InputError(f"{name}: sample rate {rate} Hz, but the CTC model {self.model} takes "
-                             f"{self.sample_rate} Hz (resample the audio or set the model's rate)")
+            raise InputError(
+                f"{name}: sample rate {rate} Hz, but the CTC model {self.model} takes "
+                f"{self.sample_rate} Hz (resample the audio or set the model's rate)"
+            )
 
     def log_probs(self, samples: np.ndarray) -> np.ndarray:
         """(frames, tokens) float32 log-probabilities of int16 samples at sample_rate: the graph's output,

@@ -10,8 +10,9 @@ Their keys, titles and result paths: lmboot/asr/recognizers.py."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 from lmboot.asr.wer import corpus_errors, wer
 from lmboot.data.corpus import write_json
@@ -45,8 +46,9 @@ def setting_key(setting: Setting) -> str:
     return " ".join(map(str, setting))
 
 
-def wer_of(recognizer: Recognizer, lm: str | Path, dev_refs: list[str], test_refs: list[str],
-           out_json: str | Path) -> dict:
+def wer_of(
+    recognizer: Recognizer, lm: str | Path, dev_refs: list[str], test_refs: list[str], out_json: str | Path
+) -> dict:
     """The recognizer's settings tuned on dev (each point's dev WER kept), test decoded with the best, and
     one record written: the recognizer, the LM, the chosen setting's fields, the dev grid and its choice
     record, the test WER, the recognizer's extra fields, per-utterance error counts and the hypotheses."""
@@ -61,8 +63,16 @@ def wer_of(recognizer: Recognizer, lm: str | Path, dev_refs: list[str], test_ref
     best = recognizer.tune(measure)
     hyps = recognizer.decode("test", best)
     counts = corpus_errors(test_refs, hyps)
-    result = {"recognizer": recognizer.name, "lm": str(lm), **recognizer.fields(best), "dev_wer": grid,
-              "choice": choice_record("dev_wer", "lower", grid, setting_key(best)), "test_wer": wer(counts),
-              **recognizer.extra(hyps, test_refs), "counts": counts.tolist(), "hyps": hyps}
+    result = {
+        "recognizer": recognizer.name,
+        "lm": str(lm),
+        **recognizer.fields(best),
+        "dev_wer": grid,
+        "choice": choice_record("dev_wer", "lower", grid, setting_key(best)),
+        "test_wer": wer(counts),
+        **recognizer.extra(hyps, test_refs),
+        "counts": counts.tolist(),
+        "hyps": hyps,
+    }
     write_json(out_json, result)
     return {k: v for k, v in result.items() if k not in ("dev_wer", "choice", "counts", "hyps")}

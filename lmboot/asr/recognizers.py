@@ -18,11 +18,14 @@ class RecognizerInfo:
         return f"{data}/asr/{self.key}/{lm}.json"
 
 
-REGISTRY = {info.key: info for info in (
-    RecognizerInfo("sphinx", "PocketSphinx", "PocketSphinx LM weight"),
-    RecognizerInfo("whisper", "Whisper n-best", "Whisper α β"),
-    RecognizerInfo("ctc", "CTC beam search", "CTC LM weight, word score"),
-    RecognizerInfo("onnx_ctc", "team's CTC model", "team's CTC model LM weight, word score"),
-)}
+REGISTRY = {
+    info.key: info
+    for info in (
+        RecognizerInfo("sphinx", "PocketSphinx", "PocketSphinx LM weight"),
+        RecognizerInfo("whisper", "Whisper n-best", "Whisper α β"),
+        RecognizerInfo("ctc", "CTC beam search", "CTC LM weight, word score"),
+        RecognizerInfo("onnx_ctc", "team's CTC model", "team's CTC model LM weight, word score"),
+    )
+}
 CTC = ("ctc", "onnx_ctc")  # decoded by lmboot.asr.ctc: emissions once per audio set, a lexicon per LM
 TITLES = {key: info.title for key, info in REGISTRY.items()}  # key -> title, in the registry's order

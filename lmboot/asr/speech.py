@@ -19,6 +19,8 @@ from lmboot.errors import InputError
 SAMPLE_RATE = 16000
 
 DEFAULT_VOICES = ["flite:slt", "flite:rms", "flite:awb", "espeak-ng:en-us"]
+
+
 def tts(voice: str, text: str, wav: Path) -> None:
     """Speak text with 'flite:<voice>' or 'espeak-ng:<voice>' into wav (the engine's own format)."""
     engine, _, name = voice.partition(":")
@@ -57,8 +59,9 @@ def add_noise(samples: np.ndarray, snr_db: float | None, rng: np.random.Generato
     return np.clip(np.round(noisy), -32768, 32767)
 
 
-def synthesize(text: str | Path, out_dir: str | Path, voices: list[str], snr_db: float | None,
-               size: int | None, seed: int) -> dict:
+def synthesize(
+    text: str | Path, out_dir: str | Path, voices: list[str], snr_db: float | None, size: int | None, seed: int
+) -> dict:
     """Speech for a seeded sample of `size` lines of text (all when None), voices taken in turn, 16 kHz
     mono with 0.25 s of padding and noise at snr_db. Writes out_dir/NNNNN.wav and out_dir/manifest.tsv
     (id, voice, wav, text), the manifest last."""
@@ -71,8 +74,25 @@ def synthesize(text: str | Path, out_dir: str | Path, voices: list[str], snr_db:
             raw, resampled = Path(tmp) / "raw.wav", Path(tmp) / "16k.wav"
             tts(voice, line, raw)
             # -R: sox dithers when it resamples (espeak-ng speaks at 22.05 kHz) from a random seed otherwise
-            subprocess.run(["sox", "-R", str(raw), "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", str(resampled),
-                            "pad", "0.25", "0.25"], check=True, capture_output=True)
+            subprocess.run(
+                [
+                    "sox",
+                    "-R",
+                    str(raw),
+                    "-r",
+                    str(SAMPLE_RATE),
+                    "-c",
+                    "1",
+                    "-b",
+                    "16",
+                    str(resampled),
+                    "pad",
+                    "0.25",
+                    "0.25",
+                ],
+                check=True,
+                capture_output=True,
+            )
             samples = add_noise(read_wav(resampled), snr_db, np.random.default_rng([seed, k]))
             write_wav(wav, samples)
             seconds += len(samples) / SAMPLE_RATE
@@ -97,8 +117,10 @@ def reuse_speech(text: str | Path, size: int | None, seed: int, from_dir: str | 
     rows, wanted = read_manifest(from_dir / "manifest.tsv"), speech_sample(text, size, seed)
     if [r["text"] for r in rows] != wanted:
         first = next((k for k, (r, w) in enumerate(zip(rows, wanted)) if r["text"] != w), min(len(rows), len(wanted)))
-        raise InputError(f"asr.speech_from: {from_dir / 'manifest.tsv'} is not the speech of {text} "
-                         f"({len(rows)} vs {len(wanted)} utterances, first difference at utterance {first})")
+        raise InputError(
+            f"asr.speech_from: {from_dir / 'manifest.tsv'} is not the speech of {text} "
+            f"({len(rows)} vs {len(wanted)} utterances, first difference at utterance {first})"
+        )
     nbest = (from_dir / "whisper.nbest.jsonl").read_text(encoding="utf-8")
     with atomic_write(out_dir / "whisper.nbest.jsonl") as f:
         f.write(nbest)
@@ -146,7 +168,9 @@ def read_recordings(manifest: str | Path) -> list[dict]:
     header = next(lines, None)
     columns = (header or "").split("\t")
     if header is None or "audio" not in columns or "transcript" not in columns:
-        raise InputError(f"{manifest}:1: a recordings manifest needs a header line with the columns audio and transcript")
+        raise InputError(
+            f"{manifest}:1: a recordings manifest needs a header line with the columns audio and transcript"
+        )
     a, t = columns.index("audio"), columns.index("transcript")
     rows = []
     for number, line in enumerate(lines, 2):
@@ -187,8 +211,11 @@ def recordings(manifest: str | Path, out_dir: str | Path, normalize_text) -> dic
     lines, seconds = [], 0.0
     for k, row in enumerate(rows):
         wav, tmp = out_dir / f"{k:05d}.wav", out_dir / f".{k:05d}.tmp.wav"
-        subprocess.run(["sox", "-R", str(row["audio"]), "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", str(tmp)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["sox", "-R", str(row["audio"]), "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", str(tmp)],
+            check=True,
+            capture_output=True,
+        )
         tmp.replace(wav)
         seconds += len(read_wav(wav)) / SAMPLE_RATE
         lines.append(f"{k}\trecording\t{wav.name}\t{normalize_text(row['transcript'])}")

@@ -33,8 +33,9 @@ def _decode_one(wav: str) -> tuple[str, float, float]:
     return (hyp.hypstr if hyp else ""), time.perf_counter() - start, len(samples) / SAMPLE_RATE
 
 
-def sphinx_decode(wavs: list[str], arpa: str | Path, dict_path: str | Path, lw: float, threads: int = 1,
-                  hmm: str | Path | None = None) -> dict:
+def sphinx_decode(
+    wavs: list[str], arpa: str | Path, dict_path: str | Path, lw: float, threads: int = 1, hmm: str | Path | None = None
+) -> dict:
     """First-pass decoding of each wav with the LM (processes in parallel) and the acoustic model `hmm`
     (asr.sphinx_hmm; None: PocketSphinx's US English); hypotheses and real-time factor."""
     with Pool(threads, _start_sphinx, (str(arpa), str(dict_path), lw, str(hmm) if hmm else None)) as pool:
@@ -48,8 +49,15 @@ class Sphinx:
 
     name = "pocketsphinx"
 
-    def __init__(self, arpa, dict_path, manifests: dict[str, str | Path], lw_grid: list[float], threads: int = 1,
-                 hmm: str | Path | None = None):
+    def __init__(
+        self,
+        arpa,
+        dict_path,
+        manifests: dict[str, str | Path],
+        lw_grid: list[float],
+        threads: int = 1,
+        hmm: str | Path | None = None,
+    ):
         self.arpa, self.dict, self.lw_grid, self.threads, self.hmm = arpa, dict_path, lw_grid, threads, hmm
         self.wavs = {part: [r["wav"] for r in read_manifest(m)] for part, m in manifests.items()}
         self.rtf = 0.0
@@ -69,8 +77,16 @@ class Sphinx:
         return {"rtf": self.rtf}  # of the last decoding: test's
 
 
-def sphinx_wer(arpa: str | Path, dict_path: str | Path, dev_manifest: str | Path, test_manifest: str | Path,
-               lw_grid: list[float], out_json: str | Path, threads: int = 1, hmm: str | Path | None = None) -> dict:
+def sphinx_wer(
+    arpa: str | Path,
+    dict_path: str | Path,
+    dev_manifest: str | Path,
+    test_manifest: str | Path,
+    lw_grid: list[float],
+    out_json: str | Path,
+    threads: int = 1,
+    hmm: str | Path | None = None,
+) -> dict:
     """PocketSphinx's WER with an LM (lmboot.asr.recognize.wer_of): the LM weight tuned on dev, test decoded."""
     sphinx = Sphinx(arpa, dict_path, {"dev": dev_manifest, "test": test_manifest}, lw_grid, threads, hmm)
     result = wer_of(sphinx, arpa, references(dev_manifest), references(test_manifest), out_json)

@@ -38,7 +38,12 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"lmboot: error: {e.filename}: {e.strerror}", file=sys.stderr)
         return 2
-    print(json.dumps({"command": args.command, "seconds": round(time.time() - start, 1), "result": result},
-                     ensure_ascii=False, default=str), file=sys.stderr)
+    print(
+        json.dumps(
+            {"command": args.command, "seconds": round(time.time() - start, 1), "result": result},
+            ensure_ascii=False,
+            default=str,
+        ),
+        file=sys.stderr,
+    )
     return 0
-

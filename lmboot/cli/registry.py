@@ -4,7 +4,7 @@ argument types the section and model options share."""
 from __future__ import annotations
 
 import argparse
-from typing import Callable
+from collections.abc import Callable
 
 from lmboot import config as cfg
 
@@ -23,9 +23,11 @@ def required(*flags: str, **kwargs) -> list[tuple]:
 
 def command(name: str, help_text: str, *arguments):
     """Register the decorated handler as `lmboot <name>` with its arguments (arg or required items)."""
+
     def register(func: Callable) -> Callable:
         COMMANDS.append((name, help_text, func, arguments))
         return func
+
     return register
 
 
@@ -42,10 +44,12 @@ def section(name: str, keys: tuple[str, ...] = ()):
     """argparse type: a config section from inline JSON or from a whole config file, validated and with the
     schema's defaults filled in (an option left out is "{}": all defaults). With keys, only those: what the
     command reads, so that reading any other is a KeyError rather than a default it was never given."""
+
     def parse(value: str) -> dict:
         loaded = cfg.load(value)
         full = cfg.section_defaults(name, loaded if value.lstrip().startswith("{") else loaded.get(name))
         return {key: full[key] for key in keys} if keys else full
+
     parse.__name__ = f"{name} section"
     parse.section, parse.keys = name, keys
     return parse
@@ -74,24 +78,43 @@ def section_keys(command_name: str, name: str) -> tuple[str, ...]:
 
 
 # The asr keys of CTC decoding with an LM (lmboot.asr.ctc.ctc_wer; the dev_wer criterion decodes the same way).
-CTC_DECODING = ("ctc_model", "ctc_lexicon", "ctc_cache_dir", "ctc_lm_weight", "ctc_word_score", "ctc_beam",
-                "ctc_beam_tokens", "ctc_beam_threshold")
+CTC_DECODING = (
+    "ctc_model",
+    "ctc_lexicon",
+    "ctc_cache_dir",
+    "ctc_lm_weight",
+    "ctc_word_score",
+    "ctc_beam",
+    "ctc_beam_tokens",
+    "ctc_beam_threshold",
+)
 
 
 def criterion_args() -> list[tuple]:
     """The options of a choice made on dev (lmboot.choose): the criterion and what it reads."""
     from lmboot.choose import CRITERIA
 
-    return [arg("--criterion", choices=CRITERIA, required=True,
-                help="chrf: against the dev references (--dev-tgt); dev_ppl: dev perplexity of seed + an LM of "
-                     "the translations (--dev-tgt: the new-language dev text, --seed-arpa); dev_wer: that LM's "
-                     "dev WER with the CTC recognizer (also --dev-emissions, --dev-manifest, --asr)"),
-            arg("--seed-arpa", help="dev_ppl: the seed LM's ARPA"),
-            arg("--lm-order", type=int, default=cfg.default("lm.order"), help="dev_ppl: order of the translations' LM"),
-            arg("--lm-seed-weight", type=seed_weight, default=cfg.default("lm.seed_weight"), help="dev_ppl: the seed's weight in the mixture"),
-            arg("--dev-emissions", help="dev_wer: the dev speech's CTC emissions (.npz)"),
-            arg("--dev-manifest", help="dev_wer: the dev speech's manifest.tsv (the references)"),
-            section_arg("asr", *CTC_DECODING)]
+    return [
+        arg(
+            "--criterion",
+            choices=CRITERIA,
+            required=True,
+            help="chrf: against the dev references (--dev-tgt); dev_ppl: dev perplexity of seed + an LM of "
+            "the translations (--dev-tgt: the new-language dev text, --seed-arpa); dev_wer: that LM's "
+            "dev WER with the CTC recognizer (also --dev-emissions, --dev-manifest, --asr)",
+        ),
+        arg("--seed-arpa", help="dev_ppl: the seed LM's ARPA"),
+        arg("--lm-order", type=int, default=cfg.default("lm.order"), help="dev_ppl: order of the translations' LM"),
+        arg(
+            "--lm-seed-weight",
+            type=seed_weight,
+            default=cfg.default("lm.seed_weight"),
+            help="dev_ppl: the seed's weight in the mixture",
+        ),
+        arg("--dev-emissions", help="dev_wer: the dev speech's CTC emissions (.npz)"),
+        arg("--dev-manifest", help="dev_wer: the dev speech's manifest.tsv (the references)"),
+        section_arg("asr", *CTC_DECODING),
+    ]
 
 
 def criterion_of(a, digits: int | None = None):

@@ -12,8 +12,8 @@ import re
 import tempfile
 import unicodedata
 import zlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from lmboot.errors import InputError
 from lmboot.schema import default
@@ -143,13 +143,20 @@ def _read_tsv(path: Path, spec: dict) -> Iterator[dict]:
         cells = line.split("\t")
         if len(cells) != len(columns):
             raise InputError(f"{path}:{number}: {len(cells)} columns, header has {len(columns)}")
-        yield {"src": cells[index["src"]], "tgt": cells[index["tgt"]],
-               "split": cells[index["split"]] if "split" in index else None}
+        yield {
+            "src": cells[index["src"]],
+            "tgt": cells[index["tgt"]],
+            "split": cells[index["split"]] if "split" in index else None,
+        }
 
 
 def _read_jsonl(path: Path, spec: dict) -> Iterator[dict]:
-    fields = {"src": spec["source_field"], "tgt": spec["target_field"], "split": spec.get("split_field"),
-              **spec.get("extra_fields", {})}  # e.g. {"tags": in_domain.source_tags_field}, for lmboot.data.entities
+    fields = {
+        "src": spec["source_field"],
+        "tgt": spec["target_field"],
+        "split": spec.get("split_field"),
+        **spec.get("extra_fields", {}),
+    }  # e.g. {"tags": in_domain.source_tags_field}, for lmboot.data.entities
     for number, line in enumerate(iter_lines(path), 1):
         if not line.strip():
             continue
@@ -192,6 +199,7 @@ def massive_bio(annot: str) -> tuple[str, str]:
 def _read_massive(spec: dict) -> Iterator[dict]:
     """MASSIVE 1.x (one JSONL per locale, rows joined by id): src = the source locale's utt, tgt = the
     target locale's; split and tags from the source row (tags: a BIO field, or annot_utt converted)."""
+
     def rows(locale):
         path = _massive_file(spec, locale)
         out = {}
@@ -220,8 +228,11 @@ def _read_massive(spec: dict) -> Iterator[dict]:
         yield record
 
 
-def normalize(text: str, lowercase: bool = default("normalize.lowercase"),
-              strip_punctuation: bool = default("normalize.strip_punctuation")) -> str:
+def normalize(
+    text: str,
+    lowercase: bool = default("normalize.lowercase"),
+    strip_punctuation: bool = default("normalize.strip_punctuation"),
+) -> str:
     """NFC, optional lower-casing, punctuation and symbols to spaces (apostrophes kept), spaces collapsed."""
     text = unicodedata.normalize("NFC", text).replace("\u2019", "'")
     if lowercase:

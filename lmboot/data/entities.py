@@ -64,8 +64,12 @@ def copy_words(code_switch: dict, seed_tgt, pool_src, dev_src, dev_tgt) -> list[
             seen[word] += 1
             kept[word] += word in ref_words
     pool = {w for line in read_lines(pool_src) for w in line.split()}
-    chosen = {w for w in pool if seed[w] >= code_switch["min_seed_count"]
-              and (seen[w] < 2 or kept[w] / seen[w] >= code_switch["min_dev_copy_rate"])}
+    chosen = {
+        w
+        for w in pool
+        if seed[w] >= code_switch["min_seed_count"]
+        and (seen[w] < 2 or kept[w] / seen[w] >= code_switch["min_dev_copy_rate"])
+    }
     return sorted(chosen | set(code_switch["words"]))
 
 
@@ -101,8 +105,11 @@ def extract(entities: dict, sources: dict[str, tuple], out_dir: str | Path, copi
             maps.append(mapping)
         write_lines(out / f"{part}.src", protected)
         write_lines(out / f"{part}.map.jsonl", (json.dumps(m, ensure_ascii=False) for m in maps))
-        stats[part] = {"sentences": len(texts), "with_entities": sum(bool(m) for m in maps),
-                       "entities": sum(len(m) for m in maps)}
+        stats[part] = {
+            "sentences": len(texts),
+            "with_entities": sum(bool(m) for m in maps),
+            "entities": sum(len(m) for m in maps),
+        }
     if copied:
         write_lines(out / "copied_words.txt", copied)
         stats["copied_words"] = len(copied)
@@ -110,20 +117,26 @@ def extract(entities: dict, sources: dict[str, tuple], out_dir: str | Path, copi
     return stats
 
 
-def restore_nbest(protected_nbest: str | Path, plain_nbest: str | Path, maps: str | Path, out_jsonl: str | Path) -> dict:
+def restore_nbest(
+    protected_nbest: str | Path, plain_nbest: str | Path, maps: str | Path, out_jsonl: str | Path
+) -> dict:
     """n-best lists of the protected source with entities put back; hypotheses that lost a placeholder are
     dropped, and a record left with none takes the plain (unprotected) record's hypotheses."""
     protected, plain, mappings = read_lines(protected_nbest), read_lines(plain_nbest), read_lines(maps)
     if not len(protected) == len(plain) == len(mappings):
-        raise InputError(f"{protected_nbest}, {plain_nbest}, {maps}: record counts differ "
-                         f"({len(protected)}, {len(plain)}, {len(mappings)})")
+        raise InputError(
+            f"{protected_nbest}, {plain_nbest}, {maps}: record counts differ "
+            f"({len(protected)}, {len(plain)}, {len(mappings)})"
+        )
     counts = {"records": len(protected), "with_entities": 0, "restored": 0, "fell_back": 0}
     with atomic_write(out_jsonl) as f:
         for line, plain_line, map_line in zip(protected, plain, mappings):
             record, mapping = json.loads(line), json.loads(map_line)
             if mapping:
                 counts["with_entities"] += 1
-                hyps = [{**h, "text": text} for h in record["hyps"] if (text := restore(h["text"], mapping)) is not None]
+                hyps = [
+                    {**h, "text": text} for h in record["hyps"] if (text := restore(h["text"], mapping)) is not None
+                ]
                 if hyps:
                     counts["restored"] += 1
                     record = {**record, "hyps": hyps}

@@ -23,6 +23,7 @@ def normalizer(norm: dict, lang: str | None):
     lower, strip = norm["lowercase"], norm["strip_punctuation"]
     if norm["spoken_form"] and lang:
         from lmboot.data.spoken import spoken_form
+
         return lambda text: spoken_form(text, lang, lower, strip)
     return lambda text: normalize(text, lower, strip)
 
@@ -50,20 +51,25 @@ def normalized_tags(text: str, tags: str, norm, where: str) -> list[str]:
 
 def tagged_words(norm):
     """(line, tags, where) -> (normalized line, its tags): normalized word by word, so the two align."""
+
     def tag_words(line: str, tags: str, where: str) -> tuple[str, str]:
         words, labels = normalized_words(line, tags, norm, where)
         return " ".join(words), " ".join(labels)
+
     return tag_words
 
 
-def read_in_domain(spec: dict, norm: dict, test_first: bool = False, langs: dict | None = None) -> tuple[list[dict], dict]:
+def read_in_domain(
+    spec: dict, norm: dict, test_first: bool = False, langs: dict | None = None
+) -> tuple[list[dict], dict]:
     """The cleaned in-domain records (clean_pairs); each has "tags", one per word of its normalized source:
     the source_tags_field's, or all "o" without one. test_first: a pair found in the test split and in
     another keeps its test row (the duplicate dropped is the other)."""
     field = spec.get("source_tags_field")
     if field and spec["format"] not in ("jsonl", "massive"):
-        raise InputError(f"in_domain.source_tags_field: slot tags are read from jsonl and massive corpora, "
-                         f"not {spec['format']}")
+        raise InputError(
+            f"in_domain.source_tags_field: slot tags are read from jsonl and massive corpora, not {spec['format']}"
+        )
     langs = langs or {}
     src_norm = normalizer(norm, langs.get("source"))
     records = read_pairs({**spec, "extra_fields": {"tags": field}} if field else spec)
@@ -110,8 +116,9 @@ def iter_clean_pairs(records, norm: dict, langs: dict | None, counts: dict):
         yield {**r, "src": src, "tgt": tgt}
 
 
-def write_general(spec: dict, norm: dict, langs: dict | None, test_texts: set[str], dev_texts: list[str],
-                  out: Path) -> dict:
+def write_general(
+    spec: dict, norm: dict, langs: dict | None, test_texts: set[str], dev_texts: list[str], out: Path
+) -> dict:
     """general.{src,tgt} in out: the general bitext cleaned (iter_clean_pairs), without the pairs whose
     new-language side is a test utterance (general.drop_test_overlap), streamed from the corpus to the files
     (memory holds the duplicate digests, not the text). With general.target_script, the text is read whole
@@ -120,6 +127,7 @@ def write_general(spec: dict, norm: dict, langs: dict | None, test_texts: set[st
     records = iter_pairs(spec)
     if spec.get("target_script"):
         from lmboot.data.script import to_seed_script
+
         records = list(records)
         script = to_seed_script(records, spec["target_script"], dev_texts)
     counts: dict = {}
@@ -162,17 +170,17 @@ def split_in_domain(records: list[dict], split_cfg: dict, split_values: dict | N
         rows = list(records)
         rng.shuffle(rows)
         n_test, n_dev = split_cfg["test_size"], split_cfg["dev_size"]
-        test, dev, train = rows[:n_test], rows[n_test:n_test + n_dev], rows[n_test + n_dev:]
+        test, dev, train = rows[:n_test], rows[n_test : n_test + n_dev], rows[n_test + n_dev :]
     if split_cfg.get("test_size"):
-        test = test[:split_cfg["test_size"]]
+        test = test[: split_cfg["test_size"]]
     dropped = None
     if split_cfg.get("drop_test_repeats"):
         train, dev, dropped = without_test_repeats(train, dev, test)
     if split_cfg.get("dev_size"):
-        dev = dev[:split_cfg["dev_size"]]
-    seed, pool = train[:split_cfg["seed_size"]], train[split_cfg["seed_size"]:]
+        dev = dev[: split_cfg["dev_size"]]
+    seed, pool = train[: split_cfg["seed_size"]], train[split_cfg["seed_size"] :]
     if split_cfg.get("pool_size"):
-        pool = pool[:split_cfg["pool_size"]]
+        pool = pool[: split_cfg["pool_size"]]
     return {"seed": seed, "pool": pool, "dev": dev, "test": test}, dropped
 
 
@@ -182,9 +190,11 @@ def in_domain_splits(config: dict) -> tuple[dict, dict]:
     norm, split_cfg, langs = config["normalize"], config["split"], config.get("languages") or {}
     if "roles" in config:
         from lmboot.data.roles import read_roles, role_splits
+
         source, target = normalizer(norm, langs.get("source")), normalizer(norm, langs.get("target"))
-        return role_splits(read_roles(config["roles"]), source, target, tagged_words(source), split_cfg,
-                           norm["max_words"])
+        return role_splits(
+            read_roles(config["roles"]), source, target, tagged_words(source), split_cfg, norm["max_words"]
+        )
     in_domain, in_counts = read_in_domain(config["in_domain"], norm, split_cfg["drop_test_repeats"], langs)
     splits, dropped = split_in_domain(in_domain, split_cfg, split_values(config["in_domain"]))
     stats = {"in_domain": in_counts}
@@ -217,21 +227,23 @@ def prepare(config: dict, out_dir: str | Path) -> dict:
     where = "roles" if "roles" in config else "in_domain"
     min_seed = split_cfg["min_seed_size"]
     if len(splits["seed"]) < min_seed:
-        raise InputError(f"split.seed_size: the seed has {len(splits['seed'])} utterances, "
-                         f"fewer than split.min_seed_size={min_seed}")
+        raise InputError(
+            f"split.seed_size: the seed has {len(splits['seed'])} utterances, fewer than split.min_seed_size={min_seed}"
+        )
     for name in ("pool", "dev", "test"):
         if not splits[name]:
             raise InputError(f"{where}: the {name} split is empty (check split sizes and split_values)")
     ids = {name: {id(r) for r in rows} for name, rows in splits.items()}
     names = list(ids)
     for i, a in enumerate(names):
-        for b in names[i + 1:]:
+        for b in names[i + 1 :]:
             assert not ids[a] & ids[b], f"splits {a} and {b} share rows"
     choice, criterion = choice_source(config, splits)
 
     test_texts = {r["tgt"] for r in splits["test"]}
-    general_counts = write_general(config["general"], norm, config.get("languages"), test_texts,
-                                   [r["tgt"] for r in splits["dev"]], out)
+    general_counts = write_general(
+        config["general"], norm, config.get("languages"), test_texts, [r["tgt"] for r in splits["dev"]], out
+    )
 
     has_oracle = "roles" not in config or bool(config["roles"].get("pool_reference"))
     write_lines(out / "seed.tgt", (r["tgt"] for r in splits["seed"]))
@@ -242,10 +254,17 @@ def prepare(config: dict, out_dir: str | Path) -> dict:
     write_lines(out / "dev.tags", (r["tags"] for r in choice))
     write_lines(out / "dev.tgt", (r["tgt"] for r in splits["dev"]))
     write_lines(out / "test.tgt", (r["tgt"] for r in splits["test"]))
-    stats = {**stats, "general": general_counts,
-             "sizes": {name: len(rows) for name, rows in splits.items()},
-             "test_in_seed": sum(r["tgt"] in test_texts for r in splits["seed"]),
-             "tuning": {"criterion": criterion, "translated_on_dev": "dev source side" if criterion == "chrf"
-                        else f"a sample of {len(choice)} pool utterances"}}
+    stats = {
+        **stats,
+        "general": general_counts,
+        "sizes": {name: len(rows) for name, rows in splits.items()},
+        "test_in_seed": sum(r["tgt"] in test_texts for r in splits["seed"]),
+        "tuning": {
+            "criterion": criterion,
+            "translated_on_dev": "dev source side"
+            if criterion == "chrf"
+            else f"a sample of {len(choice)} pool utterances",
+        },
+    }
     write_json(out / "prepare.json", stats)
     return stats

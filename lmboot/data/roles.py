@@ -32,8 +32,10 @@ def read_roles(roles: dict) -> dict[str, list[str]]:
             raise InputError(f"roles.{role}: {spec['path']}: empty (no text)")
     for role, base in ALIGNED.items():
         if role in texts and len(texts[role]) != len(texts[base]):
-            raise InputError(f"roles.{role}: {roles[role]['path']} has {len(texts[role])} lines but roles.{base} "
-                             f"({roles[base]['path']}) has {len(texts[base])}: they must align line by line")
+            raise InputError(
+                f"roles.{role}: {roles[role]['path']} has {len(texts[role])} lines but roles.{base} "
+                f"({roles[base]['path']}) has {len(texts[base])}: they must align line by line"
+            )
     return texts
 
 
@@ -61,8 +63,9 @@ def clean_rows(rows: list[dict], keys: tuple[str, ...], max_words: int, dedupe: 
     return kept
 
 
-def role_splits(texts: dict[str, list[str]], source_norm, target_norm, tag_words, split_cfg: dict,
-                max_words: int) -> tuple[dict, dict]:
+def role_splits(
+    texts: dict[str, list[str]], source_norm, target_norm, tag_words, split_cfg: dict, max_words: int
+) -> tuple[dict, dict]:
     """The splits prepare writes ({seed, pool, dev, test}: rows with src / tgt / tags) from the roles' raw
     lines, and what was dropped. source_norm / target_norm normalize a line of each language; tag_words
     (line, tags) normalizes a source line word by word, returning (text, tags) aligned."""
@@ -74,8 +77,10 @@ def role_splits(texts: dict[str, list[str]], source_norm, target_norm, tag_words
         src, src_tags = tag_words(line, tags, f"roles.pool_tags line {n + 1}")
         ref = target_norm(texts["pool_reference"][n]) if "pool_reference" in texts else "-"
         pool.append({"src": src, "tags": src_tags, "tgt": ref})
-    dev = [{"tgt": target_norm(t), "src": source_norm(texts["dev_source"][n]) if "dev_source" in texts else "-"}
-           for n, t in enumerate(texts["dev"])]
+    dev = [
+        {"tgt": target_norm(t), "src": source_norm(texts["dev_source"][n]) if "dev_source" in texts else "-"}
+        for n, t in enumerate(texts["dev"])
+    ]
     test = clean_rows([{"tgt": target_norm(t)} for t in texts["test"]], ("tgt",), max_words, False, counts["test"])
     test_texts = {r["tgt"] for r in test}
     dev = clean_rows(dev, ("src", "tgt"), max_words, False, counts["dev"])
@@ -89,8 +94,12 @@ def role_splits(texts: dict[str, list[str]], source_norm, target_norm, tag_words
     pool = clean_rows(pool, ("src", "tgt"), max_words, True, counts["pool"])
     overlap["pool_reference_in_test"] = sum(r["tgt"] in test_texts for r in pool) if "pool_reference" in texts else 0
     pool = [r for r in pool if "pool_reference" not in texts or r["tgt"] not in test_texts]
-    splits = {"seed": capped(seed, split_cfg["seed_size"], rng), "pool": capped(pool, split_cfg.get("pool_size"), rng),
-              "dev": capped(dev, split_cfg.get("dev_size"), rng), "test": capped(test, split_cfg.get("test_size"), rng)}
+    splits = {
+        "seed": capped(seed, split_cfg["seed_size"], rng),
+        "pool": capped(pool, split_cfg.get("pool_size"), rng),
+        "dev": capped(dev, split_cfg.get("dev_size"), rng),
+        "test": capped(test, split_cfg.get("test_size"), rng),
+    }
     for name, rows in splits.items():
         counts[name]["kept"] = len(rows)
     return splits, {"roles": counts, "overlap_removed": overlap}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from typing import Iterable
+from collections.abc import Iterable
 
 from indic_transliteration import sanscript
 
@@ -16,24 +16,53 @@ from lmboot.data.corpus import normalize
 from lmboot.errors import InputError
 
 # scheme name -> the indic_transliteration scheme it starts from ("colloquial" rewrites ITRANS)
-SCHEMES = {"itrans": sanscript.ITRANS, "hk": sanscript.HK, "optitrans": sanscript.OPTITRANS,
-           "colloquial": sanscript.ITRANS}
+SCHEMES = {
+    "itrans": sanscript.ITRANS,
+    "hk": sanscript.HK,
+    "optitrans": sanscript.OPTITRANS,
+    "colloquial": sanscript.ITRANS,
+}
 
 # zero-width characters and BOM removed, danda and double danda (sentence ends) to spaces, digits to ASCII
-_NORMALIZE = {0x200B: None, 0x200C: None, 0x200D: None, 0xFEFF: None, 0x0964: " ", 0x0965: " ",
-              **{0x0966 + d: str(d) for d in range(10)}}
+_NORMALIZE = {
+    0x200B: None,
+    0x200C: None,
+    0x200D: None,
+    0xFEFF: None,
+    0x0964: " ",
+    0x0965: " ",
+    **{0x0966 + d: str(d) for d in range(10)},
+}
 # letters the schemes leave in Devanagari: candra O/E (English loans: डॉक्टर, ऑफ़) as O/E, ऩ as न
 _FALLBACK = str.maketrans({"ऑ": "ओ", "ॉ": "ो", "ऍ": "ए", "ॅ": "े", "ऩ": "न"})
 _WORD = re.compile("[\u0900-\u097f]+")
 _VIRAMA = "\u094d"
 # an akshara-like piece: a consonant (with nukta) or an independent vowel, then a vowel sign or virama,
 # then a nasal (candrabindu, anusvara) or visarga
-_PIECE = re.compile("([\u0915-\u0939]\u093c?|[\u0904-\u0914\u0960\u0961])"
-                    "([\u093e-\u094d\u0962\u0963]?[\u0901-\u0903]?)")
+_PIECE = re.compile(
+    "([\u0915-\u0939]\u093c?|[\u0904-\u0914\u0960\u0961])([\u093e-\u094d\u0962\u0963]?[\u0901-\u0903]?)"
+)
 # ITRANS -> plain lower-case letters, in this order (j~n: ज्ञ as typed, "gyan"; v -> w: "wala", "wo")
-_PLAIN = [("j~n", "gy"), ("~N", "n"), ("~n", "n"), ("RRi", "ri"), ("RRI", "ri"), ("LLi", "li"), ("LLI", "li"),
-          ("Ch", "ch"), ("Sh", "sh"), (".D", "d"), (".N", "n"), (".a", ""), ("M", "n"), ("H", "h"), ("q", "k"),
-          ("K", "kh"), ("G", "g"), ("v", "w")]
+_PLAIN = [
+    ("j~n", "gy"),
+    ("~N", "n"),
+    ("~n", "n"),
+    ("RRi", "ri"),
+    ("RRI", "ri"),
+    ("LLi", "li"),
+    ("LLI", "li"),
+    ("Ch", "ch"),
+    ("Sh", "sh"),
+    (".D", "d"),
+    (".N", "n"),
+    (".a", ""),
+    ("M", "n"),
+    ("H", "h"),
+    ("q", "k"),
+    ("K", "kh"),
+    ("G", "g"),
+    ("v", "w"),
+]
 
 
 def normalize_devanagari(text: str) -> str:
@@ -116,8 +145,9 @@ def vocabulary_coverage(devanagari_lines: Iterable[str], reference_lines: Iterab
     return sum(token in vocabulary for token in tokens) / len(tokens) if tokens else 0.0
 
 
-def choose_scheme(devanagari_lines: Iterable[str], reference_lines: Iterable[str],
-                  schemes: Iterable[str] | None = None) -> dict:
+def choose_scheme(
+    devanagari_lines: Iterable[str], reference_lines: Iterable[str], schemes: Iterable[str] | None = None
+) -> dict:
     """{"scheme": the scheme with the highest vocabulary_coverage (the first one on a tie),
     "coverage": {scheme: share}} over `schemes` (default: all). The reference is the new language's dev text,
     never its test."""

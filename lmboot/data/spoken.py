@@ -14,21 +14,26 @@ from lmboot.errors import InputError
 from lmboot.schema import default
 
 CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP"}
-SYMBOLS = {"en": {"%": " percent ", "&": " and ", "+": " plus ", "°": " degrees ", "@": " at ", "#": " number "},
-           "es": {"%": " por ciento ", "&": " y ", "+": " más ", "°": " grados ", "@": " arroba "},
-           "de": {"%": " prozent ", "&": " und ", "+": " plus ", "°": " grad ", "@": " at "}}
+SYMBOLS = {
+    "en": {"%": " percent ", "&": " and ", "+": " plus ", "°": " degrees ", "@": " at ", "#": " number "},
+    "es": {"%": " por ciento ", "&": " y ", "+": " más ", "°": " grados ", "@": " arroba "},
+    "de": {"%": " prozent ", "&": " und ", "+": " plus ", "°": " grad ", "@": " at "},
+}
 AM_PM = re.compile(r"\b([ap])\.\s?m\b\.?")
 CLOCK = re.compile(r"\b(\d{1,2}):(\d\d)\b")
 MONEY = re.compile(r"([$€£])\s?(\d[\d,]*)(?:\.(\d\d))?")
 THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
-ORDINAL = {"en": re.compile(r"\b(\d+)(st|nd|rd|th)\b"), "es": re.compile(r"\b(\d+)[ºª°]"),
-           "de": re.compile(r"\b(\d+)\.(?=\s+[a-zäöü])")}
+ORDINAL = {
+    "en": re.compile(r"\b(\d+)(st|nd|rd|th)\b"),
+    "es": re.compile(r"\b(\d+)[ºª°]"),
+    "de": re.compile(r"\b(\d+)\.(?=\s+[a-zäöü])"),
+}
 DECIMAL = re.compile(r"\b(\d+)[.,](\d+)\b")
 DIGITS = re.compile(r"\d+")
 POINT = {"en": "point", "es": "coma", "de": "komma"}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def converter(lang: str):
     """num2words' converter for a language code (en, es, de-DE -> de); a one-line error when it has none."""
     from num2words import CONVERTER_CLASSES
@@ -36,8 +41,10 @@ def converter(lang: str):
     for code in (lang, lang.replace("-", "_"), lang.split("-")[0].split("_")[0]):
         if code in CONVERTER_CLASSES:
             return code
-    raise InputError(f"normalize.spoken_form: num2words has no converter for language {lang!r} "
-                     f"(set normalize.spoken_form: false for it)")
+    raise InputError(
+        f"normalize.spoken_form: num2words has no converter for language {lang!r} "
+        f"(set normalize.spoken_form: false for it)"
+    )
 
 
 def words(n: int | float, lang: str, to: str = "cardinal") -> str:
@@ -80,8 +87,12 @@ def clock(hours: str, minutes: str, lang: str) -> str:
     return words(int(hours), lang) + oh + words(m, lang)
 
 
-def spoken_form(text: str, lang: str, lowercase: bool = default("normalize.lowercase"),
-                strip_punctuation: bool = default("normalize.strip_punctuation")) -> str:
+def spoken_form(
+    text: str,
+    lang: str,
+    lowercase: bool = default("normalize.lowercase"),
+    strip_punctuation: bool = default("normalize.strip_punctuation"),
+) -> str:
     """text with its numbers, times, amounts, ordinals and symbols as words in `lang`, then normalized."""
     if any(c.isdigit() for c in text) or any(s in text for s in "%&+°@#$€£"):
         base = lang.split("-")[0].split("_")[0]
@@ -93,8 +104,9 @@ def spoken_form(text: str, lang: str, lowercase: bool = default("normalize.lower
             text = ORDINAL[base].sub(lambda m: words(int(m[1]), lang, "ordinal"), text)
         point = POINT.get(base)
         if point:
-            text = DECIMAL.sub(lambda m: f"{year_or_number(m[1], lang)} {point} "
-                               + " ".join(words(int(d), lang) for d in m[2]), text)
+            text = DECIMAL.sub(
+                lambda m: f"{year_or_number(m[1], lang)} {point} " + " ".join(words(int(d), lang) for d in m[2]), text
+            )
         text = DIGITS.sub(lambda m: year_or_number(m[0], lang), text)
         for symbol, word in SYMBOLS.get(base, {}).items():
             text = text.replace(symbol, word)

@@ -10,6 +10,7 @@
 Everything comes from the templates (demo_templates.py), the lexicons (demo_lexicon.py) and
 `random.Random(seed)`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,8 +48,9 @@ def _space(template: str) -> int:
 
 def _title(text: str) -> str:
     words = text.split()
-    return " ".join(ACRONYMS.get(w) or (w if i and w in MINOR_WORDS else w[:1].upper() + w[1:])
-                    for i, w in enumerate(words))
+    return " ".join(
+        ACRONYMS.get(w) or (w if i and w in MINOR_WORDS else w[:1].upper() + w[1:]) for i, w in enumerate(words)
+    )
 
 
 def _render(template: str, values: dict, lang: str, tags: dict | None = None, cased: bool = False) -> str:
@@ -65,6 +67,7 @@ def _render(template: str, values: dict, lang: str, tags: dict | None = None, ca
         elif cased and lang == "en":
             text = re.sub(r"\b[a-z]+\b", lambda w: EN_CASE.get(w[0], w[0]), text)
         return f"<{tags[key]}>{text}<{tags[key]}>" if tags else text
+
     return PLACEHOLDER.sub(fill, template)
 
 
@@ -85,7 +88,7 @@ def _bio(xml: str, tags: dict) -> str:
 
 def _cap_first(text: str) -> str:
     i = next((i for i, ch in enumerate(text) if ch.isalpha()), 0)
-    return text[:i] + text[i:i + 1].upper() + text[i + 1:]
+    return text[:i] + text[i : i + 1].upper() + text[i + 1 :]
 
 
 def _norm(text: str) -> str:
@@ -95,9 +98,11 @@ def _norm(text: str) -> str:
 
 def template_space() -> dict:
     """Upper bounds on distinct sentences: in-domain, general assistant, general topics."""
-    return {"in_domain": sum(_space(en) for pairs in SCENARIOS.values() for en, _ in pairs),
-            "general_assistant": sum(_space(en) for en, _ in ASSISTANT),
-            "general_topics": sum(_space(en) for pairs in TOPIC_TEMPLATES.values() for en, _ in pairs)}
+    return {
+        "in_domain": sum(_space(en) for pairs in SCENARIOS.values() for en, _ in pairs),
+        "general_assistant": sum(_space(en) for en, _ in ASSISTANT),
+        "general_topics": sum(_space(en) for pairs in TOPIC_TEMPLATES.values() for en, _ in pairs),
+    }
 
 
 def _sample_distinct(rng: random.Random, n: int, what: str, draw) -> list:
@@ -106,8 +111,9 @@ def _sample_distinct(rng: random.Random, n: int, what: str, draw) -> list:
     while len(rows) < n:
         budget -= 1
         if budget < 0:
-            raise ValueError(f"could not draw {n} distinct {what}: the template space is too small "
-                             f"for the requested size")
+            raise ValueError(
+                f"could not draw {n} distinct {what}: the template space is too small for the requested size"
+            )
         drawn = draw()
         if drawn and drawn[0] not in seen:
             seen.add(drawn[0])
@@ -127,8 +133,16 @@ def _in_domain(rng: random.Random, n: int) -> list[dict]:
             return None
         tags = dict(zip(slot_keys(en_t), SLOT_LETTERS))
         en_xml, es_xml = _render(en_t, values, "en", tags), _render(es_t, values, "es", tags)
-        return en, {"scenario": scenario, "en": en, "es": _render(es_t, values, "es"), "en_xml": en_xml,
-                    "es_xml": es_xml, "en_bio": _bio(en_xml, tags), "es_bio": _bio(es_xml, tags)}
+        return en, {
+            "scenario": scenario,
+            "en": en,
+            "es": _render(es_t, values, "es"),
+            "en_xml": en_xml,
+            "es_xml": es_xml,
+            "en_bio": _bio(en_xml, tags),
+            "es_bio": _bio(es_xml, tags),
+        }
+
     rows = _sample_distinct(rng, n, "in-domain utterances", draw)
     return [{"id": str(i), **row} for i, row in enumerate(rows)]
 
@@ -148,8 +162,10 @@ def _general(rng: random.Random, n: int, n_assistant: int, in_domain_en: set[str
     def draw_topic():
         topic = rng.choice(topics)
         return draw_from(f"demo-{topic}", TOPIC_TEMPLATES[topic])
-    assistant = _sample_distinct(rng, n_assistant, "assistant sentences",
-                                 lambda: draw_from("demo-assistant", ASSISTANT))
+
+    assistant = _sample_distinct(
+        rng, n_assistant, "assistant sentences", lambda: draw_from("demo-assistant", ASSISTANT)
+    )
     seen_eng.update(eng for _, eng, _ in assistant)
     rows = assistant + _sample_distinct(rng, n - n_assistant, "general sentences", draw_topic)
     rng.shuffle(rows)
@@ -161,37 +177,48 @@ def _write_atomic(path: Path, text: str) -> None:
         f.write(text.encode("utf-8"))
 
 
-def generate(out_dir, seed: int = default("demo_data.seed"), n_in_domain: int = default("demo_data.n_in_domain"),
-             n_general: int = default("demo_data.n_general"),
-             assistant_share: float = default("demo_data.assistant_share")) -> dict:
+def generate(
+    out_dir,
+    seed: int = default("demo_data.seed"),
+    n_in_domain: int = default("demo_data.n_in_domain"),
+    n_general: int = default("demo_data.n_general"),
+    assistant_share: float = default("demo_data.assistant_share"),
+) -> dict:
     """Write out_dir/in_domain.jsonl and out_dir/general.tsv; return counts/stats dict."""
     if n_in_domain < 0 or n_general < 0 or not 0.0 <= assistant_share <= 1.0:
         raise ValueError("sizes must be >= 0 and assistant_share within [0, 1]")
     n_assistant = round(n_general * assistant_share)
     space = template_space()
-    for what, wanted in (("in_domain", n_in_domain), ("general_assistant", n_assistant),
-                         ("general_topics", n_general - n_assistant)):
+    for what, wanted in (
+        ("in_domain", n_in_domain),
+        ("general_assistant", n_assistant),
+        ("general_topics", n_general - n_assistant),
+    ):
         if wanted > space[what]:
-            raise ValueError(f"requested {wanted} distinct {what} sentences, but the template space "
-                             f"holds at most {space[what]}")
+            raise ValueError(
+                f"requested {wanted} distinct {what} sentences, but the template space holds at most {space[what]}"
+            )
     rng = random.Random(seed)
     in_domain = _in_domain(rng, n_in_domain)
     general = _general(rng, n_general, n_assistant, {row["en"] for row in in_domain})
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    _write_atomic(out / "in_domain.jsonl",
-                  "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in in_domain))
-    _write_atomic(out / "general.tsv",
-                  "origin\teng\tspa\n" + "".join("\t".join(row) + "\n" for row in general))
+    _write_atomic(out / "in_domain.jsonl", "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in in_domain))
+    _write_atomic(out / "general.tsv", "origin\teng\tspa\n" + "".join("\t".join(row) + "\n" for row in general))
     counts = Counter(row["scenario"] for row in in_domain)
-    return {"in_domain": len(in_domain), "general": len(general), "general_assistant": n_assistant,
-            "scenarios": {name: counts[name] for name in sorted(SCENARIOS)}}
+    return {
+        "in_domain": len(in_domain),
+        "general": len(general),
+        "general_assistant": n_assistant,
+        "scenarios": {name: counts[name] for name in sorted(SCENARIOS)},
+    }
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lmboot.demo.data",
-                                     description="Write seeded offline demo data (in_domain.jsonl, general.tsv).")
+    parser = argparse.ArgumentParser(
+        prog="python -m lmboot.demo.data", description="Write seeded offline demo data (in_domain.jsonl, general.tsv)."
+    )
     parser.add_argument("--out", required=True, help="output directory (created if missing)")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--n-in-domain", type=int, default=3000)

@@ -6,13 +6,16 @@ Template syntax (one pair per line, `english | spanish`):
   {el:room}         a word chosen by the slot's gender/number (see demo_lexicon.MARKS), outside the slot
   {a:animal}        English "a"/"an" for the slot's English value
 """
+
 from __future__ import annotations
 
 from lmboot.demo.lexicon import template_pairs
 
 # --- in-domain templates (lower case, no punctuation) -----------------------------------------
-SCENARIOS = {name: template_pairs(spec) for name, spec in {
-    "alarm": """
+SCENARIOS = {
+    name: template_pairs(spec)
+    for name, spec in {
+        "alarm": """
 wake me up at {time} {date} | despiértame {al:time} {time} {date}
 set an alarm for {time} | pon una alarma para {el:time} {time}
 set an alarm for {time} on {day} | pon una alarma para {el:time} {time} el {day}
@@ -21,7 +24,7 @@ change my alarm to {time} | cambia mi alarma {al:time} {time}
 what alarms do i have {date} | qué alarmas tengo {date}
 set an alarm every day at {time} | pon una alarma todos los días {al:time} {time}
 wake me up {duration} before my {event} | despiértame {duration} antes de mi {event}""",
-    "weather": """
+        "weather": """
 what's the weather like in {city} {date} | qué tiempo va a hacer en {city} {date}
 will it rain in {city} {date} | va a llover en {city} {date}
 do i need an umbrella {date} | voy a necesitar paraguas {date}
@@ -30,7 +33,7 @@ is it going to snow in {city} on {day} | va a nevar en {city} el {day}
 how hot will it be {date} | cuánto calor va a hacer {date}
 what's the forecast for {city} on {mdate} | cuál es la previsión para {city} el {mdate}
 is it windy in {city} | hace viento en {city}""",
-    "music": """
+        "music": """
 play {song} | pon {song}
 play something by {artist} | pon algo de {artist}
 play some {genre} | pon algo de {genre}
@@ -40,7 +43,7 @@ add this song to my {playlist} playlist | añade esta canción a mi lista de {pl
 play the latest album by {artist} | pon el último disco de {artist}
 play {song} in the {room} | pon {song} en {el:room} {room}
 who sings {song} | quién canta {song}""",
-    "iot": """
+        "iot": """
 turn on the {device} in the {room} | enciende {el:device} {device} {del:room} {room}
 turn off the lights in the {room} | apaga las luces {del:room} {room}
 dim the {room} lights to {percent} | baja las luces {del:room} {room} al {percent}
@@ -49,7 +52,7 @@ is the {device} on | está encendid{o:device} {el:device} {device}
 turn off the {device} at {time} | apaga {el:device} {device} {al:time} {time}
 switch on the {device} | enciende {el:device} {device}
 turn the heating up to {degrees} | sube la calefacción a {degrees}""",
-    "reminder": """
+        "reminder": """
 remind me to {task} {date} | recuérdame {task} {date}
 remind me to {task} at {time} | recuérdame {task} {al:time} {time}
 remind me to {task} in {duration} | recuérdame {task} dentro de {duration}
@@ -58,7 +61,7 @@ what reminders do i have for {date} | qué recordatorios tengo para {date}
 delete the reminder to {task} | borra el recordatorio de {task}
 remind me on {day} that i have to {task} | recuérdame el {day} que tengo que {task}
 remind me to call {person} at {time} | recuérdame llamar a {person} {al:time} {time}""",
-    "timer": """
+        "timer": """
 set a timer for {duration} | pon un temporizador de {duration}
 set a timer for {duration} for the {dish} | pon un temporizador de {duration} para {el:dish} {dish}
 cancel the timer for the {dish} | cancela el temporizador {del:dish} {dish}
@@ -67,7 +70,7 @@ add {duration} to the timer | añade {duration} al temporizador
 how much time is left on the {dish} timer | cuánto le queda al temporizador {del:dish} {dish}
 pause the timer in the {room} | pausa el temporizador {del:room} {room}
 set a timer for {duration} in the {room} | pon un temporizador de {duration} en {el:room} {room}""",
-    "calendar": """
+        "calendar": """
 what's on my calendar {date} | qué tengo en el calendario {date}
 schedule a meeting with {person} {date} at {time} | programa una reunión con {person} {date} {al:time} {time}
 put my {event} on the calendar for {day} | apunta mi {event} en el calendario para el {day}
@@ -76,7 +79,7 @@ cancel my {event} on {mdate} | cancela mi {event} del {mdate}
 move my meeting with {person} to {day} | cambia mi reunión con {person} al {day}
 am i free {date} at {time} | estoy libre {date} {al:time} {time}
 do i have anything on {mdate} | tengo algo el {mdate}""",
-    "news": """
+        "news": """
 what's the latest {topic} news | cuáles son las últimas noticias de {topic}
 read me the news from {source} | léeme las noticias de {source}
 is there any news about {city} | hay alguna noticia sobre {city}
@@ -85,7 +88,7 @@ what's happening in {city} today | qué está pasando hoy en {city}
 play the {source} podcast | pon el pódcast de {source}
 any news about {artist} | hay noticias de {artist}
 give me the {topic} news from {country} | dame las noticias de {topic} de {country}""",
-    "shopping": """
+        "shopping": """
 add {item} to my shopping list | añade {item} a mi lista de la compra
 put {item} and {item2} on the shopping list | pon {item} y {item2} en la lista de la compra
 remove {item} from my shopping list | quita {item} de mi lista de la compra
@@ -94,7 +97,7 @@ did i add {item} to the list | he añadido {item} a la lista
 order {item} from the supermarket | pide {item} al supermercado
 add {item} {item2} and {item3} to the list | añade {item} {item2} y {item3} a la lista
 do we still need {item} | todavía necesitamos {item}""",
-    "transport": """
+        "transport": """
 how long does it take to get to {city} {mode} | cuánto se tarda en llegar a {city} {mode}
 is there traffic on the way to the {place} | hay tráfico de camino {al:place} {place}
 when is the next train to {city} | cuándo sale el próximo tren a {city}
@@ -103,7 +106,7 @@ how do i get to the {place} {mode} | cómo llego {al:place} {place} {mode}
 buy a train ticket to {city} for {date} | compra un billete de tren a {city} para {date}
 what's the traffic like on the way to {city} | cómo está el tráfico de camino a {city}
 find me a flight from {city} to {city2} on {mdate} | búscame un vuelo de {city} a {city2} el {mdate}""",
-    "cooking": """
+        "cooking": """
 how do i make {dish} | cómo se hace{n:dish} {el:dish} {dish}
 give me a recipe for {dish} | dame una receta de {dish}
 what can i cook with {food} and {food2} | qué puedo cocinar con {food} y {food2}
@@ -112,7 +115,7 @@ how long does it take to make {dish} | cuánto se tarda en hacer {dish}
 how many calories are in {dish} | cuántas calorías hay en {el:dish} {dish}
 find me a vegetarian recipe with {food} | búscame una receta vegetariana con {food}
 how do i cook {dish} for {guests} people | cómo hago {dish} para {guests} personas""",
-    "datetime": """
+        "datetime": """
 what time is it in {city} | qué hora es en {city}
 what day of the week is {mdate} | qué día de la semana cae el {mdate}
 how many days until {mdate} | cuántos días faltan para el {mdate}
@@ -121,7 +124,7 @@ what's the time difference between {city} and {city2} | qué diferencia horaria 
 what time does the sun set in {city} {date} | a qué hora se pone el sol en {city} {date}
 what time is sunrise in {city} on {day} | a qué hora amanece en {city} el {day}
 is {mdate} a holiday | es festivo el {mdate}""",
-    "email": """
+        "email": """
 send a message to {person} saying {msg} | envía un mensaje a {person} diciendo que {msg}
 text {person} that {msg} | escribe a {person} que {msg}
 call {person} | llama a {person}
@@ -130,7 +133,8 @@ read my last message from {person} | lee mi último mensaje de {person}
 do i have any new emails from {person} | tengo correos nuevos de {person}
 call {person} on speaker | llama a {person} con el altavoz
 reply to {person} that {msg} | responde a {person} que {msg}""",
-}.items()}
+    }.items()
+}
 
 # --- general bitext: assistant-style requests, worded unlike any in-domain template ---------------
 ASSISTANT = template_pairs("""
@@ -173,8 +177,10 @@ I want to write an email to {person} about the {subject}. | Quiero escribir un c
 """)
 
 # --- general bitext on other topics (sentence case, punctuation) --------------------------------
-TOPIC_TEMPLATES = {name: template_pairs(spec) for name, spec in {
-    "travel": """
+TOPIC_TEMPLATES = {
+    name: template_pairs(spec)
+    for name, spec in {
+        "travel": """
 {name} is in {city} this week. | {name} está en {city} esta semana.
 Our train leaves at {time}. | Nuestro tren sale {al:time} {time}.
 {name} is going to spend a week in {city} with {his:name} {kin}. | {name} va a pasar una semana en {city} con su {kin}.
@@ -187,7 +193,7 @@ The hotel where we stayed in {city} was small but very clean. | El hotel en el q
 Next {month} my {kin} and I are going to travel around {country} by train. | El próximo mes de {month}, mi {kin} y yo vamos a recorrer {country} en tren.
 {name} says that the best time to visit {country} is in {month}. | {name} dice que la mejor época para visitar {country} es en {month}.
 It took us {hours} to drive from {city} to {city2} because of the traffic. | Tardamos {hours} en ir en coche de {city} a {city2} por el tráfico.""",
-    "food": """
+        "food": """
 {name} doesn't like {food}. | A {name} no le gusta{n:food} {el:food} {food}.
 We're having {dish} tonight. | Esta noche cenamos {dish}.
 My {kin} makes the best {dish} I have ever tasted. | Mi {kin} hace {el:dish} mejor{es:dish} {dish} que he probado nunca.
@@ -198,7 +204,7 @@ I forgot to buy {item} again, so we will have to go back to the shop. | Se me ha
 Nobody at the table wanted to try the {dish} that {name} had made. | Nadie en la mesa quiso probar {el:dish} {dish} que había preparado {name}.
 In {city} people have dinner much later than in {city2}. | En {city} la gente cena mucho más tarde que en {city2}.
 Don't forget to take the {dish} out of the oven in {duration}. | No te olvides de sacar {el:dish} {dish} del horno dentro de {duration}.""",
-    "family": """
+        "family": """
 My {kin} lives in {country}. | Mi {kin} vive en {country}.
 I'll call my {kin} on {day}. | El {day} llamo a mi {kin}.
 My {kin} lives in {city} and comes to visit us every summer. | Mi {kin} vive en {city} y viene a visitarnos todos los veranos.
@@ -210,7 +216,7 @@ When I was a child, my {kin} used to tell me stories about {country}. | Cuando e
 The whole family got together at my {kin}'s house for Christmas. | Toda la familia se reunió en casa de mi {kin} por Navidad.
 My {kin} moved to {city} after finding a job at {a:company} {company}. | Mi {kin} se mudó a {city} después de encontrar trabajo en {un:company} {company}.
 Is your {kin} coming to the party on {day}? | ¿Viene tu {kin} a la fiesta del {day}?""",
-    "work": """
+        "work": """
 {name} works at {a:company} {company}. | {name} trabaja en {un:company} {company}.
 {name} has been working at {a:company} {company} in {city} for {num} years. | {name} lleva {num} años trabajando en {un:company} {company} de {city}.
 The meeting with the clients from {country} has been moved to {day} afternoon. | La reunión con los clientes de {country} se ha cambiado al {day} por la tarde.
@@ -220,7 +226,7 @@ After {num} years in {city}, {name} decided to open {his:name} own {company}. | 
 The new office in {city} will employ more than {tens} people starting in {month}. | La nueva oficina de {city} dará trabajo a más de {tens} personas a partir de {month}.
 Could you send me the {subject} by email before the meeting? | ¿Podrías enviarme {el:subject} {subject} por correo antes de la reunión?
 I have to work late on {day}, so I won't be able to come to dinner. | El {day} tengo que trabajar hasta tarde, así que no podré venir a cenar.""",
-    "school": """
+        "school": """
 {name} is studying {subj}. | {name} estudia {subj}.
 The {subj} exam is on {day}, and I haven't started studying yet. | El examen de {subj} es el {day} y todavía no he empezado a estudiar.
 Our {subj} teacher gives us too much homework every weekend. | Nuestro profesor de {subj} nos pone demasiados deberes todos los fines de semana.
@@ -230,7 +236,7 @@ The students from {city} are going on a school trip to {city2} in {month}. | Los
 Can you help me with my {subj} homework? | ¿Me ayudas con los deberes de {subj}?
 My {kin} teaches {subj} at a secondary school in {city}. | Mi {kin} da clases de {subj} en un instituto de {city}.
 The school library is closed until {day}. | La biblioteca del colegio está cerrada hasta el {day}.""",
-    "nature": """
+        "nature": """
 It's raining in {city} again. | Otra vez está lloviendo en {city}.
 Last {month} it rained so much in {city} that the river overflowed. | El pasado mes de {month} llovió tanto en {city} que el río se desbordó.
 The snow arrived early this year in the mountains north of {city}. | Este año la nieve llegó pronto a las montañas del norte de {city}.
@@ -240,7 +246,7 @@ Early in the morning we saw {a:animal} {animal} drinking water near the lake. | 
 It was so hot in {city} on {day} that nobody went out until the evening. | El {day} hizo tanto calor en {city} que nadie salió a la calle hasta la noche.
 In spring the fields around {city} are full of flowers. | En primavera los campos de los alrededores de {city} se llenan de flores.
 The {animal} is one of the most endangered animals in {country}. | {el:animal} {animal} es uno de los animales más amenazados de {country}.""",
-    "sports": """
+        "sports": """
 {name} plays {sport} every week. | {name} juega al {sport} todas las semanas.
 {team} beat {team2} {score} on {day} and is now top of the league. | El {team} ganó {score} al {team2} el {day} y ya es líder de la liga.
 {name} runs {km} every morning before going to work. | {name} corre {km} todas las mañanas antes de ir a trabajar.
@@ -250,7 +256,7 @@ Thousands of fans waited for hours outside the stadium to see {team} arrive. | M
 {name} broke {his:name} leg playing {sport} and will miss the rest of the season. | {name} se rompió la pierna jugando al {sport} y se perderá el resto de la temporada.
 Do you want to play {sport} with us on {day}? | ¿Quieres jugar al {sport} con nosotros el {day}?
 The coach of {team} said after the match that the team had played very badly. | El entrenador del {team} dijo después del partido que el equipo había jugado muy mal.""",
-    "health": """
+        "health": """
 {name} has a cold. | {name} está resfriad{o:name}.
 {name} is very tired today. | {name} está muy cansad{o:name} hoy.
 The doctor told {name} to drink more water and sleep at least eight hours a night. | El médico le dijo a {name} que bebiera más agua y durmiera al menos ocho horas cada noche.
@@ -261,7 +267,7 @@ The new hospital in {city} will open in {month}, according to the regional gover
 Eating {food} every day is not as healthy as many people think. | Comer {food} todos los días no es tan sano como mucha gente cree.
 {name} has been in bed with the flu since {day}. | {name} lleva en la cama con gripe desde el {day}.
 My {kin} has an appointment with the dentist on {mdate}. | Mi {kin} tiene cita con el dentista el {mdate}.""",
-    "news": """
+        "news": """
 The government of {country} announced on {day} a new plan to reduce unemployment over the next {num} years. | El gobierno de {country} anunció el {day} un nuevo plan para reducir el desempleo en los próximos {num} años.
 According to a recent study, the number of tourists visiting {city} has grown by {percent} in the last decade. | Según un estudio reciente, el número de turistas que visitan {city} ha crecido un {percent} en la última década.
 Thousands of people gathered in the main square of {city} on {day} to protest against the rising cost of housing. | Miles de personas se concentraron el {day} en la plaza mayor de {city} para protestar contra la subida del precio de la vivienda.
@@ -272,7 +278,7 @@ Heavy rain has caused serious flooding in several towns in the south of {country
 Prices in {country} rose by {percent} last year, the largest increase since {year}. | Los precios en {country} subieron un {percent} el año pasado, el mayor aumento desde {year}.
 The new high speed railway between {city} and {city2} will cut the journey time to less than {hours}. | La nueva línea de alta velocidad entre {city} y {city2} reducirá el tiempo de viaje a menos de {hours}.
 Firefighters spent the whole night fighting a forest fire that started on {day} near {city}. | Los bomberos pasaron toda la noche luchando contra un incendio forestal que empezó el {day} cerca de {city}.""",
-    "history": """
+        "history": """
 In {year}, a great fire destroyed most of the old town of {city}, and it took {num} years to rebuild it. | En {year}, un gran incendio destruyó la mayor parte del casco antiguo de {city}, y se tardaron {num} años en reconstruirlo.
 The cathedral of {city} was finished in {year}, after more than {num} decades of work. | La catedral de {city} se terminó en {year}, después de más de {num} décadas de obras.
 {painter} painted this picture in {city} in {year}, when {he:painter} was already very famous. | {painter} pintó este cuadro en {city} en {year}, cuando ya era muy famos{o:painter}.
@@ -280,7 +286,7 @@ The first railway line in {country} opened in {year} and connected the capital w
 During the war, many families from {city} fled to {country} and never came back. | Durante la guerra, muchas familias de {city} huyeron a {country} y nunca volvieron.
 In {year}, {writer} published {his:writer} most famous novel, which has been translated into more than {tens} languages. | En {year}, {writer} publicó su novela más famosa, que se ha traducido a más de {tens} idiomas.
 The old bridge over the river in {city} was built by the Romans almost two thousand years ago. | El viejo puente sobre el río de {city} lo construyeron los romanos hace casi dos mil años.""",
-    "shopping": """
+        "shopping": """
 How much is this {clothing}? | ¿Cuánto cuesta {este:clothing} {clothing}?
 Can I borrow your {clothing}? | ¿Me prestas tu {clothing}?
 This morning I went to the market and bought {item}, {item2} and {item3}. | Esta mañana fui al mercado y compré {item}, {item2} y {item3}.
@@ -291,7 +297,7 @@ The price of {item} has gone up a lot in the last few months. | El precio {del:i
 The shopping center in {city} is open every day until ten at night. | El centro comercial de {city} abre todos los días hasta las diez de la noche.
 I paid {money} for this {clothing}, and a week later it was half price. | Pagué {money} por {este:clothing} {clothing} y una semana después estaba a mitad de precio.
 In the sales, {name} found a beautiful {clothing} for only {money}. | En las rebajas, {name} encontró {un:clothing} {clothing} precios{o:clothing} por solo {money}.""",
-    "leisure": """
+        "leisure": """
 {name} loves {genre}. | A {name} le encanta{n:genre} {el:genre} {genre}.
 See you on {day}! | ¡Nos vemos el {day}!
 Last night we went to see {artist} in concert in {city}, and it was amazing. | Anoche fuimos a ver a {artist} en concierto en {city} y fue increíble.
@@ -301,4 +307,5 @@ Have you heard the new song by {artist}? | ¿Has escuchado la nueva canción de 
 {name} has been learning to play the {instrument} for {num} months. | {name} lleva {num} meses aprendiendo a tocar {el:instrument} {instrument}.
 The exhibition about {painter} in {city} has had more visitors than expected. | La exposición sobre {painter} en {city} ha tenido más visitantes de lo esperado.
 We listened to {song} all the way from {city} to {city2}. | Escuchamos {song} durante todo el viaje de {city} a {city2}.""",
-}.items()}
+    }.items()
+}

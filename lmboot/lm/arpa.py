@@ -31,8 +31,9 @@ class Ngrams:
         self.keys: dict[int, np.ndarray] = {}
         self.rows: dict[int, np.ndarray] = {}
 
-    def add_order(self, n: int, grams: np.ndarray, prob: np.ndarray, bow: np.ndarray, has_bow: np.ndarray,
-                  where: str = "") -> None:
+    def add_order(
+        self, n: int, grams: np.ndarray, prob: np.ndarray, bow: np.ndarray, has_bow: np.ndarray, where: str = ""
+    ) -> None:
         """Add the n-grams of order n (orders added in turn, 1 first) and index them."""
         self.grams[n], self.prob[n], self.bow[n], self.has_bow[n] = grams, prob, bow, has_bow
         if n == 1:
@@ -41,14 +42,18 @@ class Ngrams:
             context = self.find(grams[:, :-1])
             if (context < 0).any():
                 bad = int(np.argmax(context < 0))
-                raise InputError(f"{where}: the {n}-gram in row {bad + 1} of its section has a context that is "
-                                 f"no {n - 1}-gram of the model (not a back-off ARPA model)")
+                raise InputError(
+                    f"{where}: the {n}-gram in row {bad + 1} of its section has a context that is "
+                    f"no {n - 1}-gram of the model (not a back-off ARPA model)"
+                )
             keys = context * self.V + grams[:, -1]
         rows = np.argsort(keys, kind="stable")
         self.keys[n], self.rows[n] = keys[rows], rows
         twice = np.flatnonzero(np.diff(self.keys[n]) == 0)
         if len(twice):
-            raise InputError(f"{where}: the {n}-gram in row {int(rows[twice[0] + 1]) + 1} of its section is listed twice")
+            raise InputError(
+                f"{where}: the {n}-gram in row {int(rows[twice[0] + 1]) + 1} of its section is listed twice"
+            )
         self.order = max(self.order, n)
 
     def find(self, ids: np.ndarray) -> np.ndarray:
@@ -89,7 +94,7 @@ class Ngrams:
             out[pending[hit]] = self.prob[n][row[hit]] + backoff[pending[hit]]
             pending = pending[~hit]
             if n > 1 and len(pending):
-                context = self.find(ids[pending, start:k - 1])
+                context = self.find(ids[pending, start : k - 1])
                 backoff[pending] += np.where(context >= 0, self.bow[n - 1][np.maximum(context, 0)], 0.0)
         return out
 
@@ -108,11 +113,16 @@ class ArpaModel(Ngrams):
         declared, sections, ended = self._read(path)
         if not self.words:
             raise InputError(f"{path}: no n-grams found (not an ARPA file?)")
-        short = [f"{sections.get(n, 0):,} of the {count:,} {n}-grams" for n, count in declared.items()
-                 if sections.get(n, 0) != count]
+        short = [
+            f"{sections.get(n, 0):,} of the {count:,} {n}-grams"
+            for n, count in declared.items()
+            if sections.get(n, 0) != count
+        ]
         if short or not ended:
-            raise InputError(f"{path}: truncated or malformed ARPA file: "
-                             + ("; ".join(short) + " its header declares" if short else "no \\end\\ line"))
+            raise InputError(
+                f"{path}: truncated or malformed ARPA file: "
+                + ("; ".join(short) + " its header declares" if short else "no \\end\\ line")
+            )
 
     def _read(self, path):
         declared, found, ended = {}, {}, False
@@ -124,8 +134,14 @@ class ArpaModel(Ngrams):
                 grams = np.frombuffer(ids, dtype=np.int32).reshape(-1, section)
                 if section == 1:
                     super(ArpaModel, self).__init__(len(self.words))
-                self.add_order(section, grams, np.frombuffer(probs, dtype=np.float64),
-                               np.frombuffer(bows, dtype=np.float64), np.frombuffer(has, dtype=np.bool_), str(path))
+                self.add_order(
+                    section,
+                    grams,
+                    np.frombuffer(probs, dtype=np.float64),
+                    np.frombuffer(bows, dtype=np.float64),
+                    np.frombuffer(has, dtype=np.bool_),
+                    str(path),
+                )
 
         for number, line in enumerate(iter_lines(path), 1):
             if not line or line.startswith("\\data\\"):
@@ -136,7 +152,7 @@ class ArpaModel(Ngrams):
                 continue
             if line.startswith("\\") and line.endswith("-grams:"):
                 close_section()
-                section = int(line[1:line.index("-")])
+                section = int(line[1 : line.index("-")])
                 if section != (max(found) + 1 if found else 1):
                     raise InputError(f"{path}:{number}: section {line} out of order")
                 found[section], buffers = 0, (array("i"), array("d"), array("d"), array("b"))
@@ -201,5 +217,8 @@ class ArpaModel(Ngrams):
 
     def ngram_probs(self) -> dict[tuple[str, ...], float]:
         """Every n-gram line as {words: log10 p} (for small models: inspection and tests)."""
-        return {tuple(self.words[i] for i in gram): float(p)
-                for n in range(1, self.order + 1) for gram, p in zip(self.grams[n].tolist(), self.prob[n])}
+        return {
+            tuple(self.words[i] for i in gram): float(p)
+            for n in range(1, self.order + 1)
+            for gram, p in zip(self.grams[n].tolist(), self.prob[n])
+        }

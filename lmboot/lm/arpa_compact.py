@@ -68,13 +68,17 @@ class CompactArpa:
         while True:
             line, number = self._read_section(n, lines, number)
             if self.count(n) != declared.get(n, -1):
-                raise InputError(f"{self.path}: truncated or malformed ARPA file: {self.count(n):,} of the "
-                                 f"{declared.get(n, 0):,} {n}-grams its header declares")
+                raise InputError(
+                    f"{self.path}: truncated or malformed ARPA file: {self.count(n):,} of the "
+                    f"{declared.get(n, 0):,} {n}-grams its header declares"
+                )
             if line == "\\end\\" and n == self.order:
                 return
             if line != f"\\{n + 1}-grams:" or n == self.order:
-                raise InputError(f"{self.path}:{number}: {line[:40]!r} where \\{n + 1}-grams: or \\end\\ was due "
-                                 "(truncated or malformed ARPA file)")
+                raise InputError(
+                    f"{self.path}:{number}: {line[:40]!r} where \\{n + 1}-grams: or \\end\\ was due "
+                    "(truncated or malformed ARPA file)"
+                )
             n += 1
 
     def _read_section(self, n: int, lines, number: int) -> tuple[str, int]:
@@ -128,8 +132,10 @@ class CompactArpa:
         ctx = self.find(grams[:, :-1])
         if (ctx < 0).any():
             bad = first + int(np.argmax(ctx < 0))
-            raise InputError(f"{self.path}: the {n}-gram in row {bad + 1} of its section has a context that is no "
-                             f"{n - 1}-gram of the model (not a back-off ARPA model)")
+            raise InputError(
+                f"{self.path}: the {n}-gram in row {bad + 1} of its section has a context that is no "
+                f"{n - 1}-gram of the model (not a back-off ARPA model)"
+            )
         parts[0].frombytes(ctx.astype(np.int32).tobytes())
         parts[1].frombytes(grams[:, -1].tobytes())
 
@@ -151,8 +157,9 @@ class CompactArpa:
             self.keys[n], self.rows[n] = keys[rows], rows.astype(np.int32)
             twice = np.flatnonzero(np.diff(self.keys[n]) == 0)
             if len(twice):
-                raise InputError(f"{self.path}: the {n}-gram in row {int(rows[twice[0] + 1]) + 1} of its section "
-                                  "is listed twice")  # the highest order: checked as G.fst sorts it
+                raise InputError(
+                    f"{self.path}: the {n}-gram in row {int(rows[twice[0] + 1]) + 1} of its section is listed twice"
+                )  # the highest order: checked as G.fst sorts it
 
     def find(self, ids: np.ndarray) -> np.ndarray:
         """The row of each n-gram of ids (m x k word ids, k below the highest order) in order k, or -1."""

@@ -69,7 +69,7 @@ def logp_raw(lm: CompactArpa, ids: np.ndarray, kept: dict | None = None, bows: d
         sel = np.flatnonzero(level > j)
         if len(sel):
             n = k - 1 - j
-            row = lm.find(ids[sel, j:k - 1]) if n > 1 else ids[sel, j]
+            row = lm.find(ids[sel, j : k - 1]) if n > 1 else ids[sel, j]
             weights = (bows or lm.bow)[n]
             out[sel] = np.where(row >= 0, weights[np.maximum(row, 0)], 0.0) + out[sel]
     return out
@@ -132,8 +132,10 @@ def prune(lm: CompactArpa, classes: dict[int, np.ndarray], index: int, positive:
         for contexts in lm.chunks(n, np.flatnonzero(children[n - 1])):
             rows, length = lm.segments(n, contexts)
             keep = kept[n][rows]
-            rows, length = rows[keep], np.bincount(np.repeat(np.arange(len(contexts)), length)[keep],
-                                                   minlength=len(contexts))
+            rows, length = (
+                rows[keep],
+                np.bincount(np.repeat(np.arange(len(contexts)), length)[keep], minlength=len(contexts)),
+            )
             lower = logp_raw(lm, lm.ids(n, rows)[:, 1:], kept, bows)
             numerator = 1.0 - pow10(running_sum(pow10(lm.prob[n][rows]), length))
             denominator = 1.0 - pow10(running_sum(pow10(lower), length))

@@ -52,8 +52,15 @@ def prune_arpa(arpa: str | Path, threshold: float, out: str | Path, lm: CompactA
     return write_arpa(lm, *prune(lm, change_classes(lm, [threshold]), 0, threshold > 0), out)
 
 
-def choose_pruning(arpa: str | Path, dev: str | Path, thresholds: list[float], max_increase: float,
-                   out: Path, lm: CompactArpa | None = None, whole: float | None = None) -> dict:
+def choose_pruning(
+    arpa: str | Path,
+    dev: str | Path,
+    thresholds: list[float],
+    max_increase: float,
+    out: Path,
+    lm: CompactArpa | None = None,
+    whole: float | None = None,
+) -> dict:
     """The largest threshold whose pruned LM's dev perplexity is within `max_increase` (relative) of the whole
     LM's (`whole`, else measured); that LM is written to `out`. Each n-gram's perplexity change is computed
     once for all thresholds. The record: each threshold's dev perplexity and n-grams."""
@@ -76,8 +83,11 @@ def choose_pruning(arpa: str | Path, dev: str | Path, thresholds: list[float], m
         else:
             os.replace(Path(tmp) / "best.arpa", out)
     choice = str(best) if best is not None else "0"
-    return {**choice_record("dev_ppl", "largest threshold within max_ppl_increase", grid, choice),
-            "ngrams": sizes, "dev_ppl_whole": whole}
+    return {
+        **choice_record("dev_ppl", "largest threshold within max_ppl_increase", grid, choice),
+        "ngrams": sizes,
+        "dev_ppl_whole": whole,
+    }
 
 
 def _dev_sentences(dev: str | Path) -> list[str]:
@@ -87,8 +97,16 @@ def _dev_sentences(dev: str | Path) -> list[str]:
     return sentences
 
 
-def export(arpa: str | Path, binary: str | Path, ctc_lexicon: str | Path, tokens: list[str], dev: str | Path,
-           out_dir: str | Path, thresholds: list[float], max_increase: float) -> dict:
+def export(
+    arpa: str | Path,
+    binary: str | Path,
+    ctc_lexicon: str | Path,
+    tokens: list[str],
+    dev: str | Path,
+    out_dir: str | Path,
+    thresholds: list[float],
+    max_increase: float,
+) -> dict:
     """Every file of FILES in out_dir, and out_dir/export.json naming each file's consumer and the pruning
     choice."""
     out = Path(out_dir)

@@ -66,7 +66,7 @@ class _States:
         for m in range(1, ids.shape[1] + 1):
             if m >= self.lm.order:
                 break
-            row = self.lm.find(ids[:, ids.shape[1] - m:])
+            row = self.lm.find(ids[:, ids.shape[1] - m :])
             state = np.where(row >= 0, self.id[m][np.maximum(row, 0)], -1)
             dest = np.where(state >= 0, state, dest)
         return dest
@@ -99,8 +99,13 @@ def _write_fst(f, states: _States, sym: np.ndarray, extras: dict | None) -> dict
             weighted |= _write_chunk(f, states, sym, n, contexts, extras, found)
     keys = np.array(list(extras) if extras else [], dtype=np.int64).reshape(-1, max(lm.order - 1, 1))
     if len(keys):
-        _write_records(f, np.full(len(keys), np.inf, dtype=np.float32), states.longest(keys[:, 1:]),
-                       weight(np.zeros(len(keys))), *[np.zeros(0, dtype=np.int32)] * 4)
+        _write_records(
+            f,
+            np.full(len(keys), np.inf, dtype=np.float32),
+            states.longest(keys[:, 1:]),
+            weight(np.zeros(len(keys))),
+            *[np.zeros(0, dtype=np.int32)] * 4,
+        )
     f.seek(0)
     f.write(_header(states.start, states.total + len(keys), states.total > 1, weighted))
     return found
@@ -109,8 +114,13 @@ def _write_fst(f, states: _States, sym: np.ndarray, extras: dict | None) -> dict
 def _header(start: int, num_states: int, backoff: bool, weighted: bool) -> bytes:
     props = PROPS | (BACKOFF_PROPS if backoff else 0) | (WEIGHTED if weighted else 0)
     text = b"".join(np.int32(len(s)).tobytes() + s for s in (b"vector", b"standard"))
-    return (np.int32(FST_MAGIC).tobytes() + text + np.array([2, 0], dtype="<i4").tobytes()
-            + np.array([props], dtype="<u8").tobytes() + np.array([start, num_states, 0], dtype="<i8").tobytes())
+    return (
+        np.int32(FST_MAGIC).tobytes()
+        + text
+        + np.array([2, 0], dtype="<i4").tobytes()
+        + np.array([props], dtype="<u8").tobytes()
+        + np.array([start, num_states, 0], dtype="<i8").tobytes()
+    )
 
 
 def _write_zerogram(f, states: _States, sym: np.ndarray) -> bool:
@@ -139,8 +149,7 @@ def _write_chunk(f, states: _States, sym: np.ndarray, n: int, contexts: np.ndarr
     rows, owner, word = rows[order], owner[order], word[order]
     twice = np.flatnonzero((np.diff(owner) == 0) & (np.diff(word) == 0))
     if len(twice):
-        raise InputError(f"{lm.path}: the {n + 1}-gram in row {int(rows[twice[0]]) + 1} of its section is "
-                         "listed twice")
+        raise InputError(f"{lm.path}: the {n + 1}-gram in row {int(rows[twice[0]]) + 1} of its section is listed twice")
     dest = _top_dest(states, rows, extras, found) if top else states.id[n + 1][rows]
     w = weight(lm.prob[n + 1][rows])
     _write_records(f, final, bo_dest, weight(lm.bow[n][contexts]), owner, sym[word], w, dest)

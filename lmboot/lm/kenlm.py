@@ -1,5 +1,6 @@
 """KenLM n-gram models: lmplz/build_binary wrappers, ARPA reading, and perplexity (KenLM's own, and over a
-common vocabulary, so that LMs of different vocabularies compare). ARPA files read into arrays: arpa.py; mixing models: lm_mix.py."""
+common vocabulary, so that LMs of different vocabularies compare). ARPA files read into arrays: arpa.py; mixing
+models: lm_mix.py."""
 
 from __future__ import annotations
 
@@ -23,20 +24,33 @@ def kenlm_tool(name: str) -> str:
     return found
 
 
-def build_arpa(text: str | Path, arpa: str | Path, order: int = default("lm.order"), memory: str = "1G",
-               limit_vocab: str | Path | None = None, prune: int = 0) -> None:
+def build_arpa(
+    text: str | Path,
+    arpa: str | Path,
+    order: int = default("lm.order"),
+    memory: str = "1G",
+    limit_vocab: str | Path | None = None,
+    prune: int = 0,
+) -> None:
     """Estimate a modified Kneser-Ney ARPA model with lmplz (--discount_fallback: small data); with
     limit_vocab (a file of words), n-grams holding other words are left out; with prune t > 0, n-grams of
     order 2 and up seen at most t times (lmplz --prune 0 t)."""
     if not any(line.strip() for line in iter_lines(text)):
         raise InputError(f"{text}: no text to build a language model from")
     arpa = Path(arpa)
-    with tempfile.TemporaryDirectory(dir=arpa.parent if arpa.parent.exists() else None) as tmp, \
-            open(text, "rb") as fin, atomic_write(arpa, "wb") as fout:
+    with (
+        tempfile.TemporaryDirectory(dir=arpa.parent if arpa.parent.exists() else None) as tmp,
+        open(text, "rb") as fin,
+        atomic_write(arpa, "wb") as fout,
+    ):
         limit = ["--limit_vocab_file", str(limit_vocab)] if limit_vocab else []
         limit += ["--prune", "0", str(prune)] if prune and order > 1 else []
-        run = subprocess.run([kenlm_tool("lmplz"), "-o", str(order), "-S", memory, "-T", tmp,
-                              "--discount_fallback", *limit], stdin=fin, stdout=fout, stderr=subprocess.PIPE)
+        run = subprocess.run(
+            [kenlm_tool("lmplz"), "-o", str(order), "-S", memory, "-T", tmp, "--discount_fallback", *limit],
+            stdin=fin,
+            stdout=fout,
+            stderr=subprocess.PIPE,
+        )
         if run.returncode:
             raise RuntimeError(f"lmplz failed on {text}: {run.stderr.decode(errors='replace')[-2000:]}")
 
@@ -92,8 +106,9 @@ def arpa_vocabulary(arpa: str | Path) -> list[str]:
     return words
 
 
-def perplexity(model_path: str | Path, sentences: list[str], vocabulary: set[str] | None = None,
-               per_sentence: bool = False) -> dict:
+def perplexity(
+    model_path: str | Path, sentences: list[str], vocabulary: set[str] | None = None, per_sentence: bool = False
+) -> dict:
     """Corpus perplexity over words and </s> (OOVs scored as <unk>, as KenLM does), the perplexity
     over in-vocabulary tokens only, and the OOV rate over words.
 
@@ -130,11 +145,19 @@ def perplexity(model_path: str | Path, sentences: list[str], vocabulary: set[str
             common_oov += sum(w not in vocabulary for w in split)
         after = (total_common, common_tokens) if vocabulary is not None else (total, tokens)
         costs.append([before[0] - after[0], after[1] - before[1]])
-    result = {"ppl": 10 ** (-total / tokens), "ppl_in_vocab": 10 ** (-total_iv / max(iv_tokens, 1)),
-              "oov_rate": oov / max(words, 1), "words": words, "sentences": len(sentences)}
+    result = {
+        "ppl": 10 ** (-total / tokens),
+        "ppl_in_vocab": 10 ** (-total_iv / max(iv_tokens, 1)),
+        "oov_rate": oov / max(words, 1),
+        "words": words,
+        "sentences": len(sentences),
+    }
     if vocabulary is not None:
-        result.update(ppl_common=10 ** (-total_common / max(common_tokens, 1)),
-                      common_oov_rate=common_oov / max(words, 1), common_vocabulary=len(vocabulary))
+        result.update(
+            ppl_common=10 ** (-total_common / max(common_tokens, 1)),
+            common_oov_rate=common_oov / max(words, 1),
+            common_vocabulary=len(vocabulary),
+        )
     if per_sentence:
         result["sentence_costs"] = costs
     return result
@@ -149,7 +172,7 @@ def sentence_events(sentence: str, order: int):
     """(word, context) for each word of a sentence and its </s>, contexts starting with <s>."""
     words = ["<s>"] + sentence.split() + ["</s>"]
     for i in range(1, len(words)):
-        yield words[i], tuple(words[max(0, i - order + 1):i])
+        yield words[i], tuple(words[max(0, i - order + 1) : i])
 
 
 def build_lm(text: str | Path, out_prefix: str | Path, order: int = default("lm.order")) -> None:

@@ -62,7 +62,7 @@ def _log10(p: np.ndarray) -> np.ndarray:
 
 
 def _in_chunks(function, ids: np.ndarray) -> np.ndarray:
-    return np.concatenate([function(ids[i:i + CHUNK]) for i in range(0, len(ids), CHUNK)] or [np.empty(0)])
+    return np.concatenate([function(ids[i : i + CHUNK]) for i in range(0, len(ids), CHUNK)] or [np.empty(0)])
 
 
 def union_vocabulary(models: list[ArpaModel]) -> tuple[list[str], list[np.ndarray], list[np.ndarray]]:
@@ -138,15 +138,21 @@ def _backoff_weights(mixed: Ngrams, n: int) -> None:
 
 def _write_section(f, mixed: Ngrams, words: list[str], n: int, with_bow: bool, lines: int = 1 << 16) -> None:
     for lo in range(0, len(mixed.prob[n]), lines):
-        grams = mixed.grams[n][lo:lo + lines].tolist()
-        probs = mixed.prob[n][lo:lo + lines].tolist()
-        bows = mixed.bow[n][lo:lo + lines].tolist()
-        has = mixed.has_bow[n][lo:lo + lines].tolist() if with_bow else [False] * len(probs)
-        f.write("".join(f"{p:.6f}\t{' '.join([words[i] for i in g])}" + (f"\t{b:.6f}\n" if h else "\n")
-                        for g, p, b, h in zip(grams, probs, bows, has)))
+        grams = mixed.grams[n][lo : lo + lines].tolist()
+        probs = mixed.prob[n][lo : lo + lines].tolist()
+        bows = mixed.bow[n][lo : lo + lines].tolist()
+        has = mixed.has_bow[n][lo : lo + lines].tolist() if with_bow else [False] * len(probs)
+        f.write(
+            "".join(
+                f"{p:.6f}\t{' '.join([words[i] for i in g])}" + (f"\t{b:.6f}\n" if h else "\n")
+                for g, p, b, h in zip(grams, probs, bows, has)
+            )
+        )
 
 
-def interpolate(models: list[ArpaModel], dev_lines: list[str], seed_weight: float | str, out_arpa: str | Path) -> list[float]:
+def interpolate(
+    models: list[ArpaModel], dev_lines: list[str], seed_weight: float | str, out_arpa: str | Path
+) -> list[float]:
     """Write the linear mixture of [seed, other, ...] as one ARPA; returns the weights. seed_weight "em":
     every weight by EM on dev (N components, as SRILM's compute-best-mix); a number: the seed's weight,
     the others share the rest in the proportions EM gives them on dev. What the final LM is, so what the
@@ -160,8 +166,12 @@ def interpolate(models: list[ArpaModel], dev_lines: list[str], seed_weight: floa
     return weights
 
 
-def build_mix(components: dict[str, str | Path], dev: str | Path, out_prefix: str | Path,
-              seed_weight: float | str = default("lm.seed_weight")) -> dict:
+def build_mix(
+    components: dict[str, str | Path],
+    dev: str | Path,
+    out_prefix: str | Path,
+    seed_weight: float | str = default("lm.seed_weight"),
+) -> dict:
     """Interpolate named ARPA LMs (the first is the seed) into out_prefix.{arpa,bin}; the weights by name,
     how they were set and the exact mixture's dev perplexity in out_prefix.json."""
     if len(components) < 2:
@@ -170,15 +180,22 @@ def build_mix(components: dict[str, str | Path], dev: str | Path, out_prefix: st
     dev_lines = [line for line in iter_lines(dev) if line.strip()]
     weights = interpolate(models, dev_lines, seed_weight, f"{out_prefix}.arpa")
     build_binary(f"{out_prefix}.arpa", f"{out_prefix}.bin")
-    info = {"weights": dict(zip(components, weights)),
-            "method": "em" if seed_weight == "em" else "fixed",
-            "dev_perplexity": mixture_perplexity(models, weights, dev_lines)}
+    info = {
+        "weights": dict(zip(components, weights)),
+        "method": "em" if seed_weight == "em" else "fixed",
+        "dev_perplexity": mixture_perplexity(models, weights, dev_lines),
+    }
     write_json(f"{out_prefix}.json", info)
     return info
 
 
-def mixed_dev_perplexity(seed: ArpaModel, candidate_arpa: str | Path, dev_lines: list[str], seed_weight: float | str,
-                         vocabulary: set[str] | None = None) -> dict:
+def mixed_dev_perplexity(
+    seed: ArpaModel,
+    candidate_arpa: str | Path,
+    dev_lines: list[str],
+    seed_weight: float | str,
+    vocabulary: set[str] | None = None,
+) -> dict:
     """evaluate's perplexity figures on dev of the LM a candidate component makes with the seed, as that LM is
     built (interpolate, one back-off ARPA): what the LM filter's cut, the vocabulary cut and k are tuned on."""
     with tempfile.TemporaryDirectory() as tmp:

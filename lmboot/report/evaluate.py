@@ -13,8 +13,13 @@ from lmboot.errors import InputError
 from lmboot.lm.kenlm import common_vocabulary, perplexity
 
 
-def evaluate(models: dict[str, str | Path], test: str | Path, out_json: str | Path, stats: dict | None = None,
-             arpas: list[str | Path] | None = None) -> dict:
+def evaluate(
+    models: dict[str, str | Path],
+    test: str | Path,
+    out_json: str | Path,
+    stats: dict | None = None,
+    arpas: list[str | Path] | None = None,
+) -> dict:
     """Score each named LM on the test text; write out_json and a Markdown table beside it (.md). With
     `arpas` (the models as ARPA files) also the perplexity over their common vocabulary."""
     sentences = [s for s in read_lines(test) if s.strip()]
@@ -32,7 +37,9 @@ def evaluate(models: dict[str, str | Path], test: str | Path, out_json: str | Pa
 
 def markdown_table(rows: dict[str, dict]) -> str:
     common = all("ppl_common" in r for r in rows.values())
-    header = "| LM | test PPL | PPL (in-vocab) | OOV | PPL vs seed-only |" + (" PPL, common vocabulary |" if common else "")
+    header = "| LM | test PPL | PPL (in-vocab) | OOV | PPL vs seed-only |" + (
+        " PPL, common vocabulary |" if common else ""
+    )
     lines = [header, "|---|" + "---:|" * (header.count("|") - 2)]
     for name, r in rows.items():
         change = "" if r["ppl_change_vs_seed"] is None else f"{100 * r['ppl_change_vs_seed']:+.1f} %"
@@ -42,18 +49,20 @@ def markdown_table(rows: dict[str, dict]) -> str:
 
 
 def common_vocabulary_note(row: dict) -> str:
-    return (f"\nPPL, common vocabulary: over the {row['common_vocabulary']:,} words of all these LMs; a word an LM lacks "
-            f"costs its p(<unk>) shared among the common words it lacks; the {100 * row['common_oov_rate']:.1f} % of test "
-            "words outside that vocabulary are left out for every LM.\n")
+    return (
+        f"\nPPL, common vocabulary: over the {row['common_vocabulary']:,} words of all these LMs; a word an LM lacks "
+        f"costs its p(<unk>) shared among the common words it lacks; the {100 * row['common_oov_rate']:.1f} % of test "
+        "words outside that vocabulary are left out for every LM.\n"
+    )
 
 
 def ablation(rows: list[dict], test: str | Path, out_json: str | Path, samples: int = 1000) -> dict:
     """One row per way of making the LM: {"label", "lm", optional "translator" (dev_scores.json),
     "mix" (weights json), "filter" (lm_filter json), "bitext" (file whose lines are the translator's
     training pairs), "arpa" (the LM as ARPA: with it on every row, perplexity over the rows' common
-    vocabulary too), "sphinx" / "whisper" / "ctc" (WER JSON of lmboot.asr or lmboot.asr.ctc: adds WER columns with bootstrap CIs
-    and paired tests against the first row, `samples` resamples), "kind" (lmboot.plan.KINDS: "baseline" rows
-    are what every row is also paired with)}.
+    vocabulary too), "sphinx" / "whisper" / "ctc" (WER JSON of lmboot.asr or lmboot.asr.ctc: adds WER columns
+    with bootstrap CIs and paired tests against the first row, `samples` resamples), "kind" (lmboot.plan.KINDS:
+    "baseline" rows are what every row is also paired with)}.
     The perplexity that compares the rows (over the common vocabulary when there is one) gets a bootstrap CI
     over test sentences and paired tests against the first row and the best baseline (perplexity_tests).
     Writes out_json and a Markdown table beside it (.md)."""
@@ -67,9 +76,18 @@ def ablation(rows: list[dict], test: str | Path, out_json: str | Path, samples: 
         if row.get("translator"):
             scores = json.loads(Path(row["translator"]).read_text())
             # chrf: BLEU and chrF against the dev references; dev_ppl: seed + an LM of its translations
-            entry.update({key: scores[name] for key, name in (("dev_bleu", "bleu"), ("dev_chrf", "chrf"),
-                                                             ("dev_translation_ppl", "dev_ppl"), ("dev_translation_wer", "dev_wer"))
-                          if name in scores})
+            entry.update(
+                {
+                    key: scores[name]
+                    for key, name in (
+                        ("dev_bleu", "bleu"),
+                        ("dev_chrf", "chrf"),
+                        ("dev_translation_ppl", "dev_ppl"),
+                        ("dev_translation_wer", "dev_wer"),
+                    )
+                    if name in scores
+                }
+            )
         if row.get("mix"):
             weights = json.loads(Path(row["mix"]).read_text())["weights"]
             entry.update(seed_weight=weights["seed"], weights=weights)
@@ -106,8 +124,12 @@ def perplexity_tests(table: list[dict], costs: list[np.ndarray], measure: str, s
     tests = []
     for own in costs:
         ci = bootstrap_ci(own, samples)
-        entry = {"measure": measure, "ci_low": 10 ** ci["ci_low"], "ci_high": 10 ** ci["ci_high"],
-                 "vs_first": paired_bootstrap(own, costs[0], samples)}
+        entry = {
+            "measure": measure,
+            "ci_low": 10 ** ci["ci_low"],
+            "ci_high": 10 ** ci["ci_high"],
+            "vs_first": paired_bootstrap(own, costs[0], samples),
+        }
         if best is not None:
             entry["vs_best_baseline"] = {"label": table[best]["label"], **paired_bootstrap(own, costs[best], samples)}
         tests.append(entry)
@@ -140,18 +162,26 @@ def ablation_table(table: list[dict]) -> str:
     def ppl_header(name, key):  # the header cells of ppl_cells: the perplexity, then its change columns
         if measure != key:
             return f" {name} |", " vs seed-only |"
-        return f" {name} [95 % CI] |", " vs seed-only (paired p) |" + (" vs best baseline (paired p) |" if vs_baseline else "")
+        return f" {name} [95 % CI] |", " vs seed-only (paired p) |" + (
+            " vs best baseline (paired p) |" if vs_baseline else ""
+        )
 
     ppl, changes = ppl_header("test PPL", "ppl")
     header = "| LM |" + ppl + " OOV |" + changes
     header += "".join(ppl_header("PPL, common vocabulary", "ppl_common")) if common else ""
     # translators chosen without a parallel dev: their dev measure (perplexity or WER of seed + their translations)
     by = next((k for k in ("dev_translation_wer", "dev_translation_ppl") if any(k in e for e in table)), None)
-    header += {"dev_translation_wer": " translator's dev WER |", "dev_translation_ppl": " translator's dev PPL |",
-               None: " dev BLEU | dev chrF |"}[by]
+    header += {
+        "dev_translation_wer": " translator's dev WER |",
+        "dev_translation_ppl": " translator's dev PPL |",
+        None: " dev BLEU | dev chrF |",
+    }[by]
     header += " seed weight | bitext pairs | translations kept |"
-    header += "".join(f" {RECOGNIZERS[k]} WER % [95 % CI] | vs seed-only (paired p) |"
-                      + (" vs best baseline (paired p) |" if vs_baseline else "") for k in wer_keys)
+    header += "".join(
+        f" {RECOGNIZERS[k]} WER % [95 % CI] | vs seed-only (paired p) |"
+        + (" vs best baseline (paired p) |" if vs_baseline else "")
+        for k in wer_keys
+    )
     lines = [header, "|---|" + "---:|" * (header.count("|") - 2)]
     for e in table:
         ppl, changes = ppl_cells(e, "ppl", "ppl_change_vs_first", vs_baseline)
@@ -159,13 +189,21 @@ def ablation_table(table: list[dict]) -> str:
         if common:
             ppl, changes = ppl_cells(e, "ppl_common", "ppl_common_change_vs_first", vs_baseline)
             cells += [ppl, *changes]
-        cells += ([cell(e, by, "{:.1f}" if by == "dev_translation_ppl" else "{:.3f}")] if by else
-                  [cell(e, "dev_bleu", "{:.1f}"), cell(e, "dev_chrf", "{:.1f}")])
-        cells += [cell(e, "seed_weight", "{:.2f}"),
-                  cell(e, "bitext_pairs", "{:,}"), cell(e, "translations_kept", "{:,}")]
+        cells += (
+            [cell(e, by, "{:.1f}" if by == "dev_translation_ppl" else "{:.3f}")]
+            if by
+            else [cell(e, "dev_bleu", "{:.1f}"), cell(e, "dev_chrf", "{:.1f}")]
+        )
+        cells += [
+            cell(e, "seed_weight", "{:.2f}"),
+            cell(e, "bitext_pairs", "{:,}"),
+            cell(e, "translations_kept", "{:,}"),
+        ]
         cells += [c for k in wer_keys for c in wer_cells(e, k, vs_baseline)]
         lines.append("| " + " | ".join(cells) + " |")
-    notes = (common_vocabulary_note(table[0]) if common else "") + (baseline_note(table) if vs_baseline and wer_keys else "")
+    notes = (common_vocabulary_note(table[0]) if common else "") + (
+        baseline_note(table) if vs_baseline and wer_keys else ""
+    )
     notes += rank_note(table)
     if vs_baseline and "vs_best_baseline" in table[0].get("ppl_test", {}):
         notes += f"\nPerplexity vs best baseline: paired against {table[0]['ppl_test']['vs_best_baseline']['label']}.\n"
@@ -181,8 +219,10 @@ def by_kind(rows: list[dict], path) -> tuple[dict, dict, dict, list[dict]]:
     """An ablation table's seed-only, configured and oracle rows and its method rows (lmboot.plan.KINDS)."""
     kinds = [row.get("kind") for row in rows]
     if not all(k in kinds for k in ("seed", "configured", "oracle")):
-        raise InputError(f"{path}: not an ablation table with a seed-only, a configured and an oracle row (kinds "
-                         f"{kinds}; a table made before rows had kinds: run snakemake ablation again)")
+        raise InputError(
+            f"{path}: not an ablation table with a seed-only, a configured and an oracle row (kinds "
+            f"{kinds}; a table made before rows had kinds: run snakemake ablation again)"
+        )
     first = {kind: rows[kinds.index(kind)] for kind in ("seed", "configured", "oracle")}
     return first["seed"], first["configured"], first["oracle"], [r for r in rows if r.get("kind") == "method"]
 
@@ -199,12 +239,22 @@ def seed_sizes(ablations: dict[int, str | Path], out_md: str | Path) -> dict:
     vs_baseline = all(any(row.get("kind") == "baseline" for row in rows) for rows in tables.values())
     lines = []
     for size, (seed, full, oracle, methods) in rows_of.items():
-        ppl = [f"{seed['ppl']:.1f}", f"{full['ppl']:.1f}", f"{oracle['ppl']:.1f}", f"{100 * gap_closed(seed, full, oracle, 'ppl'):.0f} %"]
+        ppl = [
+            f"{seed['ppl']:.1f}",
+            f"{full['ppl']:.1f}",
+            f"{oracle['ppl']:.1f}",
+            f"{100 * gap_closed(seed, full, oracle, 'ppl'):.0f} %",
+        ]
         if common:
-            ppl += [f"{seed['ppl_common']:.1f} → {full['ppl_common']:.1f} ({oracle['ppl_common']:.1f})",
-                    f"{100 * gap_closed(seed, full, oracle, 'ppl_common'):.0f} %"]
-        wer = [cell for key in keys
-               for cell in (wer_cells(seed, key)[0], *wer_cells(full, key, vs_baseline), wer_cells(oracle, key)[0])]
+            ppl += [
+                f"{seed['ppl_common']:.1f} → {full['ppl_common']:.1f} ({oracle['ppl_common']:.1f})",
+                f"{100 * gap_closed(seed, full, oracle, 'ppl_common'):.0f} %",
+            ]
+        wer = [
+            cell
+            for key in keys
+            for cell in (wer_cells(seed, key)[0], *wer_cells(full, key, vs_baseline), wer_cells(oracle, key)[0])
+        ]
         if "sphinx" in keys:  # the method row with the lowest first-pass WER (which stages to keep)
             best = min([*methods, full], key=lambda row: row["sphinx"]["wer"])
             wer.append(f"{best['label']}: {wer_cells(best, 'sphinx')[1]}")
@@ -213,7 +263,10 @@ def seed_sizes(ablations: dict[int, str | Path], out_md: str | Path) -> dict:
     header += " PPL common vocabulary seed-only → pipeline (oracle) | gap closed |" if common else ""
     header += "".join(
         f" {RECOGNIZERS[k]} WER seed-only | pipeline | vs seed-only (paired p) |"
-        + (" vs best baseline (paired p) |" if vs_baseline else "") + " oracle |" for k in keys)
+        + (" vs best baseline (paired p) |" if vs_baseline else "")
+        + " oracle |"
+        for k in keys
+    )
     header += " best row by PocketSphinx WER |" if "sphinx" in keys else ""
     text = "\n".join([header, "|" + "---:|" * (header.count("|") - 1), *lines]) + "\n"
     with atomic_write(out_md) as f:
@@ -248,7 +301,9 @@ def dev_curves(files: dict[str, str | Path], out_png: str | Path) -> dict:
     for label, path in files.items():
         if Path(path).is_file():
             for where, record in choice_records(json.loads(Path(path).read_text())):
-                panels.append((f"{label}" + (f" ({where})" if where and where not in ("choice", "tuning.choice") else ""), record))
+                panels.append(
+                    (f"{label}" + (f" ({where})" if where and where not in ("choice", "tuning.choice") else ""), record)
+                )
     cols = 3
     rows = max(1, math.ceil(len(panels) / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(13, 3.4 * rows), squeeze=False)
@@ -264,10 +319,12 @@ def dev_curves(files: dict[str, str | Path], out_png: str | Path) -> dict:
             ax.set_xticks(xs, [k.replace("checkpoint", "").strip("_") or k for k in grid], rotation=30, fontsize=8)
             finite = [v for v in values if math.isfinite(v)]
             low, high = min(finite), max(finite)  # bars from the data's range: the differences are small
-            ax.set_ylim(low - 0.1 * (high - low or abs(high) * 0.01 or 1), high + 0.1 * (high - low or abs(high) * 0.01 or 1))
+            ax.set_ylim(
+                low - 0.1 * (high - low or abs(high) * 0.01 or 1), high + 0.1 * (high - low or abs(high) * 0.01 or 1)
+            )
         ax.set_title(label, fontsize=9)
         ax.set_ylabel(f"{record['criterion']} ({record['better']} is better)", fontsize=8)
-    for ax in list(axes.flat)[len(panels):]:
+    for ax in list(axes.flat)[len(panels) :]:
         ax.axis("off")
     if not panels:
         axes.flat[0].text(0.5, 0.5, "no choice made on dev", ha="center", va="center", transform=axes.flat[0].transAxes)

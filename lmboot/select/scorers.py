@@ -56,7 +56,7 @@ def cached_chunks(encoder: Encoder, lines, n_lines: int, cache: Path | None, chu
         stored = np.load(cache, mmap_mode="r")
         if stored.shape[0] == n_lines:
             for start in range(0, n_lines, chunk):
-                yield np.asarray(stored[start:start + chunk])
+                yield np.asarray(stored[start : start + chunk])
             return
     if cache is None:
         yield from embedded_chunks(encoder, lines, chunk, n_lines)
@@ -67,7 +67,7 @@ def cached_chunks(encoder: Encoder, lines, n_lines: int, cache: Path | None, chu
         for vectors in embedded_chunks(encoder, lines, chunk, n_lines):
             if stored is None:
                 stored = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float32, shape=(n_lines, vectors.shape[1]))
-            stored[at:at + len(vectors)] = vectors
+            stored[at : at + len(vectors)] = vectors
             at += len(vectors)
             yield vectors
         if stored is not None:
@@ -79,8 +79,9 @@ def cached_chunks(encoder: Encoder, lines, n_lines: int, cache: Path | None, chu
             tmp.unlink()
 
 
-def embedding_cache(cache_dir: str | Path | None, path: str | Path, encoder_id: str, start: int = 0,
-                    stop: int | None = None) -> Path | None:
+def embedding_cache(
+    cache_dir: str | Path | None, path: str | Path, encoder_id: str, start: int = 0, stop: int | None = None
+) -> Path | None:
     """Where the embeddings of a file's bytes (or of its lines [start, stop): one chunk's) under one encoder
     are cached (None: no cache)."""
     if cache_dir is None:
@@ -94,8 +95,12 @@ def embedding_cache(cache_dir: str | Path | None, path: str | Path, encoder_id: 
     return Path(cache_dir) / f"{digest.hexdigest()[:16]}-{hashlib.sha256(encoder_id.encode()).hexdigest()[:8]}.npy"
 
 
-def moore_lewis_scores(general_tgt: str | Path, seed: str | Path, order: int = default("select.order"),
-                       random_seed: int = default("select.random_seed")) -> np.ndarray:
+def moore_lewis_scores(
+    general_tgt: str | Path,
+    seed: str | Path,
+    order: int = default("select.order"),
+    random_seed: int = default("select.random_seed"),
+) -> np.ndarray:
     """Cross-entropy difference H_seed(s) - H_general(s) per word (Moore & Lewis 2010): the general LM is
     trained on a random general sample as large as the seed; lower = more like the seed."""
     return MooreLewisScorer(seed, order, random_seed).scores(general_tgt)
@@ -149,8 +154,9 @@ class CentroidScorer(Scorer):
         cache = embedding_cache(self.cache_dir, general_tgt, self.encoder_id, start, None if whole else stop)
         lines = itertools.islice(iter_lines(general_tgt), start, stop)
         chunks = cached_chunks(self.encoder, lines, stop - start, cache)
-        return np.concatenate([1.0 - vectors @ self.center for vectors in chunks]
-                              or [np.zeros(0)]).astype(np.float64)[:, None]
+        return np.concatenate([1.0 - vectors @ self.center for vectors in chunks] or [np.zeros(0)]).astype(np.float64)[
+            :, None
+        ]
 
 
 class MooreLewisScorer(Scorer):
@@ -159,8 +165,9 @@ class MooreLewisScorer(Scorer):
 
     name, label = "moore-lewis", "cross-entropy difference"
 
-    def __init__(self, seed: str | Path, order: int = default("select.order"),
-                 random_seed: int = default("select.random_seed")):
+    def __init__(
+        self, seed: str | Path, order: int = default("select.order"), random_seed: int = default("select.random_seed")
+    ):
         self.seed, self.order, self.random_seed = seed, order, random_seed
         self.models = None
 
@@ -186,8 +193,9 @@ class MooreLewisScorer(Scorer):
 
         in_lm, out_lm = self.models
         lines = itertools.islice(iter_lines(general_tgt), start, stop)
-        return np.fromiter((log10_per_word(out_lm, t) - log10_per_word(in_lm, t) for t in lines),
-                           dtype=np.float64, count=stop - start)[:, None]
+        return np.fromiter(
+            (log10_per_word(out_lm, t) - log10_per_word(in_lm, t) for t in lines), dtype=np.float64, count=stop - start
+        )[:, None]
 
 
 class CombinedScorer(Scorer):
@@ -226,9 +234,15 @@ def _combined(*args) -> Scorer:
 SCORERS = {"centroid": _centroid, "moore-lewis": _moore_lewis, "combined": _combined}
 
 
-def build_scorer(method: str, seed: str | Path, encoder: Encoder | None, cache_dir: str | Path | None = None,
-                 order: int = default("select.order"), random_seed: int = default("select.random_seed"),
-                 encoder_id: str = "") -> Scorer:
+def build_scorer(
+    method: str,
+    seed: str | Path,
+    encoder: Encoder | None,
+    cache_dir: str | Path | None = None,
+    order: int = default("select.order"),
+    random_seed: int = default("select.random_seed"),
+    encoder_id: str = "",
+) -> Scorer:
     """The scorer select.method names."""
     if method not in SCORERS:
         raise InputError(f"select.method: unknown selection method {method!r} ({', '.join(SCORERS)})")

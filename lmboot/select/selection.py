@@ -20,12 +20,12 @@ def cut(distances: np.ndarray, keep: dict) -> np.ndarray:
     rules = {k: v for k, v in keep.items() if v is not None}
     if len(rules) != 1:
         raise InputError(f"select.keep: give exactly one of threshold, top_k, top_fraction (got {sorted(rules)})")
-    (rule, value), = rules.items()
+    ((rule, value),) = rules.items()
     if rule == "threshold":
         return distances <= value
     k = int(value) if rule == "top_k" else int(round(value * len(distances)))
     mask = np.zeros(len(distances), dtype=bool)
-    mask[np.argsort(distances, kind="stable")[:max(1, min(k, len(distances)))]] = True
+    mask[np.argsort(distances, kind="stable")[: max(1, min(k, len(distances)))]] = True
     return mask
 
 
@@ -38,11 +38,22 @@ def histogram(scores: np.ndarray, mask: np.ndarray, seed_scores: np.ndarray | No
 
     fig, ax = plt.subplots(figsize=(7, 4))
     bins = np.linspace(scores.min(), scores.max(), 60)
-    ax.hist([scores[mask], scores[~mask]], bins=bins, stacked=True, label=["kept", "dropped"],
-            color=["tab:green", "tab:gray"])
+    ax.hist(
+        [scores[mask], scores[~mask]],
+        bins=bins,
+        stacked=True,
+        label=["kept", "dropped"],
+        color=["tab:green", "tab:gray"],
+    )
     if seed_scores is not None:
-        ax.hist(seed_scores, bins=bins, histtype="step", color="tab:blue", label="seed (own centroid)",
-                weights=np.full(len(seed_scores), len(scores) / max(len(seed_scores), 1) / 10))
+        ax.hist(
+            seed_scores,
+            bins=bins,
+            histtype="step",
+            color="tab:blue",
+            label="seed (own centroid)",
+            weights=np.full(len(seed_scores), len(scores) / max(len(seed_scores), 1) / 10),
+        )
     ax.set_xlabel(label)
     ax.set_ylabel("general pairs")
     ax.set_title(f"selection: kept {mask.sum():,} of {len(scores):,} ({mask.mean():.0%})")
@@ -89,8 +100,10 @@ def gather_scores(paths: list[str | Path], n_lines: int, method: str) -> tuple[n
     at = 0
     for start, stop, total, raw, _, path in parts:
         if total != n_lines or start != at or len(raw) != stop - start:
-            raise InputError(f"{path}: scores lines {start}-{stop} of {total}, but the chunks must cover the "
-                             f"{n_lines} lines of the general corpus in turn (next: line {at})")
+            raise InputError(
+                f"{path}: scores lines {start}-{stop} of {total}, but the chunks must cover the "
+                f"{n_lines} lines of the general corpus in turn (next: line {at})"
+            )
         at = stop
     if at != n_lines:
         raise InputError(f"{parts[-1][-1] if parts else 'select'}: the chunks score {at} of the {n_lines} lines")
@@ -98,10 +111,20 @@ def gather_scores(paths: list[str | Path], n_lines: int, method: str) -> tuple[n
     return np.vstack([p[3] for p in parts]), seed
 
 
-def select(general_src: str | Path, general_tgt: str | Path, seed: str | Path, out_dir: str | Path,
-           encoder: Encoder | None, keep: dict, method: str = default("select.method"),
-           order: int = default("select.order"), random_seed: int = default("select.random_seed"),
-           cache_dir: str | Path | None = None, encoder_id: str = "", chunk_scores: list | None = None) -> dict:
+def select(
+    general_src: str | Path,
+    general_tgt: str | Path,
+    seed: str | Path,
+    out_dir: str | Path,
+    encoder: Encoder | None,
+    keep: dict,
+    method: str = default("select.method"),
+    order: int = default("select.order"),
+    random_seed: int = default("select.random_seed"),
+    cache_dir: str | Path | None = None,
+    encoder_id: str = "",
+    chunk_scores: list | None = None,
+) -> dict:
     """Write kept.{src,tgt}, distances.tsv (row, distance = the method's score, kept), histogram.png
     and select.json in out_dir. The scores: gathered from chunk_scores (score_chunk's files), or computed
     here; with cache_dir, the general side's embeddings are cached there, keyed by the file's bytes and
@@ -110,8 +133,9 @@ def select(general_src: str | Path, general_tgt: str | Path, seed: str | Path, o
     n_src, n_tgt = count_lines(general_src), count_lines(general_tgt)
     if n_src != n_tgt:  # before any embedding
         raise InputError(f"{general_src} has {n_src} lines but {general_tgt} has {n_tgt}")
-    scorer = build_scorer(method, seed, encoder, cache_dir if method != "moore-lewis" else None, order,
-                          random_seed, encoder_id)
+    scorer = build_scorer(
+        method, seed, encoder, cache_dir if method != "moore-lewis" else None, order, random_seed, encoder_id
+    )
     if chunk_scores:
         raw, seed_scores = gather_scores(chunk_scores, n_tgt, method)
         distances = scorer.combine(raw)
@@ -129,12 +153,17 @@ def select(general_src: str | Path, general_tgt: str | Path, seed: str | Path, o
             f.write(f"{i}\t{d:.6f}\t{int(k)}\n")
     histogram(distances, mask, seed_scores, out / "histogram.png", scorer.label)
     quantiles = np.quantile(distances, [0, 0.05, 0.25, 0.5, 0.75, 0.95, 1])
-    stats = {"method": method, "general": int(n_lines), "kept": int(mask.sum()), "kept_fraction": float(mask.mean()),
-             "keep": keep, "max_kept_distance": float(distances[mask].max()),
-             "distance_quantiles": dict(zip(["min", "p5", "p25", "median", "p75", "p95", "max"],
-                                            map(float, quantiles))),
-             "seed_median_distance": float(np.median(seed_scores)) if seed_scores is not None else None,
-             "chunks": len(chunk_scores) if chunk_scores else 1}
+    stats = {
+        "method": method,
+        "general": int(n_lines),
+        "kept": int(mask.sum()),
+        "kept_fraction": float(mask.mean()),
+        "keep": keep,
+        "max_kept_distance": float(distances[mask].max()),
+        "distance_quantiles": dict(zip(["min", "p5", "p25", "median", "p75", "p95", "max"], map(float, quantiles))),
+        "seed_median_distance": float(np.median(seed_scores)) if seed_scores is not None else None,
+        "chunks": len(chunk_scores) if chunk_scores else 1,
+    }
     write_json(out / "select.json", stats)
     return stats
 
@@ -142,6 +171,7 @@ def select(general_src: str | Path, general_tgt: str | Path, seed: str | Path, o
 # Choosing the cut on dev (select.tune): each candidate cut of the same ranking trains a translator under a
 # small budget; the candidate with the best dev chrF (or lowest dev perplexity of seed + its translated pool)
 # becomes the selection.
+
 
 def read_distances(path: str | Path) -> np.ndarray:
     """The score column of distances.tsv (row, distance, kept), in row order."""
@@ -165,8 +195,12 @@ def select_cut(distances_tsv, general_src, general_tgt, keep: dict, out_dir) -> 
     if not mask.any():
         raise InputError(f"select.tune.candidates: {keep} keeps no line of {general_src}")
     write_kept(general_src, general_tgt, mask, out)
-    stats = {"keep": keep, "kept": int(mask.sum()), "kept_fraction": float(mask.mean()),
-             "max_kept_distance": float(distances[mask].max())}
+    stats = {
+        "keep": keep,
+        "kept": int(mask.sum()),
+        "kept_fraction": float(mask.mean()),
+        "max_kept_distance": float(distances[mask].max()),
+    }
     write_json(out / "cut.json", stats)
     return stats
 
@@ -182,16 +216,20 @@ def choose_cut(candidates: list[dict], by: str, distances_tsv, out_dir, report_m
     for c in candidates:
         cut_stats = json.loads(Path(c["dir"], "cut.json").read_text())
         scores = json.loads(Path(c["scores"]).read_text())
-        row = {**cut_stats, "dir": str(c["dir"]), "dev_bleu": scores.get("bleu"), "dev_chrf": scores.get("chrf"),
-               "updates": scores.get("training", {}).get("updates")}
+        row = {
+            **cut_stats,
+            "dir": str(c["dir"]),
+            "dev_bleu": scores.get("bleu"),
+            "dev_chrf": scores.get("chrf"),
+            "updates": scores.get("training", {}).get("updates"),
+        }
         if by == "perplexity":
             mix = json.loads(Path(c["mix"]).read_text())
             if "dev_perplexity" not in mix:
                 raise InputError(f"{c['mix']}: no dev_perplexity (made by an older lmboot mix: re-run it)")
             row["dev_perplexity"] = mix["dev_perplexity"]
         rows.append(row)
-    best = (max(rows, key=lambda r: r["dev_chrf"]) if by == "chrf"
-            else min(rows, key=lambda r: r["dev_perplexity"]))
+    best = max(rows, key=lambda r: r["dev_chrf"]) if by == "chrf" else min(rows, key=lambda r: r["dev_perplexity"])
     out = Path(out_dir)
     for side in ("src", "tgt"):
         write_lines(out / f"kept.{side}", iter_lines(Path(best["dir"], f"kept.{side}")))
@@ -206,13 +244,17 @@ def choose_cut(candidates: list[dict], by: str, distances_tsv, out_dir, report_m
 
 def tuning_table(result: dict) -> str:
     ppl = result["by"] == "perplexity"
-    lines = [f"Selection cut chosen on dev by {result['by']} (each candidate's translator under the same budget)\n",
-             "| cut | pairs | max distance | updates | dev BLEU | dev chrF |" + (" dev PPL |" if ppl else ""),
-             "|---|---:|---:|---:|---:|---:|" + ("---:|" if ppl else "")]
+    lines = [
+        f"Selection cut chosen on dev by {result['by']} (each candidate's translator under the same budget)\n",
+        "| cut | pairs | max distance | updates | dev BLEU | dev chrF |" + (" dev PPL |" if ppl else ""),
+        "|---|---:|---:|---:|---:|---:|" + ("---:|" if ppl else ""),
+    ]
     for r in result["candidates"]:
-        (rule, value), = r["keep"].items()
+        ((rule, value),) = r["keep"].items()
         mark = " (chosen)" if r["keep"] == result["chosen"] else ""
         bleu, chrf = (f"{r['dev_bleu']:.1f}", f"{r['dev_chrf']:.2f}") if r["dev_chrf"] is not None else ("", "")
-        lines.append(f"| {rule} {value}{mark} | {r['kept']:,} | {r['max_kept_distance']:.4f} | {r['updates']} | "
-                     f"{bleu} | {chrf} |" + (f" {r['dev_perplexity']:.1f} |" if ppl else ""))
+        lines.append(
+            f"| {rule} {value}{mark} | {r['kept']:,} | {r['max_kept_distance']:.4f} | {r['updates']} | "
+            f"{bleu} | {chrf} |" + (f" {r['dev_perplexity']:.1f} |" if ppl else "")
+        )
     return "\n".join(lines) + "\n"

@@ -1,1 +1,2 @@
-"""Translators: training, self-training, pretrained and command translators, n-best decoding, rescoring, top-k and the LM filter."""
+"""Translators: training, self-training, pretrained and command translators, n-best decoding, rescoring, top-k
+and the LM filter."""

@@ -18,8 +18,15 @@ def _shown(text: str, width: int = 60) -> str:
 
 def run_batch(command: str, lines: list[str]) -> tuple[int, list[str], str]:
     """One run of the command over the lines: its exit status, its output lines and the last line of its stderr."""
-    run = subprocess.run(command, shell=True, input="".join(line + "\n" for line in lines), capture_output=True,
-                         text=True, encoding="utf-8", errors="replace")
+    run = subprocess.run(
+        command,
+        shell=True,
+        input="".join(line + "\n" for line in lines),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+    )
     out = run.stdout.split("\n")
     if out and out[-1] == "":
         out.pop()  # the final newline
@@ -27,8 +34,9 @@ def run_batch(command: str, lines: list[str]) -> tuple[int, list[str], str]:
     return run.returncode, out, err[-1] if err else ""
 
 
-def first_bad_line(name: str, command: str, lines: list[str], start: int, outputs: list[str], status: int,
-                   err: str) -> str:
+def first_bad_line(
+    name: str, command: str, lines: list[str], start: int, outputs: list[str], status: int, err: str
+) -> str:
     """Why a batch failed, naming its first bad line (1-based over the whole input): each line is translated
     alone and compared with the batch's output in its place."""
     for i, line in enumerate(lines):
@@ -39,20 +47,26 @@ def first_bad_line(name: str, command: str, lines: list[str], start: int, output
         if len(alone) != 1:
             return f"{where}: `{command}` printed {len(alone)} lines for it, not one"
         if status == 0 and (i >= len(outputs) or outputs[i] != alone[0]):
-            return (f"{where}: the batch's output line {start + i + 1} is not its translation (the command "
-                    f"moves text across lines: {len(outputs)} lines for {len(lines)}; try batch_lines: 1)")
+            return (
+                f"{where}: the batch's output line {start + i + 1} is not its translation (the command "
+                f"moves text across lines: {len(outputs)} lines for {len(lines)}; try batch_lines: 1)"
+            )
     if status != 0:
-        return (f"translators.{name}: input lines {start + 1}-{start + len(lines)}: `{command}` exited with status "
-                f"{status}" + (f": {err}" if err else ""))
-    return (f"translators.{name}: input lines {start + 1}-{start + len(lines)}: `{command}` printed "
-            f"{len(outputs)} lines for {len(lines)}")
+        return (
+            f"translators.{name}: input lines {start + 1}-{start + len(lines)}: `{command}` exited with status "
+            f"{status}" + (f": {err}" if err else "")
+        )
+    return (
+        f"translators.{name}: input lines {start + 1}-{start + len(lines)}: `{command}` printed "
+        f"{len(outputs)} lines for {len(lines)}"
+    )
 
 
 def translate_command(name: str, command: str, sources: list[str], batch_lines: int) -> list[str]:
     """The command's translation of each source line, in order; InputError (one line) if any batch fails."""
     outputs: list[str] = []
     for start in range(0, len(sources), batch_lines):
-        batch = sources[start:start + batch_lines]
+        batch = sources[start : start + batch_lines]
         status, out, err = run_batch(command, batch)
         if status == 127:
             raise InputError(f"translators.{name}: `{command}`: command not found" + (f" ({err})" if err else ""))

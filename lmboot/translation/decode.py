@@ -58,14 +58,42 @@ def translate(checkpoint, spm_dir, input_text, out_jsonl, cfg: dict, threads: in
 def translate_fairseq(checkpoint, spm_dir: Path, pieces: list[str], cfg: dict, threads: int, nbest: int):
     with tempfile.TemporaryDirectory() as tmp:
         write_lines(Path(tmp) / "input", pieces)
-        run = run_tool(["fairseq-interactive", data_dir_for(spm_dir, tmp), "--path", str(checkpoint),
-                        "--task", "translation", "-s", "src", "-t", "tgt", "--input", str(Path(tmp) / "input"),
-                        *device_args(cfg), "--beam", str(max(cfg["beam"], nbest)), "--nbest", str(nbest),
-                        # output length bound (tokens): a*source + b, against runaway repetition
-                        "--max-len-a", str(cfg["max_len_a"]), "--max-len-b", str(cfg["max_len_b"]),
-                        "--batch-size", str(cfg["batch_size"]), "--buffer-size", "1024",
-                        "--post-process", "sentencepiece", "--no-progress-bar"],
-                       threads, capture_output=True, text=True)
+        run = run_tool(
+            [
+                "fairseq-interactive",
+                data_dir_for(spm_dir, tmp),
+                "--path",
+                str(checkpoint),
+                "--task",
+                "translation",
+                "-s",
+                "src",
+                "-t",
+                "tgt",
+                "--input",
+                str(Path(tmp) / "input"),
+                *device_args(cfg),
+                "--beam",
+                str(max(cfg["beam"], nbest)),
+                "--nbest",
+                str(nbest),
+                # output length bound (tokens): a*source + b, against runaway repetition
+                "--max-len-a",
+                str(cfg["max_len_a"]),
+                "--max-len-b",
+                str(cfg["max_len_b"]),
+                "--batch-size",
+                str(cfg["batch_size"]),
+                "--buffer-size",
+                "1024",
+                "--post-process",
+                "sentencepiece",
+                "--no-progress-bar",
+            ],
+            threads,
+            capture_output=True,
+            text=True,
+        )
     return parse_interactive(run.stdout)
 
 
@@ -82,8 +110,13 @@ def convert_ct2(checkpoint, spm_dir: Path, threads: int) -> Path:
 
     with tempfile.TemporaryDirectory() as tmp:
         print(f"+ CTranslate2 conversion of {checkpoint}", file=sys.stderr, flush=True)
-        FairseqConverter(str(checkpoint), data_dir_for(spm_dir, tmp), source_lang="src", target_lang="tgt",
-                         unsafe_deserialization=True).convert(str(tmp_out), force=True)
+        FairseqConverter(
+            str(checkpoint),
+            data_dir_for(spm_dir, tmp),
+            source_lang="src",
+            target_lang="tgt",
+            unsafe_deserialization=True,
+        ).convert(str(tmp_out), force=True)
     shutil.rmtree(out, ignore_errors=True)
     tmp_out.rename(out)
     return out
@@ -109,13 +142,20 @@ def translate_ct2(checkpoint, spm_dir: Path, pieces: list[str], cfg: dict, threa
     hyps = {}
     for length, rows in sorted(by_length.items()):
         for start in range(0, len(rows), batch_size):
-            batch = rows[start:start + batch_size]
+            batch = rows[start : start + batch_size]
             cap = int(cfg["max_len_a"] * length + cfg["max_len_b"])
-            results = translator.translate_batch([tokens[i] for i in batch], beam_size=max(cfg["beam"], nbest),
-                                                 num_hypotheses=nbest, return_scores=True, max_decoding_length=cap)
+            results = translator.translate_batch(
+                [tokens[i] for i in batch],
+                beam_size=max(cfg["beam"], nbest),
+                num_hypotheses=nbest,
+                return_scores=True,
+                max_decoding_length=cap,
+            )
             for i, result in zip(batch, results):
-                hyps[i] = [{"text": decoder.decode_pieces(h), "score": s, "tokens": len(h) + 1}
-                           for h, s in zip(result.hypotheses, result.scores)]
+                hyps[i] = [
+                    {"text": decoder.decode_pieces(h), "score": s, "tokens": len(h) + 1}
+                    for h, s in zip(result.hypotheses, result.scores)
+                ]
     return hyps
 
 

@@ -16,8 +16,13 @@ from lmboot.ct2_device import torch_device
 def fairseq_env(threads: int) -> dict:
     """Environment for fairseq subprocesses: one BLAS/OpenMP thread per granted core, old-style
     checkpoint loading (torch >= 2.6 defaults to weights_only), no hub access."""
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads),
-               TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD="1", HF_HUB_OFFLINE="1")
+    env = dict(
+        os.environ,
+        OMP_NUM_THREADS=str(threads),
+        MKL_NUM_THREADS=str(threads),
+        TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD="1",
+        HF_HUB_OFFLINE="1",
+    )
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     return env
 
@@ -32,8 +37,9 @@ def run_logged(cmd: list[str], threads: int) -> list[str]:
     """Run a command, copying its output to our stderr as it comes; returns the output lines."""
     print("+", " ".join(cmd), file=sys.stderr, flush=True)
     lines = []
-    with subprocess.Popen(cmd, env=fairseq_env(threads), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True) as proc:
+    with subprocess.Popen(
+        cmd, env=fairseq_env(threads), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    ) as proc:
         for line in proc.stdout:
             sys.stderr.write(line)
             lines.append(line)

@@ -22,31 +22,132 @@ from lmboot.errors import InputError
 HF_WEIGHTS = ("model.safetensors", "pytorch_model.bin", "model.safetensors.index.json", "pytorch_model.bin.index.json")
 EOS = "</s>"
 # ISO 639-1 -> ISO 639-3 (the Tatoeba OPUS-MT convention) and FLORES-200 (NLLB).
-_ISO3 = {"en": "eng", "es": "spa", "de": "deu", "fr": "fra", "it": "ita", "pt": "por", "hi": "hin", "ar": "ara",
-         "zh": "cmn_Hans", "ja": "jpn", "ru": "rus", "pa": "pan_Guru", "bn": "ben", "ta": "tam", "te": "tel",
-         "mr": "mar", "ur": "urd", "nl": "nld", "pl": "pol", "tr": "tur", "ko": "kor", "vi": "vie", "id": "ind",
-         "uk": "ukr", "fa": "fas", "gu": "guj", "kn": "kan", "ml": "mal", "ne": "nep", "sw": "swa", "ca": "cat",
-         "cs": "ces", "el": "ell", "he": "heb", "ro": "ron", "sv": "swe", "fi": "fin", "da": "dan", "hu": "hun"}
-_FLORES = {"en": "eng_Latn", "es": "spa_Latn", "de": "deu_Latn", "fr": "fra_Latn", "it": "ita_Latn",
-           "pt": "por_Latn", "hi": "hin_Deva", "ar": "arb_Arab", "zh": "zho_Hans", "ja": "jpn_Jpan",
-           "ru": "rus_Cyrl", "pa": "pan_Guru", "bn": "ben_Beng", "ta": "tam_Taml", "te": "tel_Telu",
-           "mr": "mar_Deva", "ur": "urd_Arab", "nl": "nld_Latn", "pl": "pol_Latn", "tr": "tur_Latn",
-           "ko": "kor_Hang", "vi": "vie_Latn", "id": "ind_Latn", "uk": "ukr_Cyrl", "fa": "pes_Arab",
-           "gu": "guj_Gujr", "kn": "kan_Knda", "ml": "mal_Mlym", "ne": "npi_Deva", "sw": "swh_Latn",
-           "ca": "cat_Latn", "cs": "ces_Latn", "el": "ell_Grek", "he": "heb_Hebr", "ro": "ron_Latn",
-           "sv": "swe_Latn", "fi": "fin_Latn", "da": "dan_Latn", "hu": "hun_Latn"}
+_ISO3 = {
+    "en": "eng",
+    "es": "spa",
+    "de": "deu",
+    "fr": "fra",
+    "it": "ita",
+    "pt": "por",
+    "hi": "hin",
+    "ar": "ara",
+    "zh": "cmn_Hans",
+    "ja": "jpn",
+    "ru": "rus",
+    "pa": "pan_Guru",
+    "bn": "ben",
+    "ta": "tam",
+    "te": "tel",
+    "mr": "mar",
+    "ur": "urd",
+    "nl": "nld",
+    "pl": "pol",
+    "tr": "tur",
+    "ko": "kor",
+    "vi": "vie",
+    "id": "ind",
+    "uk": "ukr",
+    "fa": "fas",
+    "gu": "guj",
+    "kn": "kan",
+    "ml": "mal",
+    "ne": "nep",
+    "sw": "swa",
+    "ca": "cat",
+    "cs": "ces",
+    "el": "ell",
+    "he": "heb",
+    "ro": "ron",
+    "sv": "swe",
+    "fi": "fin",
+    "da": "dan",
+    "hu": "hun",
+}
+_FLORES = {
+    "en": "eng_Latn",
+    "es": "spa_Latn",
+    "de": "deu_Latn",
+    "fr": "fra_Latn",
+    "it": "ita_Latn",
+    "pt": "por_Latn",
+    "hi": "hin_Deva",
+    "ar": "arb_Arab",
+    "zh": "zho_Hans",
+    "ja": "jpn_Jpan",
+    "ru": "rus_Cyrl",
+    "pa": "pan_Guru",
+    "bn": "ben_Beng",
+    "ta": "tam_Taml",
+    "te": "tel_Telu",
+    "mr": "mar_Deva",
+    "ur": "urd_Arab",
+    "nl": "nld_Latn",
+    "pl": "pol_Latn",
+    "tr": "tur_Latn",
+    "ko": "kor_Hang",
+    "vi": "vie_Latn",
+    "id": "ind_Latn",
+    "uk": "ukr_Cyrl",
+    "fa": "pes_Arab",
+    "gu": "guj_Gujr",
+    "kn": "kan_Knda",
+    "ml": "mal_Mlym",
+    "ne": "npi_Deva",
+    "sw": "swh_Latn",
+    "ca": "cat_Latn",
+    "cs": "ces_Latn",
+    "el": "ell_Grek",
+    "he": "heb_Hebr",
+    "ro": "ron_Latn",
+    "sv": "swe_Latn",
+    "fi": "fin_Latn",
+    "da": "dan_Latn",
+    "hu": "hun_Latn",
+}
 # M2M-100's 100 languages (it has no Telugu) and the ISO 639-1 languages of MADLAD-400 among lmboot's usual ones.
-_M2M100 = ("af am ar ast az ba be bg bn br bs ca ceb cs cy da de el en es et fa ff fi fr fy ga gd gl gu ha he hi hr "
-           "ht hu hy id ig ilo is it ja jv ka kk km kn ko lb lg ln lo lt lv mg mk ml mn mr ms my ne nl no ns oc or "
-           "pa pl ps pt ro ru sd si sk sl so sq sr ss su sv sw ta th tl tn tr uk ur uz vi wo xh yi yo zh zu").split()
-_MADLAD = sorted(set(_FLORES) | {"af", "az", "be", "bg", "et", "eu", "ga", "gl", "hr", "hy", "is", "ka", "kk",
-                                 "lt", "lv", "mk", "ms", "mn", "no", "si", "sk", "sl", "sq", "sr", "th", "tl"})
+_M2M100 = (
+    "af am ar ast az ba be bg bn br bs ca ceb cs cy da de el en es et fa ff fi fr fy ga gd gl gu ha he hi hr "
+    "ht hu hy id ig ilo is it ja jv ka kk km kn ko lb lg ln lo lt lv mg mk ml mn mr ms my ne nl no ns oc or "
+    "pa pl ps pt ro ru sd si sk sl so sq sr ss su sv sw ta th tl tn tr uk ur uz vi wo xh yi yo zh zu"
+).split()
+_MADLAD = sorted(
+    set(_FLORES)
+    | {
+        "af",
+        "az",
+        "be",
+        "bg",
+        "et",
+        "eu",
+        "ga",
+        "gl",
+        "hr",
+        "hy",
+        "is",
+        "ka",
+        "kk",
+        "lt",
+        "lv",
+        "mk",
+        "ms",
+        "mn",
+        "no",
+        "si",
+        "sk",
+        "sl",
+        "sq",
+        "sr",
+        "th",
+        "tl",
+    }
+)
 
 
 @dataclass(frozen=True)
 class Family:
     """How one family tokenizes: `source_tag` and `target_prefix` are formats over {source} and {target} (the
     family's language codes); `special` matches output tokens that are never text (tags, padding)."""
+
     name: str
     tokenizer_files: tuple[str, ...]  # the first encodes the source, the last decodes the output
     codes: dict[str, str]  # ISO 639-1 -> the family's language code
@@ -56,16 +157,39 @@ class Family:
     optional_tag: bool = False  # the tag only where the model's vocabulary holds it (multi-target OPUS-MT)
 
 
-FAMILIES: dict[str, Family] = {f.name: f for f in (
-    Family("marian", ("source.spm", "target.spm"), _ISO3, ">>{target}<<", None, r">>.+<<|<pad>|<s>|</s>",
-           optional_tag=True),
-    Family("m2m100", ("sentencepiece.bpe.model",), {c: c for c in _M2M100}, "__{source}__", "__{target}__",
-           r"__[a-z]+__|madeupword\d+|<pad>|<s>|</s>"),
-    Family("nllb", ("sentencepiece.bpe.model",), {**_FLORES}, "{source}", "{target}",
-           r"[a-z]{3}_[A-Z][a-z]{3}|<mask>|<pad>|<s>|</s>"),
-    Family("t5", ("spiece.model",), {c: c for c in _MADLAD}, "<2{target}>", None,
-           r"<2[^>]+>|<extra_id_\d+>|<pad>|</s>"),
-)}
+FAMILIES: dict[str, Family] = {
+    f.name: f
+    for f in (
+        Family(
+            "marian",
+            ("source.spm", "target.spm"),
+            _ISO3,
+            ">>{target}<<",
+            None,
+            r">>.+<<|<pad>|<s>|</s>",
+            optional_tag=True,
+        ),
+        Family(
+            "m2m100",
+            ("sentencepiece.bpe.model",),
+            {c: c for c in _M2M100},
+            "__{source}__",
+            "__{target}__",
+            r"__[a-z]+__|madeupword\d+|<pad>|<s>|</s>",
+        ),
+        Family(
+            "nllb",
+            ("sentencepiece.bpe.model",),
+            {**_FLORES},
+            "{source}",
+            "{target}",
+            r"[a-z]{3}_[A-Z][a-z]{3}|<mask>|<pad>|<s>|</s>",
+        ),
+        Family(
+            "t5", ("spiece.model",), {c: c for c in _MADLAD}, "<2{target}>", None, r"<2[^>]+>|<extra_id_\d+>|<pad>|</s>"
+        ),
+    )
+}
 
 
 def _family(family: str) -> Family:
@@ -100,8 +224,10 @@ def check_family(spec: dict, source_lang: str, target_lang: str) -> None:
     if not path.is_dir():
         raise InputError(f"{where}.path: {path}: directory not found")
     if not (path / "model.bin").is_file() and not _is_hf_dir(path):
-        raise InputError(f"{where}.path: {path}: neither a CTranslate2 model directory (model.bin) nor a Hugging Face "
-                         f"one (config.json and {' or '.join(HF_WEIGHTS[:2])})")
+        raise InputError(
+            f"{where}.path: {path}: neither a CTranslate2 model directory (model.bin) nor a Hugging Face "
+            f"one (config.json and {' or '.join(HF_WEIGHTS[:2])})"
+        )
     for name in family.tokenizer_files:
         if not (path / name).is_file():
             raise InputError(f"{where}.path: {path / name}: file not found (the {family.name} tokenizer)")
@@ -121,8 +247,12 @@ def ct2_model(path: str | Path, work_dir: str | Path) -> Path:
     out = Path(work_dir) / "ct2-model"
     source = str(path.resolve())
     newest = max(f.stat().st_mtime for f in path.iterdir() if f.is_file())
-    if ((out / "model.bin").is_file() and (out / "model.bin").stat().st_mtime >= newest
-            and (out / "source.txt").is_file() and (out / "source.txt").read_text() == source):
+    if (
+        (out / "model.bin").is_file()
+        and (out / "model.bin").stat().st_mtime >= newest
+        and (out / "source.txt").is_file()
+        and (out / "source.txt").read_text() == source
+    ):
         return out
     tmp = out.with_name(".ct2-model.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -180,8 +310,10 @@ def encode_sources(spec: dict, source_lang: str, target_lang: str, sources: list
     import sentencepiece as spm
 
     family, where = FAMILIES[spec["family"]], f"translators.{spec['name']}"
-    codes = {"source": language_code(family.name, source_lang, spec.get("source_code")),
-             "target": language_code(family.name, target_lang, spec.get("target_code"))}
+    codes = {
+        "source": language_code(family.name, source_lang, spec.get("source_code")),
+        "target": language_code(family.name, target_lang, spec.get("target_code")),
+    }
     tag, prefix = _tags(family, model, where, codes, target_lang)
     config = json.loads((model / "config.json").read_text()) if (model / "config.json").is_file() else {}
     eos = [] if config.get("add_source_eos") else [EOS]
@@ -192,15 +324,23 @@ def encode_sources(spec: dict, source_lang: str, target_lang: str, sources: list
 def decode(family: Family, decoder, tokens: list[str], prefix: list[str]) -> str:
     """Output tokens as text: the target prefix stripped, tags dropped, sentencepiece-decoded (a piece the
     target model lacks keeps its text, its '▁' read as a space)."""
-    if prefix and tokens[:len(prefix)] == prefix:
-        tokens = tokens[len(prefix):]
+    if prefix and tokens[: len(prefix)] == prefix:
+        tokens = tokens[len(prefix) :]
     special = re.compile(family.special)
     text = decoder.decode_pieces([t for t in tokens if not special.fullmatch(t)])
     return " ".join(text.replace("▁", " ").split())
 
 
-def translate_family(spec: dict, source_lang: str, target_lang: str, sources: list[str], nbest: int, cfg: dict,
-                     threads: int, work_dir: str) -> list[list[dict]]:
+def translate_family(
+    spec: dict,
+    source_lang: str,
+    target_lang: str,
+    sources: list[str],
+    nbest: int,
+    cfg: dict,
+    threads: int,
+    work_dir: str,
+) -> list[list[dict]]:
     """n-best lists of a pretrained translator, in source order: {"text", "score" (CTranslate2's
     length-normalized natural-log probability, scale ln_per_token), "tokens" (output tokens + 1 for </s>)}."""
     import ctranslate2
@@ -211,8 +351,9 @@ def translate_family(spec: dict, source_lang: str, target_lang: str, sources: li
     model = ct2_model(spec["path"], work_dir)
     tokens, prefix = encode_sources(spec, source_lang, target_lang, sources, model)
     decoder = spm.SentencePieceProcessor(model_file=str(Path(spec["path"]) / family.tokenizer_files[-1]))
-    translator = ctranslate2.Translator(str(model), device=ct2_device(cfg["device"], "nmt.device"),
-                                        intra_threads=threads)
+    translator = ctranslate2.Translator(
+        str(model), device=ct2_device(cfg["device"], "nmt.device"), intra_threads=threads
+    )
     # Batches of equal-length sources (no padding), as translate_ct2: a sentence's output length cap and its
     # result do not depend on its neighbours. The cap counts the target prefix, so it is added to it.
     by_length: dict[int, list[int]] = {}
@@ -221,12 +362,19 @@ def translate_family(spec: dict, source_lang: str, target_lang: str, sources: li
     hyps: list[list[dict]] = [[] for _ in sources]
     for length, rows in sorted(by_length.items()):
         for start in range(0, len(rows), cfg["batch_size"]):
-            batch = rows[start:start + cfg["batch_size"]]
+            batch = rows[start : start + cfg["batch_size"]]
             cap = int(cfg["max_len_a"] * length + cfg["max_len_b"]) + len(prefix)
-            results = translator.translate_batch([tokens[i] for i in batch], target_prefix=[prefix] * len(batch)
-                                                 if prefix else None, beam_size=max(cfg["beam"], nbest),
-                                                 num_hypotheses=nbest, return_scores=True, max_decoding_length=cap)
+            results = translator.translate_batch(
+                [tokens[i] for i in batch],
+                target_prefix=[prefix] * len(batch) if prefix else None,
+                beam_size=max(cfg["beam"], nbest),
+                num_hypotheses=nbest,
+                return_scores=True,
+                max_decoding_length=cap,
+            )
             for i, result in zip(batch, results):
-                hyps[i] = [{"text": decode(family, decoder, h, prefix), "score": float(s),
-                            "tokens": len(h) - len(prefix) + 1} for h, s in zip(result.hypotheses, result.scores)]
+                hyps[i] = [
+                    {"text": decode(family, decoder, h, prefix), "score": float(s), "tokens": len(h) - len(prefix) + 1}
+                    for h, s in zip(result.hypotheses, result.scores)
+                ]
     return hyps

@@ -76,7 +76,7 @@ class RepetitionFilter(Filter):
         for n in (1, 2, 3):
             for start in range(len(words) - n + 1):
                 repeats = 1
-                while words[start + repeats * n:start + (repeats + 1) * n] == words[start:start + n]:
+                while words[start + repeats * n : start + (repeats + 1) * n] == words[start : start + n]:
                     repeats += 1
                 if repeats > self.max_repeats:
                     return False
@@ -130,10 +130,17 @@ def apply_filters(pairs, filters: list[Filter]) -> tuple[np.ndarray, dict]:
 TUNE_ON = ("ppl", "ppl_common")
 
 
-def tune_percentile(pairs, specs: list[dict], seed_lm: str | Path, seed_arpa: str | Path,
-                    dev: str | Path, grid: list[float], order: int = default("lm.order"),
-                    seed_weight: float | str = default("lm.seed_weight"),
-                    tune_on: str = default("lm_filter.tune_on")) -> dict:
+def tune_percentile(
+    pairs,
+    specs: list[dict],
+    seed_lm: str | Path,
+    seed_arpa: str | Path,
+    dev: str | Path,
+    grid: list[float],
+    order: int = default("lm.order"),
+    seed_weight: float | str = default("lm.seed_weight"),
+    tune_on: str = default("lm_filter.tune_on"),
+) -> dict:
     """The lm_score percentile of the grid that minimizes the dev perplexity of the final LM as it is built
     (lm.interpolate: seed + filtered-translation LMs mixed as lm.seed_weight says, written as one back-off
     ARPA) and measured as evaluate does. The exact mixture is not what gets written: on es-en its dev
@@ -155,14 +162,27 @@ def tune_percentile(pairs, specs: list[dict], seed_lm: str | Path, seed_arpa: st
     if not candidates:
         raise InputError(f"lm_filter: every candidate percentile {grid} drops every translation")
     best, record = choose(criterion, candidates, prefer=sorted(candidates), vocabulary=vocabulary)
-    return {"percentile": best, "tune_on": tune_on,
-            "dev_ppl": {k: round(v, 3) for k, v in record["measure"].items()}, "choice": record}
+    return {
+        "percentile": best,
+        "tune_on": tune_on,
+        "dev_ppl": {k: round(v, 3) for k, v in record["measure"].items()},
+        "choice": record,
+    }
 
 
-def lm_filter(src: str | Path, tgt: str | Path, seed_lm: str | Path, out_text: str | Path, specs: list[dict],
-              seed_arpa: str | Path | None = None, dev: str | Path | None = None,
-              grid: list[float] = default("lm_filter.grid"), order: int = default("lm.order"),
-              seed_weight: float | str = default("lm.seed_weight"), tune_on: str = default("lm_filter.tune_on")) -> dict:
+def lm_filter(
+    src: str | Path,
+    tgt: str | Path,
+    seed_lm: str | Path,
+    out_text: str | Path,
+    specs: list[dict],
+    seed_arpa: str | Path | None = None,
+    dev: str | Path | None = None,
+    grid: list[float] = default("lm_filter.grid"),
+    order: int = default("lm.order"),
+    seed_weight: float | str = default("lm.seed_weight"),
+    tune_on: str = default("lm_filter.tune_on"),
+) -> dict:
     """Write the translations that pass every filter to out_text; counts to out_text.json.
     An lm_score filter with percentile "tune" takes the grid value chosen on dev (tune_percentile)."""
     pairs = PairFiles(src, tgt)
@@ -174,8 +194,10 @@ def lm_filter(src: str | Path, tgt: str | Path, seed_lm: str | Path, out_text: s
         specs = [dict(s, percentile=tuning["percentile"]) if s.get("percentile") == "tune" else s for s in specs]
     keep, dropped = apply_filters(pairs, build_filters(specs, seed_lm))
     if len(pairs) and not keep.any():
-        raise InputError(f"{tgt}: every translation was dropped ({dropped}); the translator's output is "
-                         "unusable: see its dev_scores.json and train more")
+        raise InputError(
+            f"{tgt}: every translation was dropped ({dropped}); the translator's output is "
+            "unusable: see its dev_scores.json and train more"
+        )
     write_lines(out_text, (t for (_, t), k in zip(pairs, keep) if k))
     stats = {"input": len(pairs), "kept": int(keep.sum()), "dropped_by": dropped, "tuning": tuning}
     write_json(Path(out_text).with_suffix(".json"), stats)

@@ -42,8 +42,13 @@ def sample_lines(texts: list[str | Path], limit: int, seed: int = SPM_SEED) -> l
     return sample
 
 
-def train_spm(texts: list[str | Path], out_dir: str | Path, vocab_size: int, threads: int = 1,
-              max_sentences: int = default("nmt.spm_max_sentences")) -> None:
+def train_spm(
+    texts: list[str | Path],
+    out_dir: str | Path,
+    vocab_size: int,
+    threads: int = 1,
+    max_sentences: int = default("nmt.spm_max_sentences"),
+) -> None:
     """Joint unigram sentencepiece model out_dir/spm.model and the fairseq dictionary out_dir/dict.txt, trained
     on at most max_sentences lines (a fixed random sample of longer texts: its time and memory stay bounded)."""
     import sentencepiece as spm
@@ -53,9 +58,16 @@ def train_spm(texts: list[str | Path], out_dir: str | Path, vocab_size: int, thr
     with tempfile.TemporaryDirectory(dir=out) as tmp:
         joined = Path(tmp) / "text"
         write_lines(joined, sample_lines(texts, max_sentences))
-        spm.SentencePieceTrainer.train(input=str(joined), model_prefix=f"{tmp}/spm", vocab_size=vocab_size,
-                                       model_type="unigram", character_coverage=1.0, hard_vocab_limit=False,
-                                       num_threads=threads, minloglevel=2)
+        spm.SentencePieceTrainer.train(
+            input=str(joined),
+            model_prefix=f"{tmp}/spm",
+            vocab_size=vocab_size,
+            model_type="unigram",
+            character_coverage=1.0,
+            hard_vocab_limit=False,
+            num_threads=threads,
+            minloglevel=2,
+        )
         pieces = [line.split("\t")[0] for line in read_lines(f"{tmp}/spm.vocab")]
         write_lines(out / "dict.txt", (f"{p} 1" for p in pieces if p not in SPECIALS))
         os.replace(f"{tmp}/spm.vocab", out / "spm.vocab")
@@ -66,22 +78,55 @@ def arch_args(cfg: dict) -> list[str]:
     """fairseq model arguments from the nmt config (sizes for encoder and decoder alike)."""
     dim, layers = str(cfg["embed_dim"]), str(cfg["layers"])
     if cfg["arch"] == "transformer":
-        return ["--arch", "transformer", "--share-all-embeddings",
-                "--encoder-layers", layers, "--decoder-layers", layers,
-                "--encoder-embed-dim", dim, "--decoder-embed-dim", dim,
-                "--encoder-ffn-embed-dim", str(cfg["ffn_dim"]), "--decoder-ffn-embed-dim", str(cfg["ffn_dim"]),
-                "--encoder-attention-heads", str(cfg["heads"]), "--decoder-attention-heads", str(cfg["heads"])]
+        return [
+            "--arch",
+            "transformer",
+            "--share-all-embeddings",
+            "--encoder-layers",
+            layers,
+            "--decoder-layers",
+            layers,
+            "--encoder-embed-dim",
+            dim,
+            "--decoder-embed-dim",
+            dim,
+            "--encoder-ffn-embed-dim",
+            str(cfg["ffn_dim"]),
+            "--decoder-ffn-embed-dim",
+            str(cfg["ffn_dim"]),
+            "--encoder-attention-heads",
+            str(cfg["heads"]),
+            "--decoder-attention-heads",
+            str(cfg["heads"]),
+        ]
     if cfg["arch"] == "lstm":  # attentional RNN, as in the paper
         hidden = str(cfg["hidden_dim"])
-        return ["--arch", "lstm", "--share-all-embeddings", "--encoder-bidirectional",
-                "--encoder-layers", layers, "--decoder-layers", layers,
-                "--encoder-embed-dim", dim, "--decoder-embed-dim", dim, "--decoder-out-embed-dim", dim,
-                "--encoder-hidden-size", hidden, "--decoder-hidden-size", hidden]
+        return [
+            "--arch",
+            "lstm",
+            "--share-all-embeddings",
+            "--encoder-bidirectional",
+            "--encoder-layers",
+            layers,
+            "--decoder-layers",
+            layers,
+            "--encoder-embed-dim",
+            dim,
+            "--decoder-embed-dim",
+            dim,
+            "--decoder-out-embed-dim",
+            dim,
+            "--encoder-hidden-size",
+            hidden,
+            "--decoder-hidden-size",
+            hidden,
+        ]
     raise InputError(f"nmt.arch: unknown architecture {cfg['arch']!r} (transformer or lstm)")
 
 
-def binarize(pairs: dict[str, tuple[str | Path, str | Path]], spm_dir: str | Path, dest: str | Path,
-             threads: int) -> None:
+def binarize(
+    pairs: dict[str, tuple[str | Path, str | Path]], spm_dir: str | Path, dest: str | Path, threads: int
+) -> None:
     """Encode {"train": (src, tgt), "valid": (src, tgt)} with sentencepiece and run fairseq-preprocess."""
     dest, spm_dir = Path(dest), Path(spm_dir)
     text = dest / "text"
@@ -93,35 +138,108 @@ def binarize(pairs: dict[str, tuple[str | Path, str | Path]], spm_dir: str | Pat
     for split, (src, tgt) in pairs.items():
         for side, path in (("src", src), ("tgt", tgt)):
             write_lines(text / f"{split}.{side}", encoded_lines(spm_dir / "spm.model", iter_lines(path)))
-    run_tool(["fairseq-preprocess", "--source-lang", "src", "--target-lang", "tgt",
-              "--trainpref", str(text / "train"), "--validpref", str(text / "valid"),
-              "--destdir", str(dest), "--srcdict", str(spm_dir / "dict.txt"), "--tgtdict", str(spm_dir / "dict.txt"),
-              "--workers", str(threads)], threads)
+    run_tool(
+        [
+            "fairseq-preprocess",
+            "--source-lang",
+            "src",
+            "--target-lang",
+            "tgt",
+            "--trainpref",
+            str(text / "train"),
+            "--validpref",
+            str(text / "valid"),
+            "--destdir",
+            str(dest),
+            "--srcdict",
+            str(spm_dir / "dict.txt"),
+            "--tgtdict",
+            str(spm_dir / "dict.txt"),
+            "--workers",
+            str(threads),
+        ],
+        threads,
+    )
 
 
 RESET_FLAGS = ("--reset-optimizer", "--reset-lr-scheduler", "--reset-dataloader", "--reset-meters")
 
 
-def train(train_src, train_tgt, dev_src, criterion, spm_dir, work_dir, cfg: dict, threads: int = 1,
-          restore: str | Path | None = None, max_updates: int | None = None,
-          seed: int = default("split.random_seed")) -> tuple[Path, dict | None]:
+def train(
+    train_src,
+    train_tgt,
+    dev_src,
+    criterion,
+    spm_dir,
+    work_dir,
+    cfg: dict,
+    threads: int = 1,
+    restore: str | Path | None = None,
+    max_updates: int | None = None,
+    seed: int = default("split.random_seed"),
+) -> tuple[Path, dict | None]:
     """Train (or fine-tune from `restore`) a fairseq model in work_dir, writing training.json (updates,
     words/s, time); returns checkpoint_best.pt, the checkpoint chosen on in-domain dev, and its dev scores
     when choosing measured them (choose_checkpoint)."""
     work = Path(work_dir)
-    binarize({"train": (train_src, train_tgt), "valid": valid_pairs(train_src, train_tgt, dev_src, criterion, work)},
-             spm_dir, work / "bin", threads)
+    binarize(
+        {"train": (train_src, train_tgt), "valid": valid_pairs(train_src, train_tgt, dev_src, criterion, work)},
+        spm_dir,
+        work / "bin",
+        threads,
+    )
     every = str(cfg["validate_every"])
-    cmd = ["fairseq-train", str(work / "bin"), "--task", "translation", "-s", "src", "-t", "tgt",
-           *arch_args(cfg), *device_args(cfg),
-           "--dropout", str(cfg["dropout"]), "--criterion", "label_smoothed_cross_entropy",
-           "--label-smoothing", str(cfg["label_smoothing"]), "--optimizer", "adam", "--adam-betas", "(0.9, 0.98)",
-           "--lr", str(cfg["lr"]), "--lr-scheduler", "inverse_sqrt", "--warmup-updates", str(cfg["warmup_updates"]),
-           "--max-tokens", str(cfg["max_tokens"]), "--max-update", str(max_updates or cfg["max_updates"]),
-           "--seed", str(seed), "--save-dir", str(work), "--num-workers", "0",
-           "--log-format", "simple", "--log-interval", "50", "--validate-interval-updates", every,
-           "--save-interval-updates", every, "--keep-interval-updates", str(cfg["keep_checkpoints"]),
-           "--keep-last-epochs", str(cfg["keep_checkpoints"]), "--no-progress-bar"]
+    cmd = [
+        "fairseq-train",
+        str(work / "bin"),
+        "--task",
+        "translation",
+        "-s",
+        "src",
+        "-t",
+        "tgt",
+        *arch_args(cfg),
+        *device_args(cfg),
+        "--dropout",
+        str(cfg["dropout"]),
+        "--criterion",
+        "label_smoothed_cross_entropy",
+        "--label-smoothing",
+        str(cfg["label_smoothing"]),
+        "--optimizer",
+        "adam",
+        "--adam-betas",
+        "(0.9, 0.98)",
+        "--lr",
+        str(cfg["lr"]),
+        "--lr-scheduler",
+        "inverse_sqrt",
+        "--warmup-updates",
+        str(cfg["warmup_updates"]),
+        "--max-tokens",
+        str(cfg["max_tokens"]),
+        "--max-update",
+        str(max_updates or cfg["max_updates"]),
+        "--seed",
+        str(seed),
+        "--save-dir",
+        str(work),
+        "--num-workers",
+        "0",
+        "--log-format",
+        "simple",
+        "--log-interval",
+        "50",
+        "--validate-interval-updates",
+        every,
+        "--save-interval-updates",
+        every,
+        "--keep-interval-updates",
+        str(cfg["keep_checkpoints"]),
+        "--keep-last-epochs",
+        str(cfg["keep_checkpoints"]),
+        "--no-progress-bar",
+    ]
     if cfg.get("stop_time_hours"):  # fairseq counts the restored checkpoint's training time in
         cmd += ["--stop-time-hours", str(cfg["stop_time_hours"] + trained_hours(restore))]
     if cfg.get("patience"):  # early stopping: validations without a lower dev loss
@@ -177,7 +295,7 @@ def fresh_start_unless_resuming(work: Path, cmd: list[str]) -> list[str]:
     if "--restore-file" not in cmd or not (work / "checkpoint_last.pt").is_file():
         return cmd
     at = cmd.index("--restore-file")
-    return [arg for arg in cmd[:at] + cmd[at + 2:] if arg not in RESET_FLAGS]
+    return [arg for arg in cmd[:at] + cmd[at + 2 :] if arg not in RESET_FLAGS]
 
 
 def saved_checkpoints(work: Path) -> list[Path]:
@@ -212,10 +330,10 @@ def choose_checkpoint(work: Path, spm_dir, dev_src, criterion, cfg: dict, thread
     best = work / "checkpoint_best.pt"
     if cfg["checkpoint_choice"] == "loss":
         return best, None
-    interval = saved_checkpoints(work)[-cfg["keep_checkpoints"]:]
+    interval = saved_checkpoints(work)[-cfg["keep_checkpoints"] :]
     candidates = {p.stem: p for p in [*interval, work / "checkpoint_last.pt", best] if p.is_file()}
     if cfg["average_last"] >= 2 and len(interval) >= 2:
-        candidates["average"] = average_checkpoints(interval[-cfg["average_last"]:], work / "checkpoint_average.pt")
+        candidates["average"] = average_checkpoints(interval[-cfg["average_last"] :], work / "checkpoint_average.pt")
     hyps = {}
     for name, path in candidates.items():
         hyps[name] = dev_translations(path, spm_dir, dev_src, cfg, threads)

@@ -17,8 +17,11 @@ def use_pretrained(checkpoint, spm_model, dictionary, spm_dir, round_dir) -> Pat
         if not Path(path).is_file():
             raise InputError(f"nmt.pretrained.{what}: {path}: file not found")
     spm_dir, round_dir = Path(spm_dir), Path(round_dir)
-    for src, dst in ((spm_model, spm_dir / "spm.model"), (dictionary, spm_dir / "dict.txt"),
-                     (checkpoint, round_dir / "checkpoint_best.pt")):
+    for src, dst in (
+        (spm_model, spm_dir / "spm.model"),
+        (dictionary, spm_dir / "dict.txt"),
+        (checkpoint, round_dir / "checkpoint_best.pt"),
+    ):
         dst.parent.mkdir(parents=True, exist_ok=True)
         tmp = dst.with_name(f".{dst.name}.tmp")
         shutil.copyfile(src, tmp)

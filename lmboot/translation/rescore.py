@@ -59,16 +59,24 @@ def tune_lambda(dev_nbest: str | Path, criterion, model, grid: list[float]) -> d
     return tuning
 
 
-def rescore(nbest: str | Path, seed_lm: str | Path, out_text: str | Path, lam: float | str,
-            dev_nbest: str | Path | None = None, criterion=None,
-            grid: list[float] = default("rescore.grid")) -> dict:
+def rescore(
+    nbest: str | Path,
+    seed_lm: str | Path,
+    out_text: str | Path,
+    lam: float | str,
+    dev_nbest: str | Path | None = None,
+    criterion=None,
+    grid: list[float] = default("rescore.grid"),
+) -> dict:
     """Write the rescored 1-best of every n-best record (input order) to out_text; stats beside it.
     lam="tune" picks λ on the dev n-best lists (dev_nbest) by the criterion (lmboot.choose)."""
     model = load_model(seed_lm)
     tuning = None
     if lam == "tune":
         if not (dev_nbest and criterion):
-            raise InputError("rescore.lambda: 'tune' needs the dev n-best lists and a criterion (dev references or dev text)")
+            raise InputError(
+                "rescore.lambda: 'tune' needs the dev n-best lists and a criterion (dev references or dev text)"
+            )
         tuning = tune_lambda(dev_nbest, criterion, model, list(grid))
         lam = tuning["lambda"]
     records = read_nbest(nbest)

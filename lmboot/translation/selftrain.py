@@ -16,14 +16,35 @@ from lmboot.translation.decode import dev_scores, dev_translations, one_best
 from lmboot.translation.nmt import train
 
 
-def train_round(train_src, train_tgt, dev_src, criterion, spm_dir, out_dir, cfg: dict, threads: int = 1,
-                restore=None, max_updates=None,
-                seed: int = default("split.random_seed")) -> dict:
+def train_round(
+    train_src,
+    train_tgt,
+    dev_src,
+    criterion,
+    spm_dir,
+    out_dir,
+    cfg: dict,
+    threads: int = 1,
+    restore=None,
+    max_updates=None,
+    seed: int = default("split.random_seed"),
+) -> dict:
     """Train a translator round (round 0 on the bitext; with `restore`, fine-tune that checkpoint); its dev
     scores under the criterion (lmboot.choose), training figures and, for a fine-tuned round under
     `self_training_keep: improved`, the guard's verdict go to out_dir/dev_scores.json (keep_if_improved)."""
-    ckpt, scores = train(train_src, train_tgt, dev_src, criterion, spm_dir, out_dir, cfg, threads,
-                         restore=restore, max_updates=max_updates, seed=seed)
+    ckpt, scores = train(
+        train_src,
+        train_tgt,
+        dev_src,
+        criterion,
+        spm_dir,
+        out_dir,
+        cfg,
+        threads,
+        restore=restore,
+        max_updates=max_updates,
+        seed=seed,
+    )
     out = Path(out_dir) / "dev_scores.json"
     if scores is None:  # checkpoint_choice: loss scored nothing on dev yet
         scores = dev_scores(ckpt, spm_dir, dev_src, criterion, out, cfg, threads)
@@ -31,15 +52,22 @@ def train_round(train_src, train_tgt, dev_src, criterion, spm_dir, out_dir, cfg:
         previous = Path(restore).parent / "dev_scores.json"
         if not previous.is_file():
             raise InputError(f"{previous}: missing: the guard compares the fine-tuned model's dev scores with it")
-        scores = keep_if_improved(ckpt, Path(restore), scores, json.loads(previous.read_text()), criterion,
-                                  lambda model: dev_translations(model, spm_dir, dev_src, cfg, threads))
+        scores = keep_if_improved(
+            ckpt,
+            Path(restore),
+            scores,
+            json.loads(previous.read_text()),
+            criterion,
+            lambda model: dev_translations(model, spm_dir, dev_src, cfg, threads),
+        )
     scores["training"] = json.loads((Path(out_dir) / "training.json").read_text())
     write_json(out, scores)
     return scores
 
 
-def keep_if_improved(finetuned: Path, previous: Path, scores: dict, previous_scores: dict, criterion,
-                     translated_by) -> dict:
+def keep_if_improved(
+    finetuned: Path, previous: Path, scores: dict, previous_scores: dict, criterion, translated_by
+) -> dict:
     """Guarded fine-tuning: keep the fine-tuned checkpoint only if the criterion prefers it to the checkpoint
     it was fine-tuned from; otherwise put the previous one in its place. chrf compares the two models' dev
     scores as recorded; dev_ppl measures both models' translations together (`translated_by(model)`), over
@@ -52,8 +80,12 @@ def keep_if_improved(finetuned: Path, previous: Path, scores: dict, previous_sco
     else:
         measures = criterion.measure({"previous": translated_by(previous), "finetuned": translated_by(finetuned)})
     kept = criterion.best(measures, prefer=["previous", "finetuned"]) == "finetuned"
-    guard = {"kept": kept, f"finetuned_{name}": measures["finetuned"], f"previous_{name}": measures["previous"],
-             "choice": choice_record(criterion, criterion.better, measures, "finetuned" if kept else "previous")}
+    guard = {
+        "kept": kept,
+        f"finetuned_{name}": measures["finetuned"],
+        f"previous_{name}": measures["previous"],
+        "choice": choice_record(criterion, criterion.better, measures, "finetuned" if kept else "previous"),
+    }
     if not kept:
         shutil.copyfile(previous, finetuned.with_name(".previous.pt"))
         os.replace(finetuned.with_name(".previous.pt"), finetuned)
@@ -65,9 +97,17 @@ def keep_if_improved(finetuned: Path, previous: Path, scores: dict, previous_sco
     return {**scores, "self_training": guard}
 
 
-def pseudo_pairs(pool_src, nbest_jsonl, bitext_src, bitext_tgt, out_prefix, filter_specs: list[dict],
-                 seed_lm: str | Path | None = None, mix: float | None = None,
-                 seed: int = default("split.random_seed")) -> dict:
+def pseudo_pairs(
+    pool_src,
+    nbest_jsonl,
+    bitext_src,
+    bitext_tgt,
+    out_prefix,
+    filter_specs: list[dict],
+    seed_lm: str | Path | None = None,
+    mix: float | None = None,
+    seed: int = default("split.random_seed"),
+) -> dict:
     """Self-training data: the pool's 1-best translations that pass the guard filters, mixed with the
     bitext: all of it (mix None) or a random sample of `mix` bitext pairs per kept pseudo-pair."""
     import random
@@ -76,7 +116,9 @@ def pseudo_pairs(pool_src, nbest_jsonl, bitext_src, bitext_tgt, out_prefix, filt
 
     sources, translations = read_lines(pool_src), one_best(nbest_jsonl)
     if len(sources) != len(translations):
-        raise InputError(f"{pool_src} has {len(sources)} lines but {nbest_jsonl} has {len(translations)} n-best records")
+        raise InputError(
+            f"{pool_src} has {len(sources)} lines but {nbest_jsonl} has {len(translations)} n-best records"
+        )
     pairs = list(zip(sources, translations))
     keep, dropped = apply_filters(pairs, build_filters(filter_specs, seed_lm))
     kept = [p for p, k in zip(pairs, keep) if k]

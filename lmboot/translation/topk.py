@@ -21,7 +21,9 @@ from lmboot.translation.rescore import lm_score, nmt_score, read_nbest
 def ranked_hypotheses(record: dict, model, lam: float) -> list[str]:
     """The distinct hypothesis texts of an n-best record, best first by nmt_score + λ·lm_score."""
     scale = record.get("score_scale", "log2_per_token")
-    scored = sorted(record["hyps"], key=lambda h: -(nmt_score(h, scale) + (lam * lm_score(model, h["text"]) if lam else 0)))
+    scored = sorted(
+        record["hyps"], key=lambda h: -(nmt_score(h, scale) + (lam * lm_score(model, h["text"]) if lam else 0))
+    )
     texts = []
     for hyp in scored:
         if hyp["text"].strip() and hyp["text"] not in texts:
@@ -37,10 +39,20 @@ def chosen_specs(specs: list[dict], filter_stats: dict) -> list[dict]:
     return [dict(s, percentile=tuning["percentile"]) if s.get("percentile") == "tune" else s for s in specs]
 
 
-def topk_text(nbest: str | Path, src: str | Path, seed_lm: str | Path, seed_arpa: str | Path, dev: str | Path,
-              rescore_stats: str | Path, filter_stats: str | Path, specs: list[dict], grid: list[int],
-              out_text: str | Path, order: int = default("lm.order"),
-              seed_weight: float | str = default("lm.seed_weight")) -> dict:
+def topk_text(
+    nbest: str | Path,
+    src: str | Path,
+    seed_lm: str | Path,
+    seed_arpa: str | Path,
+    dev: str | Path,
+    rescore_stats: str | Path,
+    filter_stats: str | Path,
+    specs: list[dict],
+    grid: list[int],
+    out_text: str | Path,
+    order: int = default("lm.order"),
+    seed_weight: float | str = default("lm.seed_weight"),
+) -> dict:
     """Write the top-k hypotheses of every pool n-best list that pass the filters, k chosen on dev."""
     records, sources = read_nbest(nbest), read_lines(src)
     if len(records) != len(sources):
@@ -48,18 +60,28 @@ def topk_text(nbest: str | Path, src: str | Path, seed_lm: str | Path, seed_arpa
     grid = sorted(set(grid))
     lam = json.loads(Path(rescore_stats).read_text())["lambda"]
     model = load_model(seed_lm)
-    ranked = [ranked_hypotheses(r, model, lam)[:grid[-1]] for r in records]
+    ranked = [ranked_hypotheses(r, model, lam)[: grid[-1]] for r in records]
     pairs = [(s, t) for s, texts in zip(sources, ranked) for t in texts]
-    keep, dropped = apply_filters(pairs, build_filters(chosen_specs(specs, json.loads(Path(filter_stats).read_text())), seed_lm))
+    keep, dropped = apply_filters(
+        pairs, build_filters(chosen_specs(specs, json.loads(Path(filter_stats).read_text())), seed_lm)
+    )
     kept = iter(keep)
     ranked = [[t for t in texts if next(kept)] for texts in ranked]
     candidates = {k: [t for texts in ranked for t in texts[:k]] for k in grid}
     best, tuning = grid[0], None
     if len(grid) > 1:
-        best, record = choose(DevPerplexity(seed_arpa, dev, order, seed_weight), candidates, prefer=grid)  # ties: smaller k
+        best, record = choose(
+            DevPerplexity(seed_arpa, dev, order, seed_weight), candidates, prefer=grid
+        )  # ties: smaller k
         tuning = {"dev_ppl_common": {k: round(v, 3) for k, v in record["measure"].items()}, "choice": record}
     write_lines(out_text, candidates[best])
-    stats = {"k": best, "kept": len(candidates[best]), "pool": len(records), "lambda": lam, "dropped_by": dropped,
-             "tuning": tuning}
+    stats = {
+        "k": best,
+        "kept": len(candidates[best]),
+        "pool": len(records),
+        "lambda": lam,
+        "dropped_by": dropped,
+        "tuning": tuning,
+    }
     write_json(Path(out_text).with_suffix(".json"), stats)
     return stats

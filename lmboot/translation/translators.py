@@ -48,8 +48,9 @@ def hypotheses(spec: dict, languages: dict, sources: list[str], cfg: dict, threa
     from lmboot.translation.families import translate_family
 
     nbest = spec.get("nbest") or cfg["nbest"]
-    return translate_family(spec, languages["source"], languages["target"], sources, nbest, cfg, threads,
-                            str(work_dir)), "ln_per_token"
+    return translate_family(
+        spec, languages["source"], languages["target"], sources, nbest, cfg, threads, str(work_dir)
+    ), "ln_per_token"
 
 
 def normalized_texts(hyps: list[dict], norm) -> list[dict]:
@@ -63,8 +64,16 @@ def normalized_texts(hyps: list[dict], norm) -> list[dict]:
     return list(out.values())
 
 
-def translate_with(spec: dict, languages: dict, input_text, out_jsonl, cfg: dict, threads: int = 1,
-                   work_dir=None, norm: dict | None = None) -> dict:
+def translate_with(
+    spec: dict,
+    languages: dict,
+    input_text,
+    out_jsonl,
+    cfg: dict,
+    threads: int = 1,
+    work_dir=None,
+    norm: dict | None = None,
+) -> dict:
     """Translate input_text (a line an utterance) with the translator into n-best records (out_jsonl); its
     stats (lines, empty outputs, time) beside them (.json). norm: the normalize section the new language's
     text was prepared with (translations are normalized alike: a command's output has capitals and stops)."""
@@ -85,9 +94,16 @@ def translate_with(spec: dict, languages: dict, input_text, out_jsonl, cfg: dict
         for i, src in enumerate(sources):
             record = {"id": i, "src": src, "score_scale": scale, "translator": spec["name"], "hyps": hyps[i]}
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
-    stats = {"translator": spec["name"], "family": spec["family"], "lines": len(sources), "empty": len(empty),
-             "first_empty_lines": empty[:10], "seconds": round(seconds, 3),
-             "seconds_per_1000": round(1000 * seconds / max(len(sources), 1), 3), "threads": threads}
+    stats = {
+        "translator": spec["name"],
+        "family": spec["family"],
+        "lines": len(sources),
+        "empty": len(empty),
+        "first_empty_lines": empty[:10],
+        "seconds": round(seconds, 3),
+        "seconds_per_1000": round(1000 * seconds / max(len(sources), 1), 3),
+        "threads": threads,
+    }
     write_json(Path(out_jsonl).with_suffix(".json"), stats)
     return stats
 
@@ -124,6 +140,8 @@ def union_nbest(inputs: dict[str, str | Path], out_jsonl) -> dict:
             hyps = sorted(merged.values(), key=lambda h: -h["score"]) or [{"text": "", "score": 0.0, "tokens": 1}]
             total += len(hyps)
             src = next(iter(tables.values()))[i]["src"]
-            f.write(json.dumps({"id": i, "src": src, "score_scale": "ln_per_token", "hyps": hyps},
-                               ensure_ascii=False) + "\n")
+            f.write(
+                json.dumps({"id": i, "src": src, "score_scale": "ln_per_token", "hyps": hyps}, ensure_ascii=False)
+                + "\n"
+            )
     return {"records": n, "hypotheses": total, "translators": list(inputs)}
