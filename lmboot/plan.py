@@ -152,19 +152,24 @@ class Plan:
     def ideal_label(self) -> str:
         return "ideal: " + " + ".join(["seed", "real pool text", *(c.label for c in self.held_parts)])
 
+    def kind_of(self, name: str) -> str:
+        """The kind of a method row's LM: "configured" when it is the configured LM, else "method"."""
+        return "configured" if name == self.configured else "method"
+
     def lm_row(self, label: str, name: str, kind: str = "", **extra) -> dict:
-        """An LM row of a table: its kind (KINDS; a method row that is the configured LM is "configured"),
-        the binary and ARPA model, its mixture weights when it is a mixture."""
-        kind = kind or ("configured" if name == self.configured else "method")
+        """An LM row of a table: its kind (KINDS; a method row's by kind_of), the binary and ARPA model, its
+        mixture weights when it is a mixture, each of asr.recognizers' results when asr is enabled."""
         row = {
             "label": label,
-            "kind": kind,
+            "kind": kind or self.kind_of(name),
             "lm": f"{self.models}/lm/{name}.bin",
             "arpa": f"{self.models}/lm/{name}.arpa",
             **extra,
         }
         if name.startswith("mix-"):
             row["mix"] = f"{self.models}/lm/{name}.json"
+        if self.config["asr"]["enabled"]:  # WER columns: asr.smk decodes each row's LM
+            row.update(self.results_of(name))
         return row
 
     def ablation_rows(self, bitext) -> list[dict]:
@@ -192,9 +197,6 @@ class Plan:
             rows.append(self.lm_row(self.oracle_row, "mix-oracle", "oracle"))
             if self.ideal:
                 rows.append(self.lm_row(self.ideal_label(), self.ideal, "ideal"))
-        if self.config["asr"]["enabled"]:  # WER columns: asr.smk decodes each row's LM
-            for row in rows:
-                row.update(self.results_of(row["lm"].rsplit("/", 1)[-1][: -len(".bin")]))
         return rows
 
     def translator_rows(self) -> list[dict]:
@@ -226,10 +228,7 @@ class Plan:
         """The LMs of the WER table (snakemake wer): seed-only, the baselines, the pipeline, the configured
         LM and the oracle. Label -> (LM, kind)."""
         lms = {"seed-only": ("seed", "seed"), **{label: (lm, "baseline") for label, lm in self.baselines.items()}}
-        lms["seed + translated"] = (
-            f"mix-{self.full}",
-            "configured" if self.configured == f"mix-{self.full}" else "method",
-        )
+        lms["seed + translated"] = (f"mix-{self.full}", self.kind_of(f"mix-{self.full}"))
         if self.configured != f"mix-{self.full}":
             lms[self.configured_label()] = (self.configured, "configured")
         if self.oracle:

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from lmboot.asr.recognize import setting_key, wer_of
-from lmboot.asr.speech import SAMPLE_RATE, read_manifest, read_wav
+from lmboot.asr.speech import SAMPLE_RATE, read_manifest, read_wav, references
 from lmboot.asr.wer import corpus_errors, wer
 from lmboot.data.corpus import atomic_write, read_lines, write_lines
 from lmboot.errors import InputError
@@ -46,8 +46,9 @@ class HamaCTC:
         """A one-line InputError when a wav is not at 16 kHz, the rate hama's model takes."""
         from lmboot.asr.onnx_ctc import wav_rate
 
-        if wav_rate(wav) != self.sample_rate:
-            raise InputError(f"{wav}: sample rate {wav_rate(wav)} Hz, but hama's CTC model takes {self.sample_rate} Hz")
+        rate = wav_rate(wav)
+        if rate != self.sample_rate:
+            raise InputError(f"{wav}: sample rate {rate} Hz, but hama's CTC model takes {self.sample_rate} Hz")
 
     def spell(self, words: list[str], cache_dir: str | Path | None = None, threads: int = 1) -> dict:
         """hama's G2P of each word (cached per word in cache_dir), one spelling each."""
@@ -142,7 +143,7 @@ def speech_set(npz: str | Path, manifest: str | Path) -> tuple[dict, list[np.nda
     """An audio set's emissions (its units: tokens, blank, separator; one array per utterance) and its
     manifest's references, checked to hold the same utterances."""
     units, emitted = load_emissions(npz)
-    refs = [row["text"] for row in read_manifest(manifest)]
+    refs = references(manifest)
     if len(emitted) != len(refs):
         raise InputError(
             f"{npz}: emissions do not match their manifests ({len(emitted)} utterances for the "
@@ -202,7 +203,7 @@ def lexicon(
         for word, spellings in (read_lexicon(team_lexicon) if team_lexicon else {}).items()
     }
     missing = [w for w in words if w not in given]
-    guessed = model.spell(missing, cache_dir, threads) if isinstance(model, HamaCTC) else model.spell(missing)
+    guessed = model.spell(missing, cache_dir, threads)
     lines, dropped = [], []
     for word in words:
         spellings = [s for s in given.get(word, guessed.get(word, [])) if s and set(s) <= tokens]

@@ -247,10 +247,11 @@ class OnnxCTC:
             out = out - lse
         return np.ascontiguousarray(out, dtype=np.float32)
 
-    def spell(self, words: list[str]) -> dict[str, list[list[str]]]:
+    def spell(self, words: list[str], cache_dir=None, threads: int = 1) -> dict[str, list[list[str]]]:
         """Each word's spellings in the model's tokens, without the separator (the lexicon writer appends
         it): its characters (in the tokens' case) or its sentencepiece encoding. A word needing a unit the
-        model lacks is absent: it cannot be recognized (the caller reports it)."""
+        model lacks is absent: it cannot be recognized (the caller reports it). cache_dir, threads: as
+        HamaCTC.spell takes them (the acoustic models' one interface); spelling by units needs neither."""
         known = set(self.tokens) - {self.blank, self.separator}
         spelled = {}
         for word in words:
