@@ -10,6 +10,7 @@ import sys
 
 from snakemake.utils import min_version
 
+from lmboot.numerics import isa_env
 from lmboot.preflight import checked_config
 
 min_version("9.0")
@@ -36,6 +37,8 @@ config.update(checked_config(config, workflow.configfiles, files=workflow.is_mai
 os.environ.update(PATH=os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "1")
+# The CPU's numeric kernels pinned (numerics.cpu_isa, lmboot/numerics.py): the same figures on any x86-64 CPU.
+os.environ.update(isa_env(config["numerics"]["cpu_isa"]))
 
 RUN = config["run"]
 DATA, MODELS, RESULTS = f"data/{RUN}", f"models/{RUN}", f"results/{RUN}"

@@ -101,6 +101,19 @@ def cmd_config_doc(a):
 
 
 @command(
+    "isa-env",
+    "print the shell exports that pin the CPU's numeric kernels (numerics.cpu_isa; lmboot/numerics.py) for "
+    'stages run without Snakemake: eval "$(lmboot isa-env)"',
+    arg("--cpu-isa", choices=["avx2", "native"], default=cfg.default("numerics.cpu_isa")),
+)
+def cmd_isa_env(a):
+    from lmboot.numerics import isa_exports
+
+    print(isa_exports(a.cpu_isa), end="")
+    return a.cpu_isa
+
+
+@command(
     "download",
     "fetch a corpus from a URL, verify its sha256, unpack archives",
     arg("--url", required=True),
