@@ -339,7 +339,7 @@ def check_wer(workdir: Path, ablation: list[dict]) -> None:
             w = row[recognizer]
             assert 0 <= w["ci_low"] <= w["wer"] <= w["ci_high"] and w["utterances"] == 10, (row["label"], recognizer)
     assert ablation[0]["sphinx"]["vs_first"]["delta"] == 0
-    baselines = [row for row in ablation if row.get("baseline")]
+    baselines = [row for row in ablation if row["kind"] == "baseline"]
     best = min(baselines, key=lambda row: row["sphinx"]["wer"])  # each row is also paired with the best baseline
     assert all(row["sphinx"]["vs_best_baseline"]["label"] == best["label"] for row in ablation)
     assert best["sphinx"]["vs_best_baseline"]["delta"] == 0
