@@ -14,15 +14,20 @@ export TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD := 1
 APT_PACKAGES := libboost-program-options-dev libboost-system-dev libboost-thread-dev libboost-test-dev \
 	zlib1g-dev libbz2-dev liblzma-dev cmake g++ flite espeak-ng sox pocketsphinx-testdata apertium-eng-spa
 
-.PHONY: setup demo test lint clean apt seed-sizes
+.PHONY: setup demo test test-full lint clean apt seed-sizes
 setup: $(VENV)/.setup-done
 
 demo: setup
 	$(BIN)/snakemake --cores $(CORES)
 	@cat results/demo/metrics.md
 
+# make test: every test but the longest end-to-end checks (marked full: a second whole run for determinism,
+# the team layout's whole run); make test-full runs them all. Both list the slowest tests.
 test: setup
-	$(BIN)/python -m pytest -v
+	$(BIN)/python -m pytest -v -m "not full" --durations=15
+
+test-full: setup
+	$(BIN)/python -m pytest -v --durations=15
 
 # ruff (settings in pyproject.toml) over the Python code, then Snakemake's own checks of the workflow.
 LINT_PATHS := lmboot tests benchmarks scripts

@@ -1,14 +1,19 @@
-"""Shared helpers: text files, generated assistant/news sentences, and tiny KenLM models."""
+"""Shared helpers: text files, generated assistant/news sentences, tiny KenLM models, and the one tiny run
+of the whole workflow that the end-to-end checks share."""
 
 from __future__ import annotations
 
 import os
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-VENV_BIN = Path(__file__).resolve().parent.parent / ".venv" / "bin"
+ROOT = Path(__file__).resolve().parent.parent
+TINY = ROOT / "tests" / "config" / "tiny.yaml"
+VENV_BIN = ROOT / ".venv" / "bin"
 os.environ["PATH"] = f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
 
 ASSISTANT_TEMPLATES = [
@@ -99,3 +104,36 @@ def preflight_cache(tmp_path_factory):
 def tiny_lm(tmp_path) -> Path:
     """Prefix of a trigram KenLM model (.arpa, .bin) built from 60 assistant sentences."""
     return make_lm(tmp_path / "tiny_lm", assistant_sentences(60))
+
+
+def snakemake_cmd(workdir: Path, *args: str) -> tuple[list[str], dict]:
+    """The command line (tiny config first) and environment (the venv's tools on PATH) of a workflow run."""
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    return [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--snakefile",
+        str(ROOT / "Snakefile"),
+        "--directory",
+        str(workdir),
+        "--configfile",
+        str(TINY),
+        *args,
+    ], env
+
+
+def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
+    cmd, env = snakemake_cmd(workdir, *args)
+    return subprocess.run(cmd, env=env, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory) -> Path:
+    """The working directory of one finished `snakemake --cores 2 all ablation` on tests/config/tiny.yaml,
+    shared by every check that reads a finished run (tests/test_workflow.py, tests/test_slurm.py). Checks that
+    run more of the workflow there come after the ones that only read it (pytest keeps a file's order)."""
+    workdir = tmp_path_factory.mktemp("tiny")
+    run = snakemake(workdir, "--cores", "2", "all", "ablation")
+    assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
+    return workdir

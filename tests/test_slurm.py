@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, snakemake_cmd
+from test_workflow import CHUNKS, POOL_NBEST, read_nbest, same_nbest
 
-ROOT = Path(__file__).resolve().parent.parent
-TINY = ROOT / "tests" / "config" / "tiny.yaml"
 pytestmark = [pytest.mark.slow, pytest.mark.slurm]
 
 
@@ -29,42 +29,31 @@ def slurm_cluster(tmp_path_factory):
     subprocess.run([str(ROOT / "scripts/slurm_localhost.sh"), "stop", str(state)], check=False)
 
 
-def test_workflow_runs_through_slurm(tmp_path, slurm_cluster):
+def test_chunked_translation_runs_as_slurm_jobs(tiny_run, slurm_cluster, tmp_path):
+    """The smallest DAG that still goes through Slurm: a copy of the finished tiny run (conftest.tiny_run)
+    without its pool n-best lists, remade in 3 chunks (nmt.chunks): each chunk is a Slurm job that completes,
+    and the gathered n-best lists equal the ones the run made in one job."""
+    work = tmp_path / "run"
+    shutil.copytree(tiny_run, work, symlinks=True, ignore=shutil.ignore_patterns(".snakemake", "again"))
+    translated = work / "data/tiny/selected/translate"
+    whole = read_nbest(work / POOL_NBEST)
+    for path in translated.glob("r1.pool.*nbest.json*"):
+        path.unlink()
+    (work / "chunks.yaml").write_text(CHUNKS)
     env = dict(
         os.environ,
         SLURM_CONF=slurm_cluster["SLURM_CONF"],
         PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
     )
-    lean = tmp_path / "lean.yaml"  # the stages that test_workflow covers in full are left out here
-    lean.write_text("select: {tune: null, finetune_general: null, chunks: 2}\nasr: {enabled: false}\n")
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "snakemake",
-            "--snakefile",
-            str(ROOT / "Snakefile"),
-            "--directory",
-            str(tmp_path),
-            "--configfile",
-            str(TINY),
-            str(lean),
-            "--workflow-profile",
-            str(ROOT / "workflow/profiles/slurm-localhost"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
+    cmd, _ = snakemake_cmd(work, str(work / "chunks.yaml"), "--rerun-triggers", "mtime")
+    cmd += ["--workflow-profile", str(ROOT / "workflow/profiles/slurm-localhost"), "--", POOL_NBEST]
+    run = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
-    assert (tmp_path / "results/tiny/metrics.json").is_file()
-    # each rule ran as a Slurm job: the plugin names jobs by run id and keeps a log per rule and job id
+    assert same_nbest(read_nbest(work / POOL_NBEST), whole)
+    # each job ran in Slurm: the plugin keeps a log per rule and job id
     # (.snakemake/slurm_logs/rule_<rule>/[<wildcards>/]<jobid>.log); the job completion log tells the end
     completed = (slurm_cluster["state"] / "log/jobcomp.txt").read_text()
     states = dict(re.findall(r"JobId=(\d+) .*?JobState=(\S+)", completed))
-    for rule in ("demo_data", "prepare", "select_score", "select", "train", "translate", "evaluate"):
-        job_ids = [log.stem for log in (tmp_path / ".snakemake/slurm_logs").glob(f"rule_{rule}/**/*.log")]
-        assert job_ids, f"no Slurm job for rule {rule}"
-        assert all(states.get(job) == "COMPLETED" for job in job_ids), (rule, job_ids, states)
-        assert rule != "select_score" or len(job_ids) == 2  # select.chunks: 2 scoring jobs
+    job_ids = [log.stem for log in (work / ".snakemake/slurm_logs").glob("rule_translate/**/*.log")]
+    assert len(job_ids) == 3, job_ids  # one Slurm job a chunk
+    assert all(states.get(job) == "COMPLETED" for job in job_ids), (job_ids, states)

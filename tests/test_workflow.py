@@ -1,4 +1,6 @@
-"""The whole Snakemake workflow on a tiny config: every stage runs, every output exists, metrics are finite."""
+"""The whole Snakemake workflow on a tiny config: every stage runs, every output exists, metrics are finite.
+The end-to-end checks (marked slow) share one finished run (conftest.tiny_run); those that only read it come
+first, those that run more of the workflow in it after them; the longest (marked full) run in make test-full."""
 
 import json
 import math
@@ -11,12 +13,11 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, TINY, snakemake, snakemake_cmd
 from test_plan import DEFAULT_ROWS
 
 from lmboot.data.corpus import normalize
 
-ROOT = Path(__file__).resolve().parent.parent
-TINY = ROOT / "tests" / "config" / "tiny.yaml"
 STAGES = {
     "demo_data",
     "prepare",
@@ -45,28 +46,6 @@ STAGES = {
     "choose_cut",
     "spm_from_general",
 }
-
-
-def snakemake_cmd(workdir: Path, *args: str) -> tuple[list[str], dict]:
-    """The command line (tiny config first) and environment (the venv's tools on PATH) of a workflow run."""
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    return [
-        sys.executable,
-        "-m",
-        "snakemake",
-        "--snakefile",
-        str(ROOT / "Snakefile"),
-        "--directory",
-        str(workdir),
-        "--configfile",
-        str(TINY),
-        *args,
-    ], env
-
-
-def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    cmd, env = snakemake_cmd(workdir, *args)
-    return subprocess.run(cmd, env=env, capture_output=True, text=True)
 
 
 def test_dry_run_lists_every_stage(tmp_path):
@@ -174,9 +153,8 @@ def test_bad_config_is_one_clear_line(tmp_path):
 
 
 @pytest.mark.slow
-def test_workflow_end_to_end(tmp_path):
-    run = snakemake(tmp_path, "--cores", "2", "all", "ablation")
-    assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
+def test_every_stage_of_the_tiny_run_made_its_outputs(tiny_run):
+    tmp_path = tiny_run
     metrics = json.loads((tmp_path / "results/tiny/metrics.json").read_text())
     assert set(metrics["lms"]) == {
         "seed",
@@ -218,20 +196,67 @@ def test_workflow_end_to_end(tmp_path):
     assert ablation[3]["bitext_pairs"] > ablation[4]["bitext_pairs"]  # raw: the whole general corpus
     assert ablation[7]["ppl"] == pytest.approx(metrics["lms"]["mix-translated"]["ppl"])  # protect: false
     assert ablation[6]["translations_kept"] == len(pool) >= ablation[7]["translations_kept"]
-    check_only_model_settings_retrain(tmp_path)
-    check_select_tuning(tmp_path)
-    check_entity_protection(tmp_path, pool)
-    check_wer(tmp_path, ablation)
-    check_chunked_translation(tmp_path)
-    check_resume_after_kill(tmp_path)
-    check_fairseq_and_ctranslate2_agree(tmp_path)
-    check_a_second_run_is_identical(tmp_path)
-    check_a_pretrained_ctranslate2_model(tmp_path)
-    check_a_second_translator(tmp_path, pool)
-    check_a_teams_onnx_ctc_model(tmp_path)
     for rule in STAGES:  # every rule leaves a log and a benchmark
         assert list((tmp_path / "logs/tiny").glob(f"{rule}*.log")), rule
         assert list((tmp_path / "benchmarks/tiny").glob(f"{rule}*.tsv")), rule
+
+
+def pool_of(workdir: Path) -> list[str]:
+    return (workdir / "data/tiny/prepared/pool.src").read_text().splitlines()
+
+
+# The checks that read the finished run.
+@pytest.mark.slow
+def test_only_model_settings_retrain(tiny_run):
+    check_only_model_settings_retrain(tiny_run)
+
+
+@pytest.mark.slow
+def test_the_cut_is_tuned_on_dev(tiny_run):
+    check_select_tuning(tiny_run)
+
+
+@pytest.mark.slow
+def test_entities_are_protected_and_restored(tiny_run):
+    check_entity_protection(tiny_run, pool_of(tiny_run))
+
+
+@pytest.mark.slow
+def test_every_ablation_row_has_its_wer(tiny_run):
+    check_wer(tiny_run, json.loads((tiny_run / "results/tiny/ablation.json").read_text())["rows"])
+
+
+@pytest.mark.slow
+def test_fairseq_and_ctranslate2_agree(tiny_run):
+    check_fairseq_and_ctranslate2_agree(tiny_run)
+
+
+# The checks that run more of the workflow in the finished run's directory, after the readers.
+@pytest.mark.slow
+def test_chunked_translation_and_resume_after_kill(tiny_run):
+    check_chunked_translation(tiny_run)
+    check_resume_after_kill(tiny_run)
+
+
+@pytest.mark.slow
+def test_a_pretrained_ctranslate2_model(tiny_run):
+    check_a_pretrained_ctranslate2_model(tiny_run)
+
+
+@pytest.mark.slow
+def test_a_second_translator(tiny_run):
+    check_a_second_translator(tiny_run, pool_of(tiny_run))
+
+
+@pytest.mark.slow
+def test_a_teams_onnx_ctc_model(tiny_run):
+    check_a_teams_onnx_ctc_model(tiny_run)
+
+
+@pytest.mark.slow
+@pytest.mark.full
+def test_a_second_run_is_identical(tiny_run):
+    check_a_second_run_is_identical(tiny_run)
 
 
 # Settings no translator reads: changing one re-runs what reads it, never training. (lm.order and
@@ -466,7 +491,8 @@ def check_a_second_run_is_identical(workdir: Path) -> None:
 
 def check_a_pretrained_ctranslate2_model(workdir: Path) -> None:
     """Round 0's translator, as the CTranslate2 model directory it was converted to, given as a pre-trained
-    translator of another run: the workflow runs through, and scores it on dev as the first run did."""
+    translator of another run: the workflow runs through to its metrics, and scores it on dev as the first run
+    did."""
     models = workdir / "models/tiny/selected"
     overlay = workdir / "ct2.yaml"
     overlay.write_text(f"""run: tiny-ct2
@@ -474,7 +500,9 @@ select: {{tune: null, finetune_general: null}}
 nmt: {{self_training_rounds: 0, translator: ctranslate2,
       pretrained: {{ct2_model: {models}/round0/ct2-checkpoint_best, spm_model: {models}/spm/spm.model}}}}
 """)
-    run = snakemake(workdir, "--cores", "2", "--configfile", str(TINY), str(overlay), "--", "all")
+    run = snakemake(
+        workdir, "--cores", "2", "--configfile", str(TINY), str(overlay), "--", "results/tiny-ct2/metrics.json"
+    )
     assert run.returncode == 0, (run.stdout + run.stderr)[-5000:]
     ours = json.loads((workdir / "models/tiny-ct2/selected/round0/dev_scores.json").read_text())
     first = json.loads((models / "round0/dev_scores.json").read_text())

@@ -7,10 +7,10 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
-from conftest import write_text
+from conftest import TINY, snakemake_cmd, write_text
 from test_roles import speak
-from test_workflow import TINY, snakemake_cmd
 
 from lmboot.demo.data import generate
 
@@ -104,6 +104,8 @@ def test_dev_wer_choices_decode_the_dev_recordings_and_nothing_of_test(tmp_path)
             assert not re.search(r"test\.tgt|asr/test/|test\.recordings|dev_source", block), name
 
 
+@pytest.mark.slow
+@pytest.mark.full
 def test_the_workflow_runs_from_monolingual_files_and_recordings(tmp_path):
     config = team_layout(tmp_path)
     done = run(tmp_path, config, "--cores", "2", "all")
