@@ -80,7 +80,12 @@ $(BIN)/lmplz: scripts/build_kenlm.sh $(VENV)/.apt-done $(VENV)/.runtime-done
 	scripts/build_kenlm.sh $(VENV)
 	touch $@
 
-$(VENV)/.setup-done: $(VENV)/.apt-done $(VENV)/.runtime-done $(BIN)/lmplz
+# One line for a --configfile that is not valid YAML under Snakemake too (lmboot/snakemake_hook.py).
+$(VENV)/.hook-done: scripts/lmboot_snakemake_hook.pth $(VENV)/.runtime-done
+	cp scripts/lmboot_snakemake_hook.pth "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/"
+	touch $@
+
+$(VENV)/.setup-done: $(VENV)/.apt-done $(VENV)/.runtime-done $(BIN)/lmplz $(VENV)/.hook-done
 	$(BIN)/python -c "import fairseq, kenlm, sentence_transformers, ctranslate2, lmboot" 2>/dev/null
 	touch $@
 
